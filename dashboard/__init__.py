@@ -1,0 +1,1 @@
+"""Kernmonitor: state, I/O and presentation around the pure computations in `analysis`."""

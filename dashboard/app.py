@@ -1,0 +1,22 @@
+"""Kernmonitor's entry point: page configuration, the shared frame and the navigation.
+
+Run with ``streamlit run dashboard/app.py`` (``make run`` does this).
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # streamlit puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import frame  # noqa: E402
+
+st.set_page_config(page_title="Kernmonitor", page_icon=":material/storefront:", layout="wide")
+frame.data_notice()
+navigation = st.navigation([
+    st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
+])
+navigation.run()

@@ -1,0 +1,30 @@
+"""The shared frame around every page: the data notice and the global selectors.
+
+Pages call these themselves, so each page also runs on its own (``AppTest.from_file``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import loaders
+from dashboard.indicators import GEOGRAPHIES
+from dashboard.sample import LABEL as SAMPLE_LABEL
+
+GEOGRAPHY_LABELS = {"2025": "62 gemeenten (vanaf 2025)", "2018": "64 gemeenten (tot 2024)"}
+
+
+def data_notice() -> None:
+    """Say plainly when the dashboard shows generated sample data."""
+    if loaders.shows_sample_data():
+        st.warning(
+            f"Je bekijkt **{SAMPLE_LABEL}**: gegenereerde verkooppunten en campagnecijfers, afgestemd op "
+            "gepubliceerde leegstandscijfers. Het zijn geen echte panden of handelaars.",
+            icon=":material/science:",
+        )
+
+
+def geography_selector() -> str:
+    """The municipal geography in the sidebar: 2025 (62) by default, or 2018 (64)."""
+    return st.sidebar.radio("Gemeentelijke indeling", GEOGRAPHIES, key="geography",
+                            format_func=GEOGRAPHY_LABELS.__getitem__)

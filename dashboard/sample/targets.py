@@ -1,0 +1,95 @@
+"""What the sample data is calibrated to: published figures, and the assumptions between them.
+
+Published figures come from ``data/published_figures.csv`` (with their sources). Years without
+a publication follow the documented assumptions below, so the sample moves plausibly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dashboard.reference import published_figures
+
+PROVINCE = "30000"
+#: Province outlets in the 2021 inventory: Locatus counted 2,936 vacant at 10.3 %.
+PROVINCE_OUTLETS_2021 = 28_505
+#: Assumed province vacancy by units for the unpublished years (Belgium rose steadily from
+#: 2008 to 2020, West-Vlaanderen below it).
+ASSUMED_PROVINCE_RATES = {2015: 0.077, 2016: 0.079, 2017: 0.081, 2020: 0.094}
+
+
+def province_rates(years: range) -> dict[int, float]:
+    """Province vacancy by units per inventory year: published where known, else assumed."""
+    published = _published("vacancy_rate_units")
+    rates = {**ASSUMED_PROVINCE_RATES, **published.get(PROVINCE, {})}
+    return {year: rates[year] for year in years}
+
+
+def municipal_rates(years: range) -> dict[str, dict[int, float]]:
+    """Vacancy paths for the municipalities with published figures.
+
+    Between published years the rate is interpolated; outside them it follows the province's
+    movement from the nearest published year.
+    """
+    province = province_rates(years)
+    paths = {}
+    for nis_code, points in _published("vacancy_rate_units").items():
+        if nis_code == PROVINCE:
+            continue
+        known = sorted(points)
+        path = {}
+        for year in years:
+            if known[0] <= year <= known[-1]:
+                path[year] = float(np.interp(year, known, [points[y] for y in known]))
+            else:
+                anchor = known[0] if year < known[0] else known[-1]
+                path[year] = points[anchor] + province[year] - province[anchor]
+        paths[nis_code] = path
+    return paths
+
+
+def campaign_totals() -> dict[int, dict[str, int]]:
+    """Published province totals per edition: bags, shops, votes, ambassadors."""
+    totals: dict[int, dict[str, int]] = {}
+    for metric, by_code in _published_all().items():
+        if metric.startswith("vacancy") or metric == "units_vacant":
+            continue
+        for year, value in by_code.get(PROVINCE, {}).items():
+            totals.setdefault(year, {})[metric] = int(value)
+    return totals
+
+
+def published_campaign_value(nis_code: str, edition: int, metric: str) -> int | None:
+    """A published campaign figure for one municipality (e.g. Kortrijk's 10,000 bags)."""
+    value = _published(metric).get(nis_code, {}).get(edition)
+    return None if value is None else int(value)
+
+
+def _published(metric: str) -> dict[str, dict[int, float]]:
+    return _published_all().get(metric, {})
+
+
+def _published_all() -> dict[str, dict[str, dict[int, float]]]:
+    figures = published_figures()
+    result: dict[str, dict[str, dict[int, float]]] = {}
+    for row in figures.itertuples(index=False):
+        result.setdefault(row.metric, {}).setdefault(row.nis_code, {})[int(row.period)] = float(row.value)
+    return result
+
+
+def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split a whole number over weights so the parts are whole and add up exactly.
+
+    >>> largest_remainder(10, np.array([1.0, 1.0, 1.0])).tolist()
+    [4, 3, 3]
+    """
+    weights = np.asarray(weights, dtype=float)
+    if total <= 0 or weights.sum() <= 0:
+        return np.zeros(len(weights), dtype=int)
+    exact = total * weights / weights.sum()
+    parts = np.floor(exact).astype(int)
+    short = total - parts.sum()
+    order = np.argsort(-(exact - parts), kind="stable")
+    parts[order[:short]] += 1
+    return parts
+

@@ -1,0 +1,186 @@
+"""The store: batches of units, campaign figures and votes in SQLite or PostgreSQL.
+
+SQLite (WAL mode) is the embedded default; any SQLAlchemy URL selects another database. Every
+write is one transaction that also bumps the store version, so a batch lands whole or not at
+all, and readers that cache on :meth:`Store.version` see it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from dashboard import schema
+from dashboard.settings import db_url
+
+_INSERT_CHUNK = 20_000
+_VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
+_DATE_COLUMNS = {"units": ("vacant_since", "observed_on")}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Batch:
+    """What a batch is besides its rows."""
+
+    kind: str
+    file_name: str
+    raw: bytes | None = None
+    imported_by: str = "onbekend"
+    is_sample: bool = False
+    rows_total: int | None = None
+    note: str | None = None
+    sha256: str | None = None
+
+
+class Store:
+    """A Kernmonitor store at a SQLAlchemy URL (``KERNMONITOR_DB`` or the embedded SQLite file).
+
+    The schema is created on first use.
+    """
+
+    def __init__(self, url: str | None = None):
+        self.url = url or db_url()
+        self.engine = _engine(self.url)
+        schema.metadata.create_all(self.engine)
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(_VERSION).first() is None:
+                    conn.execute(insert(schema.store_meta).values(key="version", value=0))
+        except IntegrityError:  # another process created the store at the same moment
+            pass
+
+    def version(self) -> int:
+        """A number that changes with every batch written or rolled back (a cache key)."""
+        with self.engine.connect() as conn:
+            return conn.execute(_VERSION).scalar_one()
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no batch at all."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(schema.batches)).scalar_one() == 0
+
+    def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None) -> int:
+        """Write one batch with its rows (and rejected rows) in one transaction; return its id.
+
+        ``rows`` has the columns of the batch kind's table (``schema.DATA_COLUMNS``); missing
+        optional columns are stored as NULL.
+        """
+        if batch.kind not in schema.DATA_TABLES:
+            raise ValueError(f"Onbekende soort gegevens {batch.kind!r}.")
+        rejected = rejected if rejected is not None else pd.DataFrame(columns=schema.REJECTED_COLUMNS)
+        digest = batch.sha256 or hashlib.sha256(batch.raw or b"").hexdigest()
+        with self.engine.begin() as conn:
+            batch_id = conn.execute(
+                insert(schema.batches).returning(schema.batches.c.batch_id),
+                {
+                    "kind": batch.kind, "file_name": batch.file_name, "sha256": digest,
+                    "rows_total": batch.rows_total if batch.rows_total is not None else len(rows) + len(rejected),
+                    "rows_imported": len(rows), "rows_rejected": len(rejected),
+                    "imported_by": batch.imported_by, "imported_at": datetime.now(UTC),
+                    "raw": batch.raw, "is_sample": batch.is_sample, "status": "active", "note": batch.note,
+                },
+            ).scalar_one()
+            table = schema.DATA_TABLES[batch.kind]
+            _insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id)
+            _insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id)
+            _bump_version(conn)
+        return batch_id
+
+    def rollback_batch(self, batch_id: int) -> None:
+        """Mark a batch rolled back: its rows stop counting, as if it had never been imported."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(schema.batches)
+                .where(schema.batches.c.batch_id == batch_id, schema.batches.c.status == "active")
+                .values(status="rolled_back", rolled_back_at=datetime.now(UTC))
+            ).rowcount
+            if done != 1:
+                raise LookupError(f"Geen actieve batch met nummer {batch_id}.")
+            _bump_version(conn)
+
+    def batches(self) -> pd.DataFrame:
+        """The batch history, newest first, without the raw bytes."""
+        columns = [c for c in schema.batches.columns if c.name != "raw"]
+        query = select(*columns).order_by(schema.batches.c.batch_id.desc())
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def has_sample_data(self) -> bool:
+        """Whether any active batch holds generated sample data."""
+        query = select(func.count()).select_from(schema.batches).where(
+            schema.batches.c.is_sample.is_(True), schema.batches.c.status == "active")
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one() > 0
+
+    def units(self) -> pd.DataFrame:
+        """Units of active batches; for one ``unit_id`` on one date the latest batch wins."""
+        return self._active_rows("units", key=["unit_id", "observed_on"])
+
+    def campaign(self) -> pd.DataFrame:
+        """Campaign figures of active batches; per municipality and edition the latest batch wins."""
+        return self._active_rows("campaign", key=["nis_code", "edition"])
+
+    def votes(self) -> pd.DataFrame:
+        """Per-shop ambassador votes of active batches; per municipality, edition and shop the
+        latest batch wins."""
+        return self._active_rows("votes", key=["nis_code", "edition", "shop_name"])
+
+    def _active_rows(self, kind: str, *, key: list[str]) -> pd.DataFrame:
+        table = schema.DATA_TABLES[kind]
+        active = select(schema.batches.c.batch_id).where(schema.batches.c.status == "active")
+        query = select(table).where(table.c.batch_id.in_(active)).order_by(table.c.batch_id)
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame = frame.drop_duplicates(key, keep="last").reset_index(drop=True)
+        for column in _DATE_COLUMNS.get(kind, ()):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def _bump_version(conn: Connection) -> None:
+    conn.execute(update(schema.store_meta).where(schema.store_meta.c.key == "version")
+                 .values(value=schema.store_meta.c.value + 1))
+
+
+def _insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str], batch_id: int) -> None:
+    """Insert a frame's rows in chunks; every kind of missing value becomes NULL."""
+    if frame.empty:
+        return
+    values = pd.DataFrame(index=frame.index)
+    for column in (c for c in columns if c in frame.columns):
+        series = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            series = series.dt.date
+        # object dtype turns numpy scalars into Python ones, which every driver accepts.
+        values[column] = series.astype(object).where(series.notna(), None)
+    values["batch_id"] = batch_id
+    records = values.to_dict("records")
+    for start in range(0, len(records), _INSERT_CHUNK):
+        conn.execute(insert(table), records[start:start + _INSERT_CHUNK])

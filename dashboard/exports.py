@@ -21,8 +21,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in result.columns:
         series = result[column]
         if pd.api.types.is_string_dtype(series) or series.dtype == object:
-            risky = series.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
-            result[column] = series.astype(object).where(~risky, "'" + series.astype(str))
+            risky = series.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
+            if risky.any():
+                result[column] = series.where(~risky, "'" + series.astype(str))
     return result
 
 

@@ -105,6 +105,12 @@ class _Streets:
         self.start = np.r_[starts, rng.uniform(1200, 2000)]
         self.weights = 1 / np.sqrt(np.arange(1, n_core + 1))
         self.next_number = np.ones(n_core + 1, dtype=int)
+        # House numbers a street will reach (numbers step by 1.5 on average, plus openings);
+        # units spread over the street's length whatever the scale, so cores stay compact.
+        expected = n_units * np.r_[(1 - ARTERIAL_SHARE) * self.weights / self.weights.sum(), ARTERIAL_SHARE]
+        self.capacity = 2.4 * expected + 20
+        self.length = np.minimum(np.r_[np.full(n_core, 4.0), 10.0] * self.capacity,
+                                 np.r_[np.full(n_core, 1500.0), 2500.0])
         self.place = place
 
     @property
@@ -120,8 +126,7 @@ class _Streets:
         for i, s in enumerate(street):
             number[i] = self.next_number[s]
             self.next_number[s] += int(rng.integers(1, 3))
-        # Odd and even numbers face each other: 4 m a number is 8 m of frontage a side.
-        along = self.start[street] + number * np.where(on_arterial, 10.0, 4.0)
+        along = self.start[street] + self.length[street] * number / self.capacity[street]
         side = np.where(number % 2 == 1, 7.0, -7.0)
         dx, dy = self.direction[street, 0], self.direction[street, 1]
         x = along * dx - side * dy + rng.normal(0, 1.5, n)

@@ -1,0 +1,96 @@
+"""The command line, run as a user runs it: ``python -m dashboard``."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def small_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'small.db'}"
+    vacant = {"status": "vacant", "group_code": "00"}
+    units = pd.concat([
+        unit_rows(vacant, {}, {}, {}, nis_code="34022"),  # Kortrijk 2018: 1 of 4
+        unit_rows(vacant, vacant, {}, {}, {}, observed_on="2019-01-01", nis_code="34022"),  # 2019: 2 of 5
+        unit_rows(vacant, {}, nis_code="37007"),  # Meulebeke 2018: 1 of 2
+        unit_rows({}, {}, {"group_code": "80"}, nis_code="37015"),  # Tielt 2018: 0 of 2 (+ an ATM)
+    ], ignore_index=True)
+    units["unit_id"] = units["nis_code"] + "-" + units["unit_id"]
+    Store(url).add_batch(Batch(kind="units", file_name="klein.csv", raw=b"x"), units)
+    return url
+
+
+def test_municipal_csv_in_2025_geography(small_url):
+    done = run("indicators", "--db", small_url, "--topic", "vacancy", "--level", "municipality",
+               "--year", "2018", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(io.StringIO(done.stdout), dtype={"nis_code": str})
+    assert table[["nis_code", "municipality", "units_total", "units_vacant", "vacancy_rate_units"]].values.tolist() == [
+        ["34022", "Kortrijk", 4, 1, 0.25],
+        ["37022", "Tielt", 4, 1, 0.25],  # Meulebeke 1 of 2 + Tielt 0 of 2
+    ]
+    for column in ("observed_on", "year", "floor_area_total_m2", "floor_area_vacant_m2", "vacancy_rate_floor",
+                   "long_term_vacancy_share", "vacancy_band"):
+        assert column in table.columns
+    assert table["observed_on"].tolist() == ["2018-01-01", "2018-01-01"]
+
+
+def test_municipal_csv_in_2018_geography(small_url):
+    done = run("indicators", "--db", small_url, "--year", "2018", "--geography", "2018")
+    table = pd.read_csv(io.StringIO(done.stdout), dtype={"nis_code": str})
+    assert table.set_index("nis_code")["vacancy_rate_units"].to_dict() == {"34022": 0.25, "37007": 0.5, "37015": 0.0}
+
+
+def test_province_json(small_url):
+    done = run("indicators", "--db", small_url, "--level", "province", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [(r["year"], r["units_total"], r["units_vacant"]) for r in rows] == [(2018, 8, 2), (2019, 5, 2)]
+    assert rows[0]["nis_code"] == "30000"
+    assert rows[0]["vacancy_rate_units"] == 0.25
+    assert rows[0]["vacancy_rate_units_change"] is None
+    assert rows[1]["vacancy_rate_units_change"] == pytest.approx(0.15)
+    assert rows[1]["vacancy_band"] == "kritiek"
+
+
+@pytest.mark.parametrize("args", [("indicators", "--topic", "weer"), ("indicators", "--level", "straat"),
+                                  ("seed", "--scale", "0"), ("verkeerd",), ()])
+def test_wrong_usage_exits_2(args):
+    assert run(*args).returncode == 2
+
+
+def test_seed_refuses_a_store_with_imported_data(small_url):
+    done = run("seed", "--db", small_url)
+    assert done.returncode == 1
+    assert "geïmporteerde gegevens" in done.stderr
+    assert run("seed", "--db", small_url, "--if-empty").returncode == 0  # nothing to do
+    assert len(Store(small_url).batches()) == 1
+
+
+def test_seed_fills_an_empty_store_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    done = run("seed", "--db", url, "--scale", "0.02", "--if-empty")
+    assert done.returncode == 0, done.stderr
+    store = Store(url)
+    assert store.has_sample_data()
+    assert sorted(store.batches()["kind"]) == ["campaign", "units", "votes"]
+    version = store.version()
+    assert run("seed", "--db", url, "--if-empty").returncode == 0
+    assert store.version() == version  # the second run changed nothing
+
+
+def test_help_works():
+    done = run("--help")
+    assert done.returncode == 0
+    assert "seed" in done.stdout and "indicators" in done.stdout

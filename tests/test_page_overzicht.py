@@ -1,0 +1,91 @@
+"""The Overzicht page (pages/overzicht.py) in Streamlit's AppTest."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import format_pct
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "overzicht.py")
+
+
+def _page(monkeypatch, url: str) -> AppTest:
+    monkeypatch.setenv("KERNMONITOR_DB", url)
+    return AppTest.from_file(PAGE, default_timeout=120).run()
+
+
+def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+@pytest.fixture
+def small_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'small.db'}"
+    vacant = {"status": "vacant", "group_code": "00", "floor_area_m2": 50}
+    shop = {"floor_area_m2": 150}
+    units = pd.concat([
+        unit_rows(vacant, shop, shop, shop, nis_code="34022"),  # Kortrijk 2018: 1 of 4
+        unit_rows(vacant, vacant, shop, shop, shop, observed_on="2019-01-01", nis_code="34022"),  # 2 of 5
+        unit_rows(vacant, {}, nis_code="37007"),  # Meulebeke 2018: 1 of 2
+        unit_rows({}, {}, nis_code="37015"),  # Tielt 2018: 0 of 2
+    ], ignore_index=True)
+    units["unit_id"] = units["nis_code"] + "-" + units["unit_id"]
+    Store(url).add_batch(Batch(kind="units", file_name="klein.csv", raw=b"x"), units)
+    return url
+
+
+def test_shows_latest_year_with_change_and_ranking(monkeypatch, small_url):
+    at = _page(monkeypatch, small_url)
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Leegstand (panden)"] == ("40,0 %", "+15,0 pp")  # 2 of 5, against 2 of 8 in 2018
+    assert metrics["Leegstaande panden"][0] == "2"
+    ranking = at.dataframe[0].value
+    assert ranking["Gemeente"].tolist() == ["Kortrijk"]  # the only municipality inventoried in 2019
+    assert ranking["Leegstand (panden)"].tolist() == [0.4]
+
+
+def test_choosing_a_year_and_geography(monkeypatch, small_url):
+    at = _page(monkeypatch, small_url)
+    at.selectbox(key="year").select(2018).run()
+    assert _metrics(at)["Leegstand (panden)"] == ("25,0 %", "")  # no earlier inventory to compare with
+    ranking = at.dataframe[0].value
+    assert ranking["Gemeente"].tolist() == ["Kortrijk", "Tielt"]
+    at.sidebar.radio(key="geography").set_value("2018").run()
+    ranking = at.dataframe[0].value
+    assert ranking["Gemeente"].tolist() == ["Tielt", "Kortrijk", "Meulebeke"]  # 0 %, 25 %, 50 %
+    assert ranking["Leegstand (panden)"].tolist() == [0.0, 0.25, 0.5]
+    assert _metrics(at)["Leegstand (panden)"][0] == "25,0 %"  # the province does not depend on geography
+
+
+def test_offers_the_ranking_as_csv(monkeypatch, small_url):
+    at = _page(monkeypatch, small_url)
+    assert at.get("download_button")[0].proto.label == "Download als CSV"
+
+
+def test_empty_store_says_what_to_do(monkeypatch, tmp_path):
+    at = _page(monkeypatch, f"sqlite:///{tmp_path / 'leeg.db'}")
+    assert not at.exception
+    assert "nog geen inventarissen" in at.info[0].value
+    assert not at.metric
+
+
+def test_province_rate_equals_a_count_of_the_stored_rows(monkeypatch, seeded_url, seeded_store):
+    # By hand: vacant outlets / outlets of the latest inventory, straight from the table.
+    with seeded_store.engine.connect() as conn:
+        latest = conn.execute(text("SELECT max(observed_on) FROM units")).scalar_one()
+        vacant, outlets = conn.execute(text(
+            "SELECT sum(CASE WHEN units.status = 'vacant' THEN 1 ELSE 0 END), count(*) FROM units "
+            "JOIN batches USING (batch_id) WHERE batches.status = 'active' AND observed_on = :day "
+            "AND coalesce(group_code, '') NOT IN ('45', '80')"), {"day": latest}).one()
+    at = _page(monkeypatch, seeded_url)
+    assert not at.exception
+    shown, _ = _metrics(at)["Leegstand (panden)"]
+    assert shown == format_pct(vacant / outlets)
+    assert shown == "9,8 %"  # Locatus, end of 2023
+    assert len(at.dataframe[0].value) == 62

@@ -1,0 +1,118 @@
+"""The store, the same tests on SQLite and on a real PostgreSQL server."""
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from dashboard import schema
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+
+def _units_batch(store: Store, frame: pd.DataFrame, name: str = "inventaris.csv") -> int:
+    return store.add_batch(Batch(kind="units", file_name=name, raw=b"bytes of " + name.encode(),
+                                 imported_by="coordinator"), frame)
+
+
+def test_units_round_trip(store_url):
+    store = Store(store_url)
+    frame = unit_rows(
+        {"unit_id": "A", "street": "Grote Markt", "house_number": "12b", "name": "Bakkerij 'Het Hoekje'; <b>",
+         "status": "vacant", "group_code": "00", "category": "00-Leegstand", "floor_area_m2": 85.5,
+         "vacant_since": "2016-03-15", "lat": 50.8279, "lon": 3.2649, "chain": False, "shopping_area": "centrum"},
+        {"unit_id": "B", "status": "occupied", "group_code": "22", "chain": True},
+    )
+    _units_batch(store, frame)
+    stored = store.units().set_index("unit_id")
+    assert stored.loc["A", "name"] == "Bakkerij 'Het Hoekje'; <b>"
+    assert stored.loc["A", "floor_area_m2"] == 85.5
+    assert stored.loc["A", "vacant_since"] == pd.Timestamp("2016-03-15")
+    assert stored.loc["A", "observed_on"] == pd.Timestamp("2018-01-01")
+    assert stored.loc["A", "lat"] == pytest.approx(50.8279)
+    assert bool(stored.loc["B", "chain"]) is True
+    assert pd.isna(stored.loc["B", "floor_area_m2"])  # missing stays missing, never 0
+    assert pd.isna(stored.loc["B", "vacant_since"])
+
+
+def test_version_changes_with_every_batch_and_rollback(store_url):
+    store = Store(store_url)
+    versions = [store.version()]
+    first = _units_batch(store, unit_rows({"unit_id": "A"}))
+    versions.append(store.version())
+    _units_batch(store, unit_rows({"unit_id": "B"}))
+    versions.append(store.version())
+    store.rollback_batch(first)
+    versions.append(store.version())
+    assert len(set(versions)) == 4
+    assert Store(store_url).version() == versions[-1]  # stored, not kept in memory
+
+
+def test_later_active_batch_wins_and_rollback_restores(store_url):
+    store = Store(store_url)
+    _units_batch(store, unit_rows({"unit_id": "A", "status": "occupied"}, {"unit_id": "B"}), "januari.csv")
+    correction = _units_batch(store, unit_rows({"unit_id": "A", "status": "vacant", "group_code": "00"}),
+                              "correctie.csv")
+    current = store.units().set_index("unit_id")
+    assert current.loc["A", "status"] == "vacant"
+    assert len(current) == 2
+    store.rollback_batch(correction)
+    restored = store.units().set_index("unit_id")
+    assert restored.loc["A", "status"] == "occupied"
+    assert len(restored) == 2
+    with pytest.raises(LookupError):
+        store.rollback_batch(correction)  # already rolled back
+
+
+def test_batch_records_file_checksum_who_and_counts(store_url):
+    store = Store(store_url)
+    rejected = pd.DataFrame([{"row_number": 7, "column_name": "wvo", "value": "-5",
+                              "problem": "Oppervlakte mag niet negatief zijn.", "severity": "error"}])
+    batch_id = store.add_batch(Batch(kind="units", file_name="leegstand.csv", raw=b"abc", imported_by="an"),
+                               unit_rows({"unit_id": "A"}), rejected)
+    row = store.batches().set_index("batch_id").loc[batch_id]
+    # sha256("abc"), as in FIPS 180-2 appendix B.1
+    assert row["sha256"] == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert (row["rows_total"], row["rows_imported"], row["rows_rejected"]) == (2, 1, 1)
+    assert row["imported_by"] == "an"
+    assert row["status"] == "active"
+    assert not row["is_sample"]
+    assert not store.has_sample_data()
+
+
+def test_failed_batch_leaves_nothing_behind(store_url):
+    store = Store(store_url)
+    _units_batch(store, unit_rows({"unit_id": "A"}))
+    version = store.version()
+    bad = unit_rows({"unit_id": "B"}, {"unit_id": "C", "status": "weg"})  # violates the status check
+    with pytest.raises(IntegrityError):
+        _units_batch(store, bad, "kapot.csv")
+    assert store.version() == version
+    assert store.batches()["file_name"].tolist() == ["inventaris.csv"]
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.units)).scalar_one() == 1
+
+
+def test_campaign_and_votes_round_trip(store_url):
+    store = Store(store_url)
+    store.add_batch(Batch(kind="campaign", file_name="campagne.xlsx"), pd.DataFrame([
+        {"nis_code": "34022", "municipality": "Kortrijk", "edition": 2017, "bags_distributed": 10_000},
+        {"nis_code": "34022", "municipality": "Kortrijk", "edition": 2021, "votes_cast": 1234, "budget_eur": 99.95},
+    ]))
+    store.add_batch(Batch(kind="votes", file_name="stemmen.csv"), pd.DataFrame([
+        {"nis_code": "34013", "edition": 2022, "shop_name": "Bistro Mathis", "votes": 554, "winner": True},
+    ]))
+    campaign = store.campaign().set_index("edition")
+    assert campaign.loc[2017, "bags_distributed"] == 10_000
+    assert pd.isna(campaign.loc[2017, "votes_cast"])
+    assert float(campaign.loc[2021, "budget_eur"]) == 99.95
+    votes = store.votes()
+    assert votes[["shop_name", "votes", "winner"]].values.tolist() == [["Bistro Mathis", 554, True]]
+
+
+def test_embedded_sqlite_runs_in_wal_mode(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'sub' / 'kernmonitor.db'}")  # creates the folder
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert store.is_empty()
+    assert store.version() == 0

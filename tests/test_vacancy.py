@@ -1,0 +1,95 @@
+"""Vacancy indicators on tiny hand-checked tables."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.vacancy import change_since_previous, is_outlet, vacancy, vacancy_band, vacancy_days
+from tests.conftest import unit_rows
+
+
+def test_rates_by_units_and_floor_area():
+    units = unit_rows(
+        {"status": "occupied", "group_code": "11", "floor_area_m2": 100},
+        {"status": "vacant", "group_code": "00", "floor_area_m2": 60},
+        {"status": "vacant", "group_code": "00", "floor_area_m2": None},  # area unknown: not 0
+        {"status": "occupied", "group_code": "22", "floor_area_m2": 40},
+        {"status": "occupied", "group_code": None, "floor_area_m2": 200},  # unknown group: still an outlet
+        {"status": "occupied", "group_code": "80", "floor_area_m2": 2},  # ATM: not an outlet
+        {"status": "occupied", "group_code": "45", "floor_area_m2": 500},  # fuel station: not an outlet
+    )
+    row = vacancy(units).iloc[0]
+    assert row["units_total"] == 5
+    assert row["units_vacant"] == 2
+    assert row["vacancy_rate_units"] == pytest.approx(2 / 5)
+    assert row["floor_area_total_m2"] == 400  # 100 + 60 + 40 + 200
+    assert row["floor_area_vacant_m2"] == 60
+    assert row["vacancy_rate_floor"] == pytest.approx(60 / 400)
+    assert row["floor_area_coverage"] == pytest.approx(4 / 5)
+
+
+def test_duration_shares_count_only_dated_vacancies():
+    units = unit_rows(
+        {"status": "vacant", "group_code": "00", "vacant_since": "2017-06-01"},  # 214 days
+        {"status": "vacant", "group_code": "00", "vacant_since": "2017-01-01"},  # 365 days: long-term
+        {"status": "vacant", "group_code": "00", "vacant_since": "2014-01-01"},  # 1,461 days: structural
+        {"status": "vacant", "group_code": "00", "vacant_since": None},  # unknown duration
+        {"status": "vacant", "group_code": "00", "vacant_since": "2019-01-01"},  # after the inventory: unknown
+        {"status": "occupied", "group_code": "11"},
+    )
+    row = vacancy(units).iloc[0]
+    assert row["units_vacant"] == 5
+    assert row["units_vacant_dated"] == 3
+    assert row["long_term_vacancy_share"] == pytest.approx(2 / 3)
+    assert row["structural_vacancy_share"] == pytest.approx(1 / 3)
+    assert row["median_vacancy_days"] == 365
+
+
+def test_one_row_per_municipality_and_inventory():
+    units = pd.concat([
+        unit_rows({"status": "vacant", "group_code": "00"}, {}, {}, {}, nis_code="31005"),
+        unit_rows({"status": "vacant", "group_code": "00"}, {}, observed_on="2019-01-01", nis_code="31005"),
+        unit_rows({}, {}, nis_code="34022"),
+    ], ignore_index=True)
+    result = vacancy(units).set_index(["nis_code", "observed_on"])["vacancy_rate_units"]
+    assert result.to_dict() == {
+        ("31005", pd.Timestamp("2018-01-01")): 0.25,
+        ("31005", pd.Timestamp("2019-01-01")): 0.5,
+        ("34022", pd.Timestamp("2018-01-01")): 0.0,
+    }
+
+
+def test_no_known_area_gives_no_floor_rate_instead_of_zero():
+    row = vacancy(unit_rows({"status": "vacant", "group_code": "00"}, {})).iloc[0]
+    assert math.isnan(row["vacancy_rate_floor"])
+    assert row["floor_area_coverage"] == 0
+
+
+def test_is_outlet_and_vacancy_days():
+    units = unit_rows({"group_code": "45"}, {"group_code": "00", "status": "vacant", "vacant_since": "2017-12-01"})
+    assert is_outlet(units).tolist() == [False, True]
+    assert vacancy_days(units).tolist()[1] == 31
+
+
+@pytest.mark.parametrize(("rate", "band"), [
+    (0.0, "gezond"), (0.08, "gezond"), (0.0801, "verhoogd"), (0.12, "verhoogd"), (0.125, "kritiek"),
+])
+def test_bands_follow_the_unizo_thresholds(rate, band):
+    assert vacancy_band(pd.Series([rate])).iloc[0] == band
+
+
+def test_bands_are_configurable():
+    assert vacancy_band(pd.Series([0.07]), healthy_max=0.06, elevated_max=0.10).iloc[0] == "verhoogd"
+
+
+def test_change_since_previous_inventory():
+    table = pd.DataFrame({
+        "nis_code": ["1", "1", "1", "2"],
+        "observed_on": ["2019-01-01", "2018-01-01", "2020-01-01", "2018-01-01"],
+        "vacancy_rate_units": [0.10, 0.08, 0.09, 0.05],
+    })
+    changes = change_since_previous(table, ["vacancy_rate_units"])["vacancy_rate_units_change"]
+    assert changes.iloc[0] == pytest.approx(0.02)  # 2019 against 2018, though listed first
+    assert changes.iloc[2] == pytest.approx(-0.01)  # 2020 against 2019
+    assert math.isnan(changes.iloc[1]) and math.isnan(changes.iloc[3])  # first inventories

@@ -6,14 +6,17 @@ Exit status: 0 done; 1 input rejected (the reason on stderr, in Dutch); 2 wrong 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
+from pathlib import Path
 
 import pandas as pd
 
-from dashboard import sample
+from dashboard import ingest, sample
 from dashboard.indicators import GEOGRAPHIES, LEVELS, vacancy_table
+from dashboard.ingest.columns import KINDS
 from dashboard.settings import DEFAULT_GEOGRAPHY
 from dashboard.store import Store
 
@@ -26,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except sample.RealDataPresent as problem:
+        print(f"Geweigerd: {problem}", file=sys.stderr)
+        return 1
+    except ingest.ImportRejected as rejected:
+        print(rejected.describe(), file=sys.stderr)
+        return 1
+    except (ingest.FileRejected, LookupError) as problem:
         print(f"Geweigerd: {problem}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error
@@ -44,6 +53,27 @@ def _parser() -> argparse.ArgumentParser:
                       help="vermenigvuldig het aantal verkooppunten (voor benchmarks); standaard 1")
     seed.add_argument("--if-empty", action="store_true", help="alleen als de databank nog leeg is")
     seed.set_defaults(run=_seed)
+
+    load = commands.add_parser("import", help="importeer een CSV- of Excelbestand als één batch")
+    load.add_argument("file", metavar="FILE", type=Path)
+    _add_db(load)
+    load.add_argument("--kind", choices=KINDS, help="soort gegevens (standaard: afgeleid uit de kopregel)")
+    load.add_argument("--observed-on", type=_day, metavar="DATUM",
+                      help="inventarisdatum voor rijen zonder peildatum (bv. 2024-01-01 of 01/01/2024)")
+    load.add_argument("--partial", action="store_true",
+                      help="importeer de goede rijen en bewaar de foute met hun reden in de batch")
+    load.add_argument("--sheet", help="werkblad van een Excelbestand (standaard het eerste)")
+    load.add_argument("--by", default=None, help="wie importeert (standaard de gebruikersnaam)")
+    load.set_defaults(run=_import)
+
+    history = commands.add_parser("batches", help="de geschiedenis van de imports")
+    _add_db(history)
+    history.set_defaults(run=_batches)
+
+    undo = commands.add_parser("rollback", help="maak een batch ongedaan")
+    undo.add_argument("batch_id", metavar="ID", type=int)
+    _add_db(undo)
+    undo.set_defaults(run=_rollback)
 
     indicators = commands.add_parser("indicators", help="indicatoren als CSV of JSON")
     _add_db(indicators)
@@ -66,6 +96,54 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("moet groter dan 0 zijn")
     return value
+
+
+def _day(text: str) -> pd.Timestamp:
+    parsed, bad = ingest.values.parse_date(pd.Series([text]))
+    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+        raise argparse.ArgumentTypeError(f"geen datum: {text!r} (schrijf bv. 2024-01-01 of 01/01/2024)")
+    return parsed.iloc[0]
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        raw = args.file.read_bytes()
+    except OSError as problem:
+        print(f"Kan {args.file} niet lezen: {problem.strerror}.", file=sys.stderr)
+        return 2
+    store = Store(args.db)
+    prepared = ingest.prepare(raw, args.file.name, kind=args.kind, observed_on=args.observed_on, sheet=args.sheet)
+    batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user())
+    warnings = prepared.problems[prepared.problems["severity"] == ingest.WARNING]
+    imported = len(prepared.valid_rows)
+    print(f"Batch {batch_id}: {imported} rij(en) geïmporteerd uit {args.file.name} ({prepared.description}); "
+          f"{len(prepared.error_rows)} geweigerd, {len(warnings)} waarschuwing(en).", file=sys.stderr)
+    for row in prepared.problems.itertuples(index=False):
+        print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    return 0
+
+
+def _batches(args: argparse.Namespace) -> int:
+    history = Store(args.db).batches()
+    columns = ["batch_id", "kind", "file_name", "rows_imported", "rows_rejected", "imported_by", "imported_at",
+               "status"]
+    history = history[columns].assign(imported_at=pd.to_datetime(history["imported_at"], utc=True)
+                                      .dt.strftime("%Y-%m-%d %H:%M"))
+    history.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    Store(args.db).rollback_batch(args.batch_id)
+    print(f"Batch {args.batch_id} is ongedaan gemaakt.", file=sys.stderr)
+    return 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "onbekend"
 
 
 def _seed(args: argparse.Namespace) -> int:

@@ -13,6 +13,9 @@ import pandas as pd
 
 from dashboard.settings import DATA_DIR
 
+#: The province the shipped municipality list covers (West-Vlaanderen).
+REFERENCE_PROVINCE_NIS_CODE = "30000"
+
 _CODE_COLUMNS = {
     "nis_code": str,
     "arrondissement_nis_code": str,

@@ -131,7 +131,7 @@ rejected_rows = Table(
     Column("column_name", Text),
     Column("value", Text),
     Column("problem", Text, nullable=False),
-    Column("severity", String(8), nullable=False),
+    Column("severity", String(16), nullable=False),
     Index("ix_rejected_batch", "batch_id"),
 )
 

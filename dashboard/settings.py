@@ -26,6 +26,19 @@ DEFAULT_TILES = "CartoDB positron"
 #: The province the dashboard covers (REFNIS code and name). Units elsewhere are rejected.
 PROVINCE_NIS_CODE = "30000"
 PROVINCE_NAME = "West-Vlaanderen"
+#: Environment variable that points imports at another province (its REFNIS code).
+PROVINCE_ENV = "KERNMONITOR_PROVINCE"
+#: West-Vlaanderen's bounding box (WGS84: west, south, east, north) plus 5 km on every side,
+#: from the municipal boundaries in EPSG:31370. Coordinates outside it are rejected on import.
+PROVINCE_BOUNDS = (2.50, 50.65, 3.59, 51.42)
+
+#: Streamlit's upload limit (also in .streamlit/config.toml, server.maxUploadSize), in MB.
+MAX_UPLOAD_MB = 200
+#: Longest text accepted in one cell of an imported file.
+MAX_FIELD_CHARS = 1_000
+#: Floor areas beyond this many m² are typing errors (the largest Belgian shopping centres are
+#: far below it per unit).
+MAX_FLOOR_AREA_M2 = 100_000
 
 #: Municipal geography used for time series by default: "2025" (62) or "2018" (64).
 DEFAULT_GEOGRAPHY = "2025"
@@ -38,6 +51,11 @@ SAMPLE_LAST_YEAR = 2024
 def db_url() -> str:
     """The store's SQLAlchemy URL: ``KERNMONITOR_DB`` or the embedded SQLite file."""
     return os.environ.get(DB_ENV) or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def province_nis_code() -> str:
+    """The province whose units are accepted on import (``KERNMONITOR_PROVINCE``, default 30000)."""
+    return os.environ.get(PROVINCE_ENV) or PROVINCE_NIS_CODE
 
 
 def boundaries_path() -> Path | None:

@@ -66,11 +66,14 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(schema.batches)).scalar_one() == 0
 
-    def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None) -> int:
+    def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None, *,
+                  rows_rejected: int | None = None) -> int:
         """Write one batch with its rows (and rejected rows) in one transaction; return its id.
 
         ``rows`` has the columns of the batch kind's table (``schema.DATA_COLUMNS``); missing
-        optional columns are stored as NULL.
+        optional columns are stored as NULL. ``rejected`` holds one problem per row
+        (``schema.REJECTED_COLUMNS``); ``rows_rejected`` counts the file rows left out (by
+        default one per problem).
         """
         if batch.kind not in schema.DATA_TABLES:
             raise ValueError(f"Onbekende soort gegevens {batch.kind!r}.")
@@ -82,7 +85,8 @@ class Store:
                 {
                     "kind": batch.kind, "file_name": batch.file_name, "sha256": digest,
                     "rows_total": batch.rows_total if batch.rows_total is not None else len(rows) + len(rejected),
-                    "rows_imported": len(rows), "rows_rejected": len(rejected),
+                    "rows_imported": len(rows),
+                    "rows_rejected": rows_rejected if rows_rejected is not None else len(rejected),
                     "imported_by": batch.imported_by, "imported_at": datetime.now(UTC),
                     "raw": batch.raw, "is_sample": batch.is_sample, "status": "active", "note": batch.note,
                 },
@@ -111,6 +115,20 @@ class Store:
         query = select(*columns).order_by(schema.batches.c.batch_id.desc())
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
+
+    def batch_with_checksum(self, sha256: str) -> int | None:
+        """The active batch that imported a file with this SHA-256, if any."""
+        query = select(schema.batches.c.batch_id).where(
+            schema.batches.c.sha256 == sha256, schema.batches.c.status == "active")
+        with self.engine.connect() as conn:
+            return conn.execute(query.limit(1)).scalar_one_or_none()
+
+    def rejected(self, batch_id: int) -> pd.DataFrame:
+        """The problems kept with a batch (rejected rows and warnings)."""
+        table = schema.rejected_rows
+        query = select(*[table.c[c] for c in schema.REJECTED_COLUMNS]).where(table.c.batch_id == batch_id)
+        with self.engine.connect() as conn:
+            return pd.read_sql(query.order_by(table.c.row_number), conn)
 
     def has_sample_data(self) -> bool:
         """Whether any active batch holds generated sample data."""

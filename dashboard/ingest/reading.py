@@ -1,0 +1,163 @@
+"""Reading a user's file into a table of raw cells, whatever its encoding, delimiter or format.
+
+Nothing is interpreted here except the layout: every CSV cell stays text (an empty cell is
+None), XLSX cells keep the type Excel gave them. Interpreting values is `dashboard.ingest.values`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pandas as pd
+
+from dashboard.ingest.problems import FileRejected
+
+DELIMITERS = (";", ",", "\t", "|")
+_DELIMITER_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep"}
+_SNIFF_RECORDS = 50
+
+
+def decode(raw: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252.
+
+    >>> decode("café".encode("cp1252")), decode(b"\\xef\\xbb\\xbfcaf\\xc3\\xa9")
+    ('café', 'café')
+    """
+    if not raw.strip():
+        raise FileRejected("Het bestand is leeg. Kies een CSV- of Excelbestand met een kopregel en gegevens.")
+    if b"\x00" in raw[:4096]:
+        raise FileRejected("Dit is geen tekstbestand (CSV) of Excelbestand (XLSX). Bewaar het in Excel als "
+                           "'CSV (gescheiden door lijstscheidingsteken)' of als .xlsx en probeer opnieuw.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header into the most columns, consistently over the first rows.
+
+    >>> sniff_delimiter("gemeente;wvo;status\\nKortrijk;1.250,5;leeg\\n")
+    ';'
+    >>> sniff_delimiter('naam,adres\\n"Bakkerij; Peeters","Markt 1"\\n')
+    ','
+    """
+    sample = text[:200_000]
+    csv.field_size_limit(len(sample) + 1)  # a huge field must not hide the delimiter
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+        try:
+            widths = [len(record) for _, record in zip(range(_SNIFF_RECORDS), reader, strict=False) if record]
+        except csv.Error:
+            continue
+        if not widths or widths[0] < 2:
+            continue
+        consistent = sum(width == widths[0] for width in widths[:-1] or widths)
+        score = (consistent, widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def delimiter_name(delimiter: str) -> str:
+    return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+
+
+def is_xlsx(raw: bytes) -> bool:
+    """Whether the bytes are an Excel workbook (a zip with ``xl/workbook.xml``)."""
+    if not raw.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
+    """The file's cells as a DataFrame (object dtype, header as columns) and a description.
+
+    The index is the row number as Excel shows it (the header is row 1); wholly blank rows are
+    left out without renumbering the others.
+    """
+    if is_xlsx(raw):
+        frame, used = _read_xlsx(raw, sheet)
+        description = f"Excelbestand, werkblad '{used}'"
+    else:
+        if sheet:
+            raise FileRejected("Een werkblad kiezen kan alleen bij een Excelbestand (.xlsx).")
+        text = decode(raw)
+        delimiter = sniff_delimiter(text)
+        frame = _read_csv(text, delimiter)
+        description = f"CSV, gescheiden door {delimiter_name(delimiter)}"
+    frame.columns = [str(column).strip() for column in frame.columns]
+    frame = frame.astype(object).where(frame.map(_has_value), None)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row_number")
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        raise FileRejected("Het bestand heeft een kopregel maar geen gegevensrijen (vanaf rij 2).")
+    return frame, description
+
+
+def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                           skip_blank_lines=False, on_bad_lines="error", engine="c")
+    except pd.errors.EmptyDataError as error:
+        raise FileRejected("Het bestand bevat geen kopregel.") from error
+    except pd.errors.ParserError as error:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if not found:
+            raise FileRejected(f"Het bestand is geen geldige CSV: {error}") from error
+        expected, line, seen = found.groups()
+        raise FileRejected(
+            f"Rij {line} heeft {seen} velden, de kopregel {expected} (gescheiden door {delimiter_name(delimiter)}). "
+            "Zet tekst met een scheidingsteken tussen aanhalingstekens, of verwijder het overtollige veld."
+        ) from error
+
+
+def sheet_names(raw: bytes) -> list[str]:
+    """The worksheets of an Excel workbook, in order."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(raw), read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise FileRejected(f"Het werkblad '{sheet}' bestaat niet; dit bestand heeft: "
+                               + ", ".join(workbook.sheetnames) + ".")
+        used = sheet or workbook.sheetnames[0]
+        rows = [list(row) for row in workbook[used].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    while rows and all(not _has_value(cell) for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise FileRejected(f"Het werkblad '{used}' is leeg.")
+    header = ["" if cell is None else str(cell) for cell in rows[0]]
+    width = max(i + 1 for i, cell in enumerate(header + ["x"]) if cell)  # up to the last named column
+    width = min(width, len(header)) or len(header)
+    body = [row[:width] + [None] * (width - len(row)) for row in rows[1:]]
+    return pd.DataFrame(body, columns=header[:width], dtype=object), used
+
+
+def _has_value(cell) -> bool:
+    if cell is None:
+        return False
+    if isinstance(cell, str):
+        return bool(cell.strip())
+    return not (isinstance(cell, float) and cell != cell)
+

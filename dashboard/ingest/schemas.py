@@ -1,0 +1,111 @@
+"""The rules a parsed file must meet, as pandera schemas, each check carrying its Dutch advice.
+
+Values that could not be read at all (``31/02/2019``, ``veel``) are reported by the parsers;
+these schemas check what was read: ranges, vocabularies, codes and uniqueness. The message of
+every check is what the user sees next to the row number.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from dashboard import settings
+from dashboard.schema import UNIT_STATUSES
+
+_NIS = pa.Check.str_matches(r"^\d{5}$", error="een NIS-code heeft 5 cijfers")
+_FIRST_DAY = pd.Timestamp("1900-01-01")
+
+
+def _dates(today: pd.Timestamp) -> list[pa.Check]:
+    return [
+        pa.Check.ge(_FIRST_DAY, error="datum vóór 1900: controleer het jaartal"),
+        pa.Check.le(today, error=f"datum in de toekomst (na {today:%d/%m/%Y}): controleer de datum"),
+    ]
+
+
+def _count(error: str = "moet een geheel getal ≥ 0 zijn") -> pa.Column:
+    return pa.Column("Int64", pa.Check.ge(0, error=error), nullable=True, required=False)
+
+
+def _edition(today: pd.Timestamp) -> pa.Column:
+    return pa.Column("Int64", pa.Check.in_range(2000, today.year + 1,
+                                                error=f"een editie is een jaar tussen 2000 en {today.year + 1}"))
+
+
+def units_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
+    """Rules for parsed units (see DESIGN.md, "Units")."""
+    west, south, east, north = settings.PROVINCE_BOUNDS
+    where = "ligt buiten West-Vlaanderen (+5 km): controleer de coördinaten (lat/lon in graden, x/y in Lambert 72)"
+    return pa.DataFrameSchema(
+        {
+            "unit_id": pa.Column(str, pa.Check.str_length(1, settings.MAX_FIELD_CHARS), nullable=False),
+            "nis_code": pa.Column(str, _NIS),
+            "status": pa.Column(str, pa.Check.isin(UNIT_STATUSES, error="status moet bezet of leeg zijn")),
+            "floor_area_m2": pa.Column(float, pa.Check.in_range(
+                0, settings.MAX_FLOOR_AREA_M2,
+                error=f"oppervlakte moet tussen 0 en {settings.MAX_FLOOR_AREA_M2:,} m² liggen".replace(",", ".")),
+                nullable=True),
+            "observed_on": pa.Column("datetime64[ns]", _dates(today)),
+            "vacant_since": pa.Column("datetime64[ns]", _dates(today), nullable=True),
+            "lat": pa.Column(float, pa.Check.in_range(south, north, error=where), nullable=True),
+            "lon": pa.Column(float, pa.Check.in_range(west, east, error=where), nullable=True),
+        },
+        unique=["unit_id", "observed_on"],
+        report_duplicates="exclude_first",
+        coerce=False,
+    )
+
+
+def campaign_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
+    from dashboard.ingest.columns import CAMPAIGN_FIGURES
+
+    figures = {name: _count() for name in CAMPAIGN_FIGURES if name != "budget_eur"}
+    return pa.DataFrameSchema(
+        {
+            "nis_code": pa.Column(str, _NIS),
+            "edition": _edition(today),
+            **figures,
+            "budget_eur": pa.Column(float, pa.Check.ge(0, error="een budget kan niet negatief zijn"),
+                                    nullable=True, required=False),
+        },
+        unique=["nis_code", "edition"],
+        report_duplicates="exclude_first",
+    )
+
+
+def votes_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "nis_code": pa.Column(str, _NIS),
+            "edition": _edition(today),
+            "shop_name": pa.Column(str, pa.Check.str_length(1, settings.MAX_FIELD_CHARS)),
+            "votes": _count("stemmen zijn een geheel getal ≥ 0"),
+        },
+        unique=["nis_code", "edition", "shop_name"],
+        report_duplicates="exclude_first",
+    )
+
+
+SCHEMAS = {"units": units_schema, "campaign": campaign_schema, "votes": votes_schema}
+#: What a uniqueness failure means, per kind.
+DUPLICATE_MESSAGES = {
+    "units": "dezelfde pand-id en peildatum staan al in een eerdere rij: verwijder de dubbele rij",
+    "campaign": "deze gemeente en editie staan al in een eerdere rij: voeg de cijfers samen in één rij",
+    "votes": "deze winkel staat voor die gemeente en editie al in een eerdere rij",
+}
+
+
+def failures(frame: pd.DataFrame, kind: str, *, today: pd.Timestamp) -> pd.DataFrame:
+    """Every rule a frame breaks: ``index`` (row number), ``column``, ``failure_case``, ``message``."""
+    try:
+        SCHEMAS[kind](today=today).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        cases = cases[cases["index"].notna()].copy()
+        duplicate = cases["check"] == "multiple_fields_uniqueness"
+        cases["message"] = cases["check"].where(~duplicate, DUPLICATE_MESSAGES[kind])
+        # A duplicate is one problem per row, not one per key column.
+        cases = cases[~duplicate | ~cases.duplicated(["index", "check"])]
+        return cases[["index", "column", "failure_case", "message"]].reset_index(drop=True)
+    return pd.DataFrame(columns=["index", "column", "failure_case", "message"])

@@ -1,0 +1,135 @@
+"""Units rows from parsed columns: inventory date, status, category, coordinates, a stable id."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+from pyproj import Transformer
+
+from dashboard.ingest.categories import VACANT_GROUP, categorise
+from dashboard.ingest.problems import WARNING, Problem
+
+
+@cache
+def _lambert72_to_wgs84() -> Transformer:
+    return Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+
+
+def lambert72_to_wgs84(x: pd.Series, y: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Belgian Lambert 72 metres (EPSG:31370) → WGS84 latitude and longitude in degrees.
+
+    >>> lat, lon = lambert72_to_wgs84(pd.Series([62500.0]), pd.Series([182579.0]))  # Roeselare, Grote Markt
+    >>> round(float(lat[0]), 3), round(float(lon[0]), 3)
+    (50.947, 3.124)
+    """
+    lon, lat = _lambert72_to_wgs84().transform(x.to_numpy(dtype=float), y.to_numpy(dtype=float))
+    return pd.Series(lat, index=x.index).where(x.notna() & y.notna()), pd.Series(lon, index=x.index).where(
+        x.notna() & y.notna())
+
+
+def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on,
+                unreadable: set[tuple[int, str]]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The store's units columns from parsed ones, with the problems only units can have.
+
+    ``unreadable`` holds (row number, column) of cells the parser already reported.
+    """
+    problems: list[Problem] = []
+    rows = parsed.copy()
+    problems += _inventory_date(rows, source, observed_on, unreadable)
+    problems += _status(rows, source, unreadable)
+    problems += _coordinates(rows, source)
+    problems += _unit_id(rows, source)
+    rows["floor_area_m2"] = rows["floor_area_m2"].astype("float64")
+    for column in ("observed_on", "vacant_since"):
+        rows[column] = pd.to_datetime(rows[column]).astype("datetime64[ns]")
+    return rows, problems
+
+
+def _inventory_date(rows: pd.DataFrame, source: dict[str, str], observed_on,
+                    unreadable: set[tuple[int, str]]) -> list[Problem]:
+    if observed_on is not None:
+        rows["observed_on"] = pd.to_datetime(rows["observed_on"]).fillna(pd.Timestamp(observed_on))
+    if "observed_on" not in source and observed_on is None:
+        return [Problem(None, None, None, "geen peildatum: voeg een kolom peildatum (of jaar) toe, of geef de "
+                                          "inventarisdatum op bij het importeren")]
+    missing = rows["observed_on"].isna()
+    return [Problem(int(n), source.get("observed_on"), None, "geen peildatum in deze rij")
+            for n in rows.index[missing] if (n, "observed_on") not in unreadable]
+
+
+def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[int, str]]) -> list[Problem]:
+    if "status" not in source and "category" not in source:
+        return [Problem(None, None, None, "geen kolom status (bezet/leeg) en geen categorie waaruit die volgt "
+                                          "(bv. GROEP met 00-Leegstand): voeg een kolom status toe")]
+    problems = []
+    category, group_code, unknown = categorise(rows["category"])
+    problems += [Problem(int(n), source["category"], rows.at[n, "category"],
+                         "onbekende categorie: wordt 'Onbekend'; gebruik een Locatus-groep (bv. 22-Mode & Luxe) "
+                         "of een NACE-code (bv. 47.71)", WARNING) for n in rows.index[unknown]]
+    rows["category"], rows["group_code"] = category, group_code
+    implied = group_code.map(lambda code: None if code is None else ("vacant" if code == VACANT_GROUP else "occupied"))
+    given = rows["status"]
+    conflict = given.eq("occupied") & group_code.eq(VACANT_GROUP)
+    problems += [Problem(int(n), source.get("status"), "bezet", "status bezet maar categorie 00-Leegstand: "
+                         "kies één van beide") for n in rows.index[conflict.fillna(False).astype(bool)]]
+    rows["status"] = given.where(given.notna(), implied)
+    problems += [Problem(int(n), source.get("status") or source.get("category"), None,
+                         "geen status: schrijf bezet of leeg, of geef een categorie")
+                 for n in rows.index[rows["status"].isna()] if (n, "status") not in unreadable]
+    return problems
+
+
+def _coordinates(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
+    if "lat" not in source and "x" in source and "y" in source:
+        rows["lat"], rows["lon"] = lambert72_to_wgs84(rows["x"].astype(float), rows["y"].astype(float))
+    rows["lat"], rows["lon"] = rows["lat"].astype("float64"), rows["lon"].astype("float64")
+    half = rows["lat"].isna() != rows["lon"].isna()
+    first = source.get("lat") or source.get("y") or source.get("lon") or source.get("x")
+    return [Problem(int(n), first, None, "maar één van beide coördinaten ingevuld: vul beide in of geen")
+            for n in rows.index[half]]
+
+
+def _unit_id(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
+    """Given ids are kept; otherwise the address (or, without a street, the name) makes a stable id.
+
+    >>> rows = pd.DataFrame({"unit_id": [None, "P7", None, None], "nis_code": ["34022"] * 4,
+    ...     "street": ["Lange  Steenstraat", None, None, None], "house_number": ["12", None, None, None],
+    ...     "name": [None, None, "Bakkerij Peeters", None]})
+    >>> problems = _unit_id(rows, {})
+    >>> rows["unit_id"].tolist(), [p.severity for p in problems]
+    (['34022|lange steenstraat|12', 'P7', '34022|naam|bakkerij peeters', '34022|rij|3'], ['waarschuwing'])
+    """
+    ids = [_unit_key(given, nis, street, number, name, row_number) for given, nis, street, number, name, row_number
+           in zip(rows["unit_id"], rows["nis_code"], rows["street"], rows["house_number"], rows["name"], rows.index,
+                  strict=True)]
+    rows["unit_id"] = pd.Series([key for key, _ in ids], index=rows.index, dtype=object)
+    missing = pd.Series([by_row for _, by_row in ids], index=rows.index, dtype=bool)
+    if not missing.any():
+        return []
+    return [Problem(None, None, None, f"{int(missing.sum())} rij(en) zonder pand-id, adres of naam: ze tellen mee, "
+                    "maar zijn niet over inventarissen heen te volgen (openingen, sluitingen). Voeg een pand-id "
+                    "of straat en huisnummer toe.", WARNING)]
+
+
+def _unit_key(given, nis_code, street, number, name, row_number) -> tuple[str | None, bool]:
+    """The unit's id and whether it could only be made from the row number."""
+    if _present(given):
+        return given, False
+    if not _present(nis_code):
+        return None, False
+    if _present(street):
+        return f"{nis_code}|{_key(street)}|{_key(number) if _present(number) else ''}", False
+    if _present(name):
+        return f"{nis_code}|naam|{_key(name)}", False
+    # Without id, address or name a unit is only this row: it counts, but cannot be followed.
+    return f"{nis_code}|rij|{row_number}", True
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value))
+
+
+def _key(text) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().lower()

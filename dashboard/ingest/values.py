@@ -1,0 +1,225 @@
+"""Interpreting cells as Belgian users write them: decimal commas, Dutch dates, ja/nee, statuses.
+
+Every parser takes a Series of raw cells (text from CSV, or what Excel stored) and returns the
+parsed Series with the same index plus a mask of cells that held something unreadable. Empty
+cells are missing, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+#: Excel counts days from 30 December 1899 (with its 1900 leap-year bug, this matches from March 1900).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Numbers read as Excel serial dates: 1 January 1900 up to the year 2173.
+_EXCEL_SERIALS = (1, 100_000)
+
+_NUMBER = re.compile(r"^[+-]?\d[\d.,\s']*$")
+_DATE_FORMS = (
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?$"), "ymd"),
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})[ T]\d{1,2}:\d{2}(?::\d{2})?$"), "dmy"),
+)
+TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x", "oui", "keten", "filiaal"})
+FALSE_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar", "non", "zelfstandig"})
+STATUS_WORDS = {
+    "occupied": ("occupied", "bezet", "actief", "in gebruik", "open", "ingebruik", "nee"),
+    "vacant": ("vacant", "leeg", "leegstand", "leegstaand", "leegstaande", "ja", "00-leegstand", "00"),
+}
+_STATUS_LOOKUP = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def is_blank(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
+                      or (isinstance(v, str) and not v.strip()))
+
+
+def parse_number(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers written the Belgian or the English way.
+
+    A comma is the decimal mark unless a point follows it; a point followed by exactly three
+    digits is a thousands separator (``1.250`` is 1250); spaces and apostrophes group digits.
+
+    >>> values, bad = parse_number(pd.Series(["1.250,5", "1250.5", "85", "1.250", "12,5", "veel", None, 3.5]))
+    >>> values.tolist()[:6], bad.tolist()
+    ([1250.5, 1250.5, 85.0, 1250.0, 12.5, nan], [False, False, False, False, False, True, False, False])
+    """
+    values, bad = _parse(series, _number)
+    return values.astype("float64"), bad
+
+
+def _number(cell) -> float:
+    if isinstance(cell, bool):
+        raise ValueError
+    if isinstance(cell, int | float | np.integer | np.floating):
+        return float(cell)
+    text = str(cell).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    if not _NUMBER.match(text):
+        raise ValueError
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif "," in text:
+        text = text.replace(",", "") if text.count(",") > 1 else text.replace(",", ".")
+    elif text.count(".") > 1 or re.search(r"\.\d{3}$", text):
+        text = text.replace(".", "")
+    return float(text)
+
+
+def parse_integer(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers ≥ 0 (``1.250`` is 1250); fractions and negatives are unreadable here."""
+    values, bad = parse_number(series)
+    wrong = values.notna() & ((values % 1 != 0) | (values < 0))
+    return values.where(~wrong).astype("Int64"), bad | wrong
+
+
+def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates as Belgian files hold them: 31/12/2018, 31-12-2018, 2018-12-31, 2014/10/23 00:00:00+00,
+    a year alone (1 January), an Excel serial, or a date Excel stored. Impossible dates are bad.
+
+    >>> values, bad = parse_date(pd.Series(["31/12/2018", "2018", "43466", "2014/10/23 00:00:00+00", "31/02/2019"]))
+    >>> [d.date().isoformat() if not pd.isna(d) else None for d in values], bad.tolist()
+    (['2018-12-31', '2018-01-01', '2019-01-01', '2014-10-23', None], [False, False, False, False, True])
+    """
+    values, bad = _parse(series, _date)
+    return pd.to_datetime(values), bad
+
+
+def _date(cell) -> pd.Timestamp:
+    if isinstance(cell, datetime | date | pd.Timestamp):
+        return pd.Timestamp(cell).tz_localize(None).normalize() if pd.Timestamp(cell).tzinfo else \
+            pd.Timestamp(cell).normalize()
+    if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
+        return _serial_or_year(float(cell))
+    text = str(cell).strip()
+    for pattern, form in _DATE_FORMS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        if form == "year":
+            return pd.Timestamp(int(match[1]), 1, 1)
+        day, month, year = (match[1], match[2], match[3]) if form == "dmy" else (match[3], match[2], match[1])
+        return pd.Timestamp(int(year), int(month), int(day))  # ValueError for 31/02
+    if re.fullmatch(r"\d+(?:[.,]0+)?", text):
+        return _serial_or_year(float(text.replace(",", ".")))
+    raise ValueError
+
+
+def _serial_or_year(number: float) -> pd.Timestamp:
+    if number != int(number):
+        raise ValueError
+    if 1900 <= number <= 2100:
+        return pd.Timestamp(int(number), 1, 1)
+    if _EXCEL_SERIALS[0] <= number < _EXCEL_SERIALS[1]:
+        return EXCEL_EPOCH + pd.Timedelta(days=int(number))
+    raise ValueError
+
+
+def parse_bool(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ja/nee, yes/no, 1/0, true/false, waar/onwaar, x (ticked).
+
+    >>> values, bad = parse_bool(pd.Series(["Ja", "nee", "1", "misschien", None]))
+    >>> values.tolist(), bad.tolist()
+    ([True, False, True, None, None], [False, False, False, True, False])
+    """
+    return _parse(series, _bool)
+
+
+def _bool(cell) -> bool:
+    if isinstance(cell, bool | np.bool_):
+        return bool(cell)
+    word = _word(cell)
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError
+
+
+def parse_status(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``occupied`` or ``vacant`` from the words users write (bezet, leeg, leegstand, …).
+
+    >>> values, bad = parse_status(pd.Series(["Leegstaand", "in gebruik", "BEZET", "gesloten"]))
+    >>> values.tolist(), bad.tolist()
+    (['vacant', 'occupied', 'occupied', None], [False, False, False, True])
+    """
+    return _parse(series, lambda cell: _STATUS_LOOKUP[_word(cell)])
+
+
+def parse_code(series: pd.Series, digits: int) -> tuple[pd.Series, pd.Series]:
+    """A numeric code kept as text with its leading zeros (Excel may have stored 8500.0).
+
+    >>> values, bad = parse_code(pd.Series(["8500", 8400.0, "B-8500", "85"]), 4)
+    >>> values.tolist(), bad.tolist()
+    (['8500', '8400', None, None], [False, False, True, True])
+    """
+    def code(cell) -> str:
+        if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
+            if cell != int(cell):
+                raise ValueError
+            cell = str(int(cell))
+        text = str(cell).strip()
+        if not re.fullmatch(rf"\d{{{digits}}}", text):
+            raise ValueError
+        return text
+
+    return _parse(series, code)
+
+
+def parse_kbo(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """An enterprise number (KBO/BCE) as 10 digits: ``BE 0123.456.789`` → ``0123456789``.
+
+    >>> parse_kbo(pd.Series(["BE 0123.456.789", "123456789", "12"]))[0].tolist()
+    ['0123456789', '0123456789', None]
+    """
+    def kbo(cell) -> str:
+        digits = re.sub(r"\D", "", str(int(cell)) if isinstance(cell, float) else str(cell))
+        if len(digits) == 9:
+            digits = "0" + digits
+        if len(digits) != 10:
+            raise ValueError
+        return digits
+
+    return _parse(series, kbo)
+
+
+def parse_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Free text, trimmed; numbers Excel stored print without a trailing ``.0``."""
+    def text(cell) -> str:
+        if isinstance(cell, float) and cell == int(cell):
+            return str(int(cell))
+        if isinstance(cell, datetime | date):
+            return cell.strftime("%d/%m/%Y")
+        return " ".join(str(cell).split()) if "\n" in str(cell) else str(cell).strip()
+
+    return _parse(series, text)
+
+
+def _word(cell) -> str:
+    if isinstance(cell, float) and cell == int(cell):
+        cell = int(cell)
+    return " ".join(str(cell).strip().lower().replace("_", " ").split())
+
+
+def _parse(series: pd.Series, parse_one) -> tuple[pd.Series, pd.Series]:
+    blank = is_blank(series)
+    results, bad = [], []
+    for cell, empty in zip(series.tolist(), blank.tolist(), strict=True):
+        if empty:
+            results.append(None)
+            bad.append(False)
+            continue
+        try:
+            results.append(parse_one(cell))
+            bad.append(False)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            results.append(None)
+            bad.append(True)
+    return pd.Series(results, index=series.index, dtype=object), pd.Series(bad, index=series.index, dtype=bool)

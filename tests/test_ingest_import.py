@@ -1,0 +1,140 @@
+"""Importing files end to end through the command line, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard.cli import main
+from dashboard.indicators import vacancy_table
+from dashboard.store import Store
+from tests import ingest_files as files
+
+
+def _import(tmp_path, capsys, url: str, name: str, raw: bytes, *options: str) -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    code = main(["import", str(path), "--db", url, "--by", "test", *options])
+    return code, capsys.readouterr().err
+
+
+def _rate(url: str, nis_code: str, *, geography: str = "2025", year: int = 2024) -> tuple[int, int, float]:
+    table = vacancy_table(Store(url).units(), level="municipality", geography=geography, year=year)
+    row = table.set_index("nis_code").loc[nis_code]
+    return int(row["units_total"]), int(row["units_vacant"]), float(row["vacancy_rate_units"])
+
+
+def test_cp1252_semicolons_and_decimal_commas(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "kortrijk.csv", files.KORTRIJK_CP1252)
+    assert code == 0, err
+    assert "Batch 1: 4 rij(en) geïmporteerd" in err
+    units = Store(store_url).units().set_index("house_number")
+    assert units.loc["12", "name"] == "Café Zoë"  # Windows-1252 accents kept
+    assert units.loc["12", "floor_area_m2"] == 1250.5  # 1.250,5
+    assert units.loc["14", "vacant_since"] == pd.Timestamp("2021-03-15")
+    assert units["nis_code"].tolist() == ["34022"] * 4  # name, French name and capitals all resolve
+    assert units.loc["1", "group_code"] == "80"
+    assert _rate(store_url, "34022") == (3, 1, pytest.approx(1 / 3))  # the ATM is no outlet
+    table = vacancy_table(Store(store_url).units(), level="municipality", year=2024)
+    assert table["vacancy_rate_floor"].iloc[0] == pytest.approx(85.5 / 1456)
+
+
+def test_utf8_bom_commas_iso_dates_and_a_multiline_name(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "brugge.csv", files.BRUGGE_UTF8_BOM)
+    assert code == 0, err
+    units = Store(store_url).units().set_index("unit_id")
+    assert units.loc["B1", "name"] == 'Mode "Anna" en zonen, bv'  # quotes kept, line break made a space
+    assert units.loc["B1", "group_code"] == "22"  # NACE 47.71 clothing → Mode & Luxe
+    assert units.loc["B3", "group_code"] == "59"  # NACE 56.10 restaurants → Horeca
+    assert units.loc["B2", "status"] == "vacant"  # "leegstaand"
+    assert _rate(store_url, "31005") == (4, 2, 0.5)
+
+
+def test_xlsx_with_lambert72_and_postcodes_only(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "roeselare.xlsx", files.roeselare_lambert_xlsx())
+    assert code == 0, err
+    assert "Excelbestand, werkblad 'Inventaris'" in err
+    units = Store(store_url).units().set_index("house_number")
+    assert units["nis_code"].to_dict() == {"10": "36015", "12": "36015", "7": "35013"}  # 8800 Roeselare, 8400 Oostende
+    assert units.loc["10", "lat"] == pytest.approx(50.947, abs=0.001)
+    assert units.loc["10", "lon"] == pytest.approx(3.124, abs=0.001)
+    assert units.loc["12", "observed_on"] == pd.Timestamp("2024-01-01")  # Excel serial 45292
+    assert pd.isna(units.loc["7", "lat"])
+    assert _rate(store_url, "36015") == (2, 1, 0.5)
+
+
+def test_locatus_export_with_the_date_given_at_import(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "locatus.csv", files.LOCATUS_EXPORT,
+                        "--observed-on", "01/01/2023")
+    assert code == 0, err
+    units = Store(store_url).units()
+    assert units["group_code"].tolist() == ["00", "22", "11"]
+    assert units["status"].tolist() == ["vacant", "occupied", "occupied"]  # 00-Leegstand means vacant
+    assert units["floor_area_m2"].tolist() == [150.0, 300.0, 1100.0]
+    assert _rate(store_url, "36015", year=2023) == (3, 1, pytest.approx(1 / 3))
+
+
+def test_old_nis_codes_follow_the_2025_mergers(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "tielt.csv", files.OLD_NIS_CODES)
+    assert code == 0, err
+    assert sorted(Store(store_url).units()["nis_code"].unique()) == ["37007", "37015"]  # kept as given
+    assert _rate(store_url, "37022") == (4, 2, 0.5)  # Meulebeke + Tielt → Tielt 37022
+    assert _rate(store_url, "37007", geography="2018") == (1, 1, 1.0)
+    assert _rate(store_url, "37015", geography="2018") == (3, 1, pytest.approx(1 / 3))
+
+
+def test_two_inventories_of_one_town(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "oostende.csv", files.OOSTENDE_TWO_YEARS)
+    assert code == 0, err
+    assert _rate(store_url, "35013", year=2023) == (2, 1, 0.5)
+    assert _rate(store_url, "35013", year=2024) == (3, 1, pytest.approx(1 / 3))
+    units = Store(store_url).units()
+    assert units.groupby("unit_id")["observed_on"].count().to_dict() == {
+        "35013|kapellestraat|1": 2, "35013|kapellestraat|2": 2, "35013|kapellestraat|4": 1}  # ids from addresses
+
+
+def test_the_same_file_twice_is_refused_with_the_batch_number(tmp_path, capsys, store_url):
+    assert _import(tmp_path, capsys, store_url, "k.csv", files.KORTRIJK_CP1252)[0] == 0
+    code, err = _import(tmp_path, capsys, store_url, "k-kopie.csv", files.KORTRIJK_CP1252)
+    assert code == 1
+    assert "al geïmporteerd als batch 1" in err
+    assert len(Store(store_url).batches()) == 1
+
+
+def test_batches_lists_who_and_when_and_rollback_restores(tmp_path, capsys, store_url):
+    assert _import(tmp_path, capsys, store_url, "brugge.csv", files.BRUGGE_UTF8_BOM)[0] == 0
+    before = vacancy_table(Store(store_url).units(), level="municipality")
+    assert _import(tmp_path, capsys, store_url, "kortrijk.csv", files.KORTRIJK_CP1252)[0] == 0
+    assert main(["batches", "--db", store_url]) == 0
+    history = capsys.readouterr().out.splitlines()
+    assert history[0] == "batch_id,kind,file_name,rows_imported,rows_rejected,imported_by,imported_at,status"
+    assert history[1].startswith("2,units,kortrijk.csv,4,0,test,")
+    assert history[1].endswith(",active")
+    assert main(["rollback", "2", "--db", store_url]) == 0
+    after = vacancy_table(Store(store_url).units(), level="municipality")
+    pd.testing.assert_frame_equal(after, before)
+    assert main(["rollback", "2", "--db", store_url]) == 1  # only an active batch can be rolled back
+    assert "Geen actieve batch met nummer 2" in capsys.readouterr().err
+
+
+def test_partial_import_keeps_the_rejected_row_with_its_reason(tmp_path, capsys, store_url):
+    rows = files.good_rows(3) + ["Kortrijk;Doorniksestraat;99;bezet;veel;01/01/2024"]
+    code, err = _import(tmp_path, capsys, store_url, "deels.csv", files.units_csv(rows), "--partial")
+    assert code == 0, err
+    store = Store(store_url)
+    assert len(store.units()) == 3
+    batch = store.batches().iloc[0]
+    assert (batch["rows_total"], batch["rows_imported"], batch["rows_rejected"]) == (4, 3, 1)
+    kept = store.rejected(int(batch["batch_id"]))
+    assert kept[["row_number", "column_name", "value"]].values.tolist() == [[5, "wvo", "veel"]]
+    assert kept["problem"].iloc[0].startswith("geen getal")
+
+
+def test_a_file_with_only_warnings_imports_and_reports_them(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    raw = files.units_csv(["Kortrijk;Markt;1;bezet;Kapperszaak;01/01/2024"],
+                          header="gemeente;straat;huisnummer;status;groep;peildatum")
+    code, err = _import(tmp_path, capsys, url, "k.csv", raw)
+    assert code == 0
+    assert "Rij 2, kolom 'groep' (waarde 'Kapperszaak'): onbekende categorie: wordt 'Onbekend'" in err
+    assert Store(url).units()["category"].tolist() == ["Onbekend"]

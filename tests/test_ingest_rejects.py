@@ -1,0 +1,110 @@
+"""Bad files: each is refused with a Dutch message naming the row and value, and the store stays as it was."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard import schema
+from dashboard.cli import main
+from dashboard.store import Store
+from tests import ingest_files as files
+
+HEADER = "gemeente;straat;huisnummer;status;wvo;peildatum"
+
+
+def _csv(*rows: str, header: str = HEADER) -> bytes:
+    return files.units_csv(list(rows), header=header)
+
+
+def _five_hundred_with_one_bad() -> bytes:
+    rows = files.good_rows(500)
+    rows[249] = "Kortrijk;Doorniksestraat;250;bezet;veel;01/01/2024"  # file row 251 (header is row 1)
+    return _csv(*rows)
+
+
+# (file bytes, what the message must contain: the row and the offending value where there is one)
+BAD_FILES = {
+    "empty": (b"", ["Het bestand is leeg"]),
+    "header only": (_csv(), ["geen gegevensrijen"]),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", ["geen tekstbestand"]),
+    "wrong delimiter": (b"gemeente:straat:status:peildatum\nKortrijk:Markt:leeg:2024\n",
+                        ["geen enkele kolom herkend", "gemeente:straat:status:peildatum"]),
+    "no status": (_csv("Kortrijk;Markt;1;01/01/2024", header="gemeente;straat;huisnummer;peildatum"),
+                  ["geen kolom status"]),
+    "unknown municipality": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024", "Atlantis;Markt;2;bezet;80;01/01/2024"),
+                             ["Rij 3, kolom 'gemeente' (waarde 'Atlantis'): onbekende gemeente"]),
+    "impossible date": (_csv("Kortrijk;Markt;1;bezet;80;31/02/2023"),
+                        ["Rij 2, kolom 'peildatum' (waarde '31/02/2023'): geen bestaande datum"]),
+    "future date": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2099"),
+                    ["Rij 2, kolom 'peildatum' (waarde '01/01/2099'): datum in de toekomst"]),
+    "negative area": (_csv("Kortrijk;Markt;1;bezet;-5;01/01/2024"),
+                      ["Rij 2, kolom 'wvo' (waarde '-5.0'): oppervlakte moet tussen 0 en 100.000 m² liggen"]),
+    "duplicate rows": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024", "Kortrijk;Markt;1;bezet;80;01/01/2024"),
+                       ["Rij 3", "dezelfde pand-id en peildatum"]),
+    "outside the province": (_csv("Gent;Veldstraat;1;bezet;80;01/01/2024"),
+                             ["Rij 2, kolom 'gemeente' (waarde 'Gent'): Gent ligt niet in West-Vlaanderen"]),
+    "coordinates far away": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024;48.8566;2.3522",
+                                  header=HEADER + ";lat;lon"),
+                             ["Rij 2, kolom 'lat' (waarde '48.8566'): ligt buiten West-Vlaanderen",
+                              "Rij 2, kolom 'lon' (waarde '2.3522')"]),
+    "unknown status word": (_csv("Kortrijk;Markt;1;gesloten;80;01/01/2024"),
+                            ["Rij 2, kolom 'status' (waarde 'gesloten'): onbekende status"]),
+    "unknown headers only": (b"kleur;smaak\nrood;zoet\n", ["geen enkele kolom herkend", "kleur, smaak"]),
+    "a 200,000-character field": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024",
+                                       "Kortrijk;Markt;2;bezet;80;01/01/2024;" + "x" * 200_000,
+                                       header=HEADER + ";opmerking"),
+                                  ["Rij 3, kolom 'opmerking'", "veld van 200.000 tekens; de grens is 1.000"]),
+    "one bad row among 500": (_five_hundred_with_one_bad(),
+                              ["1 fout(en) in 1 rij(en)", "Rij 251, kolom 'wvo' (waarde 'veel'): geen getal"]),
+    "a row with too many fields": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024", "Kortrijk;Markt;2;bezet;80;1;2;3"),
+                                   ["Rij 3 heeft 8 velden, de kopregel 6"]),
+    "no date at all": (_csv("Kortrijk;Markt;1;bezet;80", header="gemeente;straat;huisnummer;status;wvo"),
+                       ["geen peildatum"]),
+    "a vacant date in the future": (
+        _csv("Kortrijk;Markt;1;leeg;80;01/01/2024;05/05/2098", header=HEADER + ";leeg sinds"),
+        ["Rij 2, kolom 'leeg sinds' (waarde '05/05/2098'): datum in de toekomst"]),
+}
+
+
+def _state(url: str) -> tuple:
+    store = Store(url)
+    with store.engine.connect() as conn:
+        counts = tuple(conn.execute(select(func.count()).select_from(table)).scalar_one()
+                       for table in (schema.batches, schema.units, schema.campaign, schema.votes,
+                                     schema.rejected_rows))
+    return store.version(), counts
+
+
+@pytest.fixture
+def filled_url(store_url, tmp_path) -> str:
+    """A store that already holds one good batch, which a refused file must leave alone."""
+    path = tmp_path / "brugge.csv"
+    path.write_bytes(files.BRUGGE_UTF8_BOM)
+    assert main(["import", str(path), "--db", store_url]) == 0
+    return store_url
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_bad_file_is_refused_whole(name, filled_url, tmp_path, capsys):
+    raw, expected = BAD_FILES[name]
+    capsys.readouterr()
+    before = _state(filled_url)
+    path = tmp_path / "slecht.csv"
+    path.write_bytes(raw)
+    code = main(["import", str(path), "--db", filled_url])
+    err = capsys.readouterr().err
+    assert code == 1
+    for text in expected:
+        assert text in err
+    assert _state(filled_url) == before
+    assert before[1] == (1, 4, 0, 0, 0)  # the earlier batch is still all there
+
+
+def test_there_are_at_least_fifteen_kinds_of_bad_file():
+    assert len(BAD_FILES) >= 15
+
+
+def test_a_missing_file_is_wrong_usage(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "bestaat-niet.csv"), "--db", f"sqlite:///{tmp_path / 'k.db'}"]) == 2
+    assert "Kan" in capsys.readouterr().err

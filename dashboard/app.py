@@ -18,5 +18,6 @@ st.set_page_config(page_title="Kernmonitor", page_icon=":material/storefront:", 
 frame.data_notice()
 navigation = st.navigation([
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
+    st.Page(ROOT / "pages" / "gegevens.py", title="Gegevens", icon=":material/upload_file:"),
 ])
 navigation.run()

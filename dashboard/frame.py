@@ -5,6 +5,8 @@ Pages call these themselves, so each page also runs on its own (``AppTest.from_f
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from dashboard import loaders
@@ -28,3 +30,16 @@ def geography_selector() -> str:
     """The municipal geography in the sidebar: 2025 (62) by default, or 2018 (64)."""
     return st.sidebar.radio("Gemeentelijke indeling", GEOGRAPHIES, key="geography",
                             format_func=GEOGRAPHY_LABELS.__getitem__)
+
+
+# Brackets are enough to stop links and images; parentheses stay readable.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+|~$])")
+
+
+def plain(text: object) -> str:
+    """Text from a user's file as literal text in Streamlit's markdown (labels, messages, captions).
+
+    >>> plain("**Zaak** <b>[x](javascript:alert(1))</b>")
+    '\\\\*\\\\*Zaak\\\\*\\\\* \\\\<b\\\\>\\\\[x\\\\](javascript:alert(1))\\\\</b\\\\>'
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import ingest
 from dashboard.indicators import vacancy_table
+from dashboard.ingest import reading
 from dashboard.settings import db_url
 from dashboard.store import Store
 
@@ -49,3 +51,40 @@ def vacancy_indicators(*, level: str, geography: str) -> pd.DataFrame:
 def shows_sample_data() -> bool:
     """Whether the dashboard is showing generated sample data (not cached: one cheap query)."""
     return store().has_sample_data()
+
+
+def batches() -> pd.DataFrame:
+    """The batch history (not cached: small, and must show a rollback at once)."""
+    return store().batches()
+
+
+def saved_mappings() -> list[str]:
+    return list(store().mappings())
+
+
+def saved_mapping(name: str) -> tuple[str | None, dict[str, str | None]]:
+    """A saved mapping's kind and header → column mapping."""
+    return store().mapping(name) or (None, {})
+
+
+def is_xlsx(raw: bytes) -> bool:
+    return reading.is_xlsx(raw)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def sheet_names(raw: bytes) -> list[str]:
+    return reading.sheet_names(raw)
+
+
+@st.cache_data(show_spinner="Bestand controleren…", max_entries=4)
+def _prepare(raw: bytes, file_name: str, kind: str | None, observed_on, sheet: str | None,
+             mapping: tuple[tuple[str, str | None], ...] | None) -> ingest.Prepared:
+    return ingest.prepare(raw, file_name, kind=kind, observed_on=observed_on, sheet=sheet,
+                          mapping=dict(mapping) if mapping is not None else None)
+
+
+def prepare(raw: bytes, file_name: str, *, kind: str | None, observed_on, sheet: str | None,
+            mapping: dict[str, str | None] | None) -> ingest.Prepared:
+    """`dashboard.ingest.prepare`, cached on the file's bytes and the options."""
+    frozen = tuple(mapping.items()) if mapping is not None else None
+    return _prepare(raw, file_name, kind, observed_on, sheet, frozen)

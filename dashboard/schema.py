@@ -135,6 +135,16 @@ rejected_rows = Table(
     Index("ix_rejected_batch", "batch_id"),
 )
 
+header_mappings = Table(
+    "header_mappings",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("mapping_json", Text, nullable=False),
+    Column("saved_by", Text, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+)
+
 #: The data table of each batch kind.
 DATA_TABLES = {"units": units, "campaign": campaign, "votes": votes}
 #: Columns of each data table, without ``batch_id``: the frame a batch brings.

@@ -8,6 +8,7 @@ all, and readers that cache on :meth:`Store.version` see it at once.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,6 +130,33 @@ class Store:
         query = select(*[table.c[c] for c in schema.REJECTED_COLUMNS]).where(table.c.batch_id == batch_id)
         with self.engine.connect() as conn:
             return pd.read_sql(query.order_by(table.c.row_number), conn)
+
+    def save_mapping(self, name: str, kind: str, mapping: dict[str, str | None], *, saved_by: str) -> None:
+        """Keep a header mapping under a name, for the next file from the same source (replaces one
+        of the same name)."""
+        values = {"kind": kind, "mapping_json": json.dumps(mapping, ensure_ascii=False), "saved_by": saved_by,
+                  "saved_at": datetime.now(UTC)}
+        table = schema.header_mappings
+        with self.engine.begin() as conn:
+            done = conn.execute(update(table).where(table.c.name == name).values(**values)).rowcount
+            if not done:
+                conn.execute(insert(table).values(name=name, **values))
+
+    def mapping(self, name: str) -> tuple[str, dict[str, str | None]] | None:
+        """A saved header mapping's kind and mapping, or None when no mapping has that name."""
+        table = schema.header_mappings
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.kind, table.c.mapping_json).where(table.c.name == name)).first()
+        return (row.kind, json.loads(row.mapping_json)) if row else None
+
+    def mappings(self, kind: str | None = None) -> dict[str, dict[str, str | None]]:
+        """Saved header mappings by name (of one kind, or all)."""
+        table = schema.header_mappings
+        query = select(table.c.name, table.c.mapping_json).order_by(table.c.name)
+        if kind is not None:
+            query = query.where(table.c.kind == kind)
+        with self.engine.connect() as conn:
+            return {name: json.loads(text) for name, text in conn.execute(query)}
 
     def has_sample_data(self) -> bool:
         """Whether any active batch holds generated sample data."""

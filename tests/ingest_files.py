@@ -47,32 +47,32 @@ BRUGGE_UTF8_BOM = (
 
 #: Locatus export headers; the inventory date comes with the import (--observed-on).
 LOCATUS_EXPORT = (
-    "GROEP;HOOFDBRANCHE;BRANCHE;NAAM;PLAATS;POSTCODE;WVO\n"
-    "00-Leegstand;00.000-Leegstand;00.000-Leegstand;;Roeselare;8800;150\n"
-    "22-Mode & Luxe;22.100-Kleding;22.110-Dameskleding;Modehuis X;Roeselare;8800;300\n"
-    "11-Dagelijks;11.010-Supermarkt;11.010-Supermarkt;Super Y;Rumbeke;8800;1.100\n"
-).encode("utf-8")
+    b"GROEP;HOOFDBRANCHE;BRANCHE;NAAM;PLAATS;POSTCODE;WVO\n"
+    b"00-Leegstand;00.000-Leegstand;00.000-Leegstand;;Roeselare;8800;150\n"
+    b"22-Mode & Luxe;22.100-Kleding;22.110-Dameskleding;Modehuis X;Roeselare;8800;300\n"
+    b"11-Dagelijks;11.010-Supermarkt;11.010-Supermarkt;Super Y;Rumbeke;8800;1.100\n"
+)
 
 #: Old NIS codes of the municipalities merged in 2025: Meulebeke 37007 and Tielt 37015.
 #: By hand, Tielt 37022 in the 2025 geography: 4 outlets, 2 vacant → 0,5; in 2018: 37007 1/1, 37015 1/3.
 OLD_NIS_CODES = (
-    "nis;straat;nr;status;datum\n"
-    "37007;Markt;1;leeg;2024-01-01\n"
-    "37015;Markt;1;leeg;2024-01-01\n"
-    "37015;Markt;2;bezet;2024-01-01\n"
-    "37015;Markt;3;bezet;2024-01-01\n"
-).encode("utf-8")
+    b"nis;straat;nr;status;datum\n"
+    b"37007;Markt;1;leeg;2024-01-01\n"
+    b"37015;Markt;1;leeg;2024-01-01\n"
+    b"37015;Markt;2;bezet;2024-01-01\n"
+    b"37015;Markt;3;bezet;2024-01-01\n"
+)
 
 #: Two inventories of Oostende in one file, a year alone as the date.
 #: By hand: 2023 1 of 2 vacant (0,5); 2024 1 of 3 (0,333…).
 OOSTENDE_TWO_YEARS = (
-    "gemeente;straat;huisnummer;status;jaar\n"
-    "Oostende;Kapellestraat;1;leeg;2023\n"
-    "Oostende;Kapellestraat;2;bezet;2023\n"
-    "Oostende;Kapellestraat;1;bezet;2024\n"
-    "Oostende;Kapellestraat;2;leeg;2024\n"
-    "Oostende;Kapellestraat;4;bezet;2024\n"
-).encode("utf-8")
+    b"gemeente;straat;huisnummer;status;jaar\n"
+    b"Oostende;Kapellestraat;1;leeg;2023\n"
+    b"Oostende;Kapellestraat;2;bezet;2023\n"
+    b"Oostende;Kapellestraat;1;bezet;2024\n"
+    b"Oostende;Kapellestraat;2;leeg;2024\n"
+    b"Oostende;Kapellestraat;4;bezet;2024\n"
+)
 
 
 def roeselare_lambert_xlsx() -> bytes:

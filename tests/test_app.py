@@ -30,3 +30,11 @@ def test_real_data_has_no_sample_notice(monkeypatch, tmp_path):
     assert not at.exception
     assert not at.warning
     assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "25,0 %"  # 1 of 4
+
+
+def test_the_gegevens_page_is_in_the_navigation(monkeypatch, tmp_path):
+    at = _app(monkeypatch, f"sqlite:///{tmp_path / 'leeg.db'}")
+    at.switch_page(str(Path(APP).parent.parent / "pages" / "gegevens.py")).run()
+    assert not at.exception
+    assert at.title[0].value == "Gegevens"
+    assert at.file_uploader(key="upload").allowed_type == [".csv", ".txt", ".xlsx"]

@@ -138,3 +138,56 @@ def test_a_file_with_only_warnings_imports_and_reports_them(tmp_path, capsys):
     assert code == 0
     assert "Rij 2, kolom 'groep' (waarde 'Kapperszaak'): onbekende categorie: wordt 'Onbekend'" in err
     assert Store(url).units()["category"].tolist() == ["Onbekend"]
+
+
+CAMPAIGN = (
+    b"Gemeente;Editie;Deelnemende winkels;Tassen;Stemmen;Ambassadeurs;Budget\n"
+    b"Kortrijk;2019;120;10.000;5.400;6;1.250,50\n"  # thousands points, cents with a comma
+    b"Ieper;2019;45;;;;\n"  # one figure is enough
+)
+
+VOTES = (
+    b"gemeente,editie,winkel,ondernemingsnummer,stemmen,winnaar\n"
+    b"Roeselare,2021,Bakkerij Peeters,BE 0403.170.701,812,ja\n"
+    b"Roeselare,2021,Boekhandel Veen,,95,nee\n"
+    b"Roeselare,2021,Slagerij Dewitte,0123456749,0,\n"  # no winner flag: not a winner
+)
+
+
+def test_campaign_figures(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "campagne.csv", CAMPAIGN)
+    assert code == 0, err
+    campaign = Store(store_url).campaign().set_index("nis_code")
+    assert Store(store_url).batches()["kind"].tolist() == ["campaign"]  # told from the headers
+    assert campaign.loc["34022", ["edition", "participating_shops", "bags_distributed", "votes_cast",
+                                  "ambassadors"]].tolist() == [2019, 120, 10000, 5400, 6]
+    assert float(campaign.loc["34022", "budget_eur"]) == 1250.5
+    assert campaign.loc["33011", "participating_shops"] == 45
+    assert pd.isna(campaign.loc["33011", "bags_distributed"])
+
+
+def test_votes_per_shop(tmp_path, capsys, store_url):
+    code, err = _import(tmp_path, capsys, store_url, "stemmen.csv", VOTES)
+    assert code == 0, err
+    votes = Store(store_url).votes().set_index("shop_name")
+    assert votes["votes"].to_dict() == {"Bakkerij Peeters": 812, "Boekhandel Veen": 95, "Slagerij Dewitte": 0}
+    assert votes["winner"].tolist() == [True, False, False]
+    assert votes.loc["Bakkerij Peeters", "kbo_number"] == "0403170701"
+    assert pd.isna(votes.loc["Boekhandel Veen", "kbo_number"])
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"gemeente;editie;tassen\nKortrijk;2019;-5\n", "Rij 2, kolom 'tassen' (waarde '-5'): geen geheel getal"),
+    (b"gemeente;editie;deelnemers\nKortrijk;2019;12,5\n", "Rij 2, kolom 'deelnemers' (waarde '12,5'): geen geheel"),
+    (b"gemeente;editie;tassen;stemmen\nKortrijk;2019;;\n", "Rij 2: geen enkel cijfer ingevuld"),
+    (b"gemeente;editie;tassen\nKortrijk;1850;5\n", "Rij 2, kolom 'editie' (waarde '1850'): een editie is een jaar"),
+    (b"gemeente;editie;tassen\nKortrijk;2019;5\nKortrijk;2019;6\n", "Rij 3, kolom 'gemeente'"),
+    (b"gemeente;editie;winkel;stemmen\nKortrijk;2021;Zaak A;veel\n", "Rij 2, kolom 'stemmen' (waarde 'veel')"),
+    (b"gemeente;editie;winkel;stemmen\nKortrijk;2021;;3\n", "Rij 2, kolom 'winkel': verplicht veld is leeg"),
+])
+def test_bad_campaign_and_votes_files(tmp_path, capsys, raw, message):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    code, err = _import(tmp_path, capsys, url, "campagne.csv", raw)
+    assert code == 1
+    assert message in err
+    assert Store(url).is_empty()

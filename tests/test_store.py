@@ -116,3 +116,14 @@ def test_embedded_sqlite_runs_in_wal_mode(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert store.is_empty()
     assert store.version() == 0
+
+
+def test_named_header_mappings(store_url):
+    store = Store(store_url)
+    store.save_mapping("Locatus", "units", {"GROEP": "category", "Opmerking": None}, saved_by="an")
+    store.save_mapping("Stad Ieper", "campaign", {"Jaar": "edition"}, saved_by="an")
+    store.save_mapping("Locatus", "units", {"GROEP": "category", "WVO": "floor_area_m2"}, saved_by="bo")  # replaces
+    assert store.mappings("units") == {"Locatus": {"GROEP": "category", "WVO": "floor_area_m2"}}
+    assert list(store.mappings()) == ["Locatus", "Stad Ieper"]
+    assert store.mapping("Stad Ieper") == ("campaign", {"Jaar": "edition"})
+    assert store.mapping("Gent") is None

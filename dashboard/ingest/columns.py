@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 KINDS = ("units", "campaign", "votes")
 KIND_LABELS = {"units": "verkooppunten (leegstandsinventaris)", "campaign": "campagnecijfers",
@@ -29,7 +30,7 @@ class ColumnSpec:
 _PLACE = (
     ColumnSpec("nis_code", "NIS-code", "code", ("nis_code", "nis", "niscode", "refnis", "gemeentecode")),
     ColumnSpec("municipality", "gemeente", "text", ("municipality", "gemeente", "stad", "commune", "plaats")),
-    ColumnSpec("postcode", "postcode", "code", ("postcode", "postal_code", "zip")),
+    ColumnSpec("postcode", "postcode", "code", ("postcode", "postal_code", "zip", "pva_postcode")),
 )
 
 COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
@@ -86,6 +87,7 @@ CAMPAIGN_FIGURES = tuple(spec.name for spec in COLUMNS["campaign"][4:])
 REQUIRED = {"units": ("observed_on",), "campaign": ("edition",), "votes": ("edition", "shop_name", "votes")}
 
 
+@lru_cache(maxsize=50_000)
 def normalise_header(text: str) -> str:
     """A header as matched: lower case, no accents, only letters and digits.
 

@@ -97,11 +97,14 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     mapping = _complete(headers, kind, mapping)
     today = (today or pd.Timestamp.now()).normalize()
     problems = _header_problems(headers, mapping, kind) + _long_fields(cells)
+    if not any(mapping.values()):  # nothing recognised: the other checks would only add noise
+        return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
+                        cells=cells, rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]), problems=report(problems))
     parsed, parse_problems = _parse(cells, mapping, kind)
     problems += parse_problems
     unreadable = {(p.row_number, mapping[p.column_name]) for p in parse_problems}
     source = {canonical: header for header, canonical in mapping.items() if canonical}
-    nis_code, place_problems = _resolve_places(parsed, source)
+    nis_code, place_problems = _resolve_places(parsed, source, unreadable)
     problems += place_problems
     builder = {"units": build_units, "campaign": _campaign, "votes": _votes}[kind]
     rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
@@ -117,11 +120,8 @@ def _complete(headers: list[str], kind: str, mapping: dict[str, str | None] | No
     if mapping is None:
         return map_headers(headers, kind)
     known = specs(kind)
-    result = {header: mapping.get(header) for header in headers}
-    unknown = {c for c in result.values() if c and c not in known}
-    if unknown:
-        raise ValueError(f"Onbekende kolommen in de koppeling: {', '.join(sorted(unknown))}.")
-    return result
+    # A column of another kind (a saved mapping made for other files) is left unused.
+    return {header: mapping.get(header) if mapping.get(header) in known else None for header in headers}
 
 
 def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: str) -> list[Problem]:
@@ -132,6 +132,11 @@ def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: s
             f"geen enkele kolom herkend voor {KIND_LABELS[kind]}. Controleer het scheidingsteken en de kopregel "
             "(bv. gemeente, straat, huisnummer, status, peildatum); download een sjabloon op de pagina Gegevens.")))
         return problems
+    targets = [c for c in mapping.values() if c]
+    for twice in sorted({c for c in targets if targets.count(c) > 1}):
+        headers_of = [h for h, c in mapping.items() if c == twice]
+        problems.append(Problem(None, None, ", ".join(headers_of), f"meer dan één kolom gekoppeld aan "
+                                f"'{specs(kind)[twice].label}': kies er één"))
     if not used & set(PLACE_COLUMNS):
         problems.append(Problem(None, None, None, "geen kolom met de gemeente: voeg een kolom NIS-code, postcode "
                                                   "of gemeente toe."))
@@ -195,7 +200,8 @@ def _parser(name: str, kind_of_value: str):
             "bool": values.parse_bool, "status": values.parse_status}.get(kind_of_value, values.parse_text)
 
 
-def _resolve_places(parsed: pd.DataFrame, source: dict[str, str]) -> tuple[pd.Series, list[Problem]]:
+def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
+                    unreadable: set[tuple[int, str]]) -> tuple[pd.Series, list[Problem]]:
     codes, _ = places.resolve(parsed["nis_code"], parsed["postcode"], parsed["municipality"])
     province = settings.province_nis_code()
     province_label = settings.PROVINCE_NAME if province == settings.PROVINCE_NIS_CODE else f"provincie {province}"
@@ -204,7 +210,8 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str]) -> tuple[pd.Se
     for row_number in codes.index[codes.isna()]:
         present = [c for c in PLACE_COLUMNS if given.at[row_number, c]]
         if not present:
-            if any(c in source for c in PLACE_COLUMNS):
+            if any(c in source for c in PLACE_COLUMNS) and not any((row_number, c) in unreadable
+                                                                   for c in PLACE_COLUMNS):
                 problems.append(Problem(int(row_number), source.get("municipality") or source.get("postcode")
                                         or source.get("nis_code"), None,
                                         "geen gemeente: vul de NIS-code, de postcode of de gemeente in"))
@@ -212,14 +219,15 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str]) -> tuple[pd.Se
         column = present[0]
         problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
                                 "onbekende gemeente: controleer de schrijfwijze, de postcode of de NIS-code"))
-    for row_number, code in codes.dropna().items():
-        if places.province_of(code) != province:
-            column = next(c for c in PLACE_COLUMNS if given.at[row_number, c])
-            found = places.place(code)
-            problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
-                                    f"{found.name if found else code} ligt niet in {province_label}: "
-                                    "dit dashboard aanvaardt alleen gemeenten van de provincie"))
-            codes[row_number] = None
+    provinces = {code: places.province_of(code) for code in codes.dropna().unique()}
+    elsewhere = codes.map(lambda code: code is not None and provinces.get(code) != province)
+    for row_number, code in codes[elsewhere.astype(bool)].items():
+        column = next(c for c in PLACE_COLUMNS if given.at[row_number, c])
+        found = places.place(code)
+        problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
+                                f"{found.name if found else code} ligt niet in {province_label}: "
+                                "dit dashboard aanvaardt alleen gemeenten van de provincie"))
+        codes[row_number] = None
     return codes, problems
 
 
@@ -266,8 +274,7 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
     for case in failures(rows, kind, today=today).itertuples(index=False):
         if case.message == "not_nullable":
             continue
-        column = case.column
-        header = source.get(column) or source.get({"lat": "y", "lon": "x"}.get(column, ""), column)
+        header = _header_for(case.column, source)
         if (int(case.index), header) in reported:
             continue
         value = case.failure_case
@@ -275,3 +282,15 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
             value = f"{value:%d/%m/%Y}"
         problems.append(Problem(int(case.index), header, value, case.message))
     return problems
+
+
+#: Where a derived column's value came from, for reports in the file's own headers.
+_DERIVED_FROM = {"lat": ("y",), "lon": ("x",), "nis_code": ("postcode", "municipality"),
+                 "unit_id": ("street", "name")}
+
+
+def _header_for(column: str, source: dict[str, str]) -> str:
+    for name in (column, *_DERIVED_FROM.get(column, ())):
+        if name in source:
+            return source[name]
+    return column

@@ -63,13 +63,17 @@ def report(problems: list[Problem]) -> pd.DataFrame:
     """Problems as a frame sorted by row, whole-file problems first."""
     frame = pd.DataFrame([p.__dict__ for p in problems], columns=REPORT_COLUMNS)
     frame["row_number"] = frame["row_number"].astype("Int64")
-    frame["value"] = frame["value"].map(lambda v: None if v is None else shorten(v)).astype(object)
+    frame["value"] = frame["value"].map(lambda v: None if _missing(v) else shorten(v)).astype(object)
     return frame.sort_values("row_number", na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT
 
 
 def describe_row(row) -> str:
     def present(value):
-        return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+        return None if _missing(value) else value
 
     row_number = present(row.row_number)
     return Problem(None if row_number is None else int(row_number), present(row.column_name), present(row.value),

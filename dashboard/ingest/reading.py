@@ -95,7 +95,7 @@ def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, s
         frame = _read_csv(text, delimiter)
         description = f"CSV, gescheiden door {delimiter_name(delimiter)}"
     frame.columns = [str(column).strip() for column in frame.columns]
-    frame = frame.astype(object).where(frame.map(_has_value), None)
+    frame = frame.astype(object).where(_filled(frame), None)
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row_number")
     frame = frame.dropna(how="all")
     if frame.empty:
@@ -152,6 +152,12 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
     width = min(width, len(header)) or len(header)
     body = [row[:width] + [None] * (width - len(row)) for row in rows[1:]]
     return pd.DataFrame(body, columns=header[:width], dtype=object), used
+
+
+def _filled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Which cells hold something (text cells that are not only spaces)."""
+    return pd.DataFrame({column: [_has_value(cell) for cell in frame[column].tolist()] for column in frame.columns},
+                        index=frame.index) if len(frame.columns) else frame.notna()
 
 
 def _has_value(cell) -> bool:

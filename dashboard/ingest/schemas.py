@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import settings
+from dashboard.ingest.columns import CAMPAIGN_FIGURES
 from dashboard.schema import UNIT_STATUSES
 
 _NIS = pa.Check.str_matches(r"^\d{5}$", error="een NIS-code heeft 5 cijfers")
@@ -58,8 +59,6 @@ def units_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
 
 
 def campaign_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
-    from dashboard.ingest.columns import CAMPAIGN_FIGURES
-
     figures = {name: _count() for name in CAMPAIGN_FIGURES if name != "budget_eur"}
     return pa.DataFrameSchema(
         {

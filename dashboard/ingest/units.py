@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 from pyproj import Transformer
@@ -131,5 +131,6 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value))
 
 
+@lru_cache(maxsize=200_000)
 def _key(text) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().lower()

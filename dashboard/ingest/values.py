@@ -8,6 +8,7 @@ cells are missing, never wrong.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date, datetime
 
 import numpy as np
@@ -209,17 +210,25 @@ def _word(cell) -> str:
 
 
 def _parse(series: pd.Series, parse_one) -> tuple[pd.Series, pd.Series]:
-    blank = is_blank(series)
+    # Files repeat values (dates, statuses, towns): each distinct cell is parsed once.
+    memo: dict = {}
     results, bad = [], []
-    for cell, empty in zip(series.tolist(), blank.tolist(), strict=True):
-        if empty:
-            results.append(None)
-            bad.append(False)
-            continue
+    for cell in series.tolist():
         try:
-            results.append(parse_one(cell))
-            bad.append(False)
-        except (ValueError, KeyError, TypeError, OverflowError):
-            results.append(None)
-            bad.append(True)
+            value, wrong = memo[cell]
+        except (KeyError, TypeError):
+            value, wrong = _parse_one(cell, parse_one)
+            with suppress(TypeError):  # an unhashable cell is parsed every time
+                memo[cell] = (value, wrong)
+        results.append(value)
+        bad.append(wrong)
     return pd.Series(results, index=series.index, dtype=object), pd.Series(bad, index=series.index, dtype=bool)
+
+
+def _parse_one(cell, parse_one) -> tuple[object, bool]:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)) or (isinstance(cell, str) and not cell.strip()):
+        return None, False
+    try:
+        return parse_one(cell), False
+    except (ValueError, KeyError, TypeError, OverflowError):
+        return None, True

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,11 +37,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(seeded_url, tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def _serve(db_url: str, log_dir: Path) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free port, on the store at ``db_url``."""
     port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
-    env = {**os.environ, "KERNMONITOR_DB": seeded_url, "KERNMONITOR_TILES": "none"}
+    log = (log_dir / "server.log").open("w")
+    env = {**os.environ, "KERNMONITOR_DB": db_url, "KERNMONITOR_TILES": "none"}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -65,16 +67,23 @@ def server(seeded_url, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory):
+def browser():
     from playwright.sync_api import sync_playwright
 
     executable = _chromium()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, seeded_url, tmp_path_factory):
+    with _serve(seeded_url, tmp_path_factory.mktemp("streamlit")) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        yield page
+        page.close()
 
 
 def test_overview_renders_the_province_figures(page):
@@ -94,3 +103,25 @@ def test_choosing_2018_shows_the_2018_rate(page):
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stMetricValue]').innerText === '8,3 %'", timeout=60_000)
     assert rate.inner_text() == "8,3 %"  # Locatus 2018 for the province
+
+
+def test_uploading_and_importing_a_file(browser, tmp_path):
+    from dashboard.store import Store
+    from tests import ingest_files as files
+
+    db_url = f"sqlite:///{tmp_path / 'upload.db'}"
+    upload = tmp_path / "kortrijk.csv"
+    upload.write_bytes(files.KORTRIJK_CP1252)
+    with _serve(db_url, tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(f"{url}/gegevens")
+        page.get_by_text("Bestand (CSV of Excel)").first.wait_for(timeout=90_000)
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_text("4 rijen", exact=False).first.wait_for(timeout=60_000)
+        page.get_by_label("Geïmporteerd door").fill("An Vermeulen")
+        page.get_by_label("Geïmporteerd door").press("Enter")
+        page.get_by_role("button", name="Importeren").click()
+        page.get_by_text("Opgeslagen als batch 1.").wait_for(timeout=60_000)
+        page.close()
+    batch = Store(db_url).batches().iloc[0]
+    assert (batch["imported_by"], batch["rows_imported"]) == ("An Vermeulen", 4)

@@ -1,0 +1,119 @@
+"""The Gegevens page (pages/gegevens.py) in AppTest: upload, mapping, report, changes, confirm, rollback."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import Store
+from tests import ingest_files as files
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "gegevens.py")
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'gegevens.db'}"
+    monkeypatch.setenv("KERNMONITOR_DB", url)
+    return url
+
+
+def _page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def _table(at: AppTest, column: str):
+    """The shown table that has this column (AppTest does not find st.dataframe by key)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def _upload(at: AppTest, name: str, raw: bytes) -> AppTest:
+    at.file_uploader(key="upload").upload(name, raw, "text/csv")
+    return at.run()
+
+
+def test_nothing_is_written_before_the_confirm(url):
+    at = _upload(_page(), "kortrijk.csv", files.KORTRIJK_CP1252)
+    assert not at.exception
+    assert "4 rijen" in at.caption[0].value and "0 fout(en)" in at.caption[0].value
+    assert _table(at, "Handelsnaam").shape == (4, 9)  # the preview of the file's first rows
+    changes = _table(at, "Leegstand voor → na")
+    assert changes.iloc[0].tolist() == ["Kortrijk", "01/01/2024", "– (eerste inventaris)", 4, 0, 0, 0,
+                                        "– → 33,3 %"]
+    assert at.button(key="confirm_import").disabled  # no name yet
+    assert Store(url).is_empty()
+    at.text_input(key="imported_by").input("An Vermeulen").run()
+    at.button(key="confirm_import").click().run()
+    assert "Opgeslagen als batch 1." in [message.value for message in at.success]
+    batch = Store(url).batches().iloc[0]
+    assert (batch["imported_by"], batch["rows_imported"], batch["file_name"]) == ("An Vermeulen", 4, "kortrijk.csv")
+
+
+def test_report_names_row_column_and_value_and_partial_import(url):
+    raw = files.units_csv(files.good_rows(2) + ["Atlantis;Markt;1;bezet;80;01/01/2024"])
+    at = _upload(_page(), "deels.csv", raw)
+    report = _table(at, "probleem")
+    assert report[["rij", "kolom", "waarde"]].values.tolist() == [[4, "gemeente", "Atlantis"]]
+    assert report["probleem"].iloc[0].startswith("onbekende gemeente")
+    assert at.get("download_button")[0].proto.label == "Rapport downloaden (CSV)"
+    at.text_input(key="imported_by").input("An").run()
+    at.button(key="confirm_import").click().run()
+    assert at.error[0].value.startswith("Geweigerd: 1 fout(en) in 1 rij(en)")
+    assert Store(url).is_empty()
+    at.checkbox(key="partial").check().run()
+    at.button(key="confirm_import").click().run()
+    assert at.success[0].value == "Opgeslagen als batch 1."
+    assert len(Store(url).units()) == 2
+
+
+def test_adjusting_a_column_mapping_and_saving_it(url):
+    raw = b"Plaats;Adres;Nr;Toestand;Oppervl;Peildatum\nKortrijk;Markt;1;leeg;80;01/01/2024\n"
+    at = _upload(_page(), "ieper.csv", raw)
+    keys = {box.label: box.key for box in at.selectbox if box.key and box.key.startswith("map_")}
+    assert at.selectbox(key=keys["Oppervl"]).value is None  # not recognised
+    at.selectbox(key=keys["Oppervl"]).set_value("floor_area_m2")
+    at.selectbox(key=keys["Adres"]).set_value("street").run()
+    assert _table(at, "Nieuw")["Nieuw"].tolist() == [1]
+    at.text_input(key="mapping_name").input("Stad Ieper").run()
+    at.button(key="save_mapping").click().run()
+    assert Store(url).mappings("units")["Stad Ieper"]["Oppervl"] == "floor_area_m2"
+    fresh = _upload(_page(), "ieper-2025.csv", raw.replace(b"2024", b"2025"))
+    fresh.selectbox(key="saved_mapping").set_value("Stad Ieper").run()
+    mapped = {box.label: box.value for box in fresh.selectbox if box.key and box.key.startswith("map_")}
+    assert (mapped["Oppervl"], mapped["Adres"], mapped["Plaats"]) == ("floor_area_m2", "street", "municipality")
+
+
+def test_an_unreadable_file_says_why(url):
+    at = _upload(_page(), "leeg.csv", b"")
+    assert at.error[0].value.startswith("Dit bestand kan niet gelezen worden: Het bestand is leeg.")
+
+
+def test_history_and_rollback(url):
+    store = Store(url)
+    at = _upload(_page(), "kortrijk.csv", files.KORTRIJK_CP1252)
+    at.text_input(key="imported_by").input("An").run()
+    at.button(key="confirm_import").click().run()
+    history = _table(at, "Batch")
+    assert history[["Batch", "Soort", "Bestand", "Rijen", "Door", "Status"]].values.tolist() == [
+        [1, "verkooppunten", "kortrijk.csv", 4, "An", "actief"]]
+    assert at.button(key="rollback").disabled
+    at.checkbox(key="rollback_confirm").check().run()
+    at.button(key="rollback").click().run()
+    assert store.batches()["status"].tolist() == ["rolled_back"]
+    assert store.units().empty
+    assert _table(at, "Batch")["Status"].tolist() == ["ongedaan gemaakt"]
+
+
+def test_templates_are_offered(url):
+    at = _page()
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert {"Sjabloon verkooppunten", "Sjabloon campagne", "Sjabloon stemmen"} <= set(labels)
+
+
+def test_text_from_the_file_is_shown_literally(url):
+    raw = b"gemeente;**vet**;status;peildatum\nAtlantis;1;leeg;2024\n"
+    at = _upload(_page(), "<img src=x onerror=alert(1)>.csv", raw)
+    at.text_input(key="imported_by").input("An").run()
+    at.button(key="confirm_import").click().run()
+    assert "van \\<img src=x onerror=alert(1)\\>.csv" in at.error[0].value  # markdown and HTML escaped
+    assert "\\*\\*vet\\*\\*" in [box.label for box in at.selectbox]

@@ -13,6 +13,12 @@ import pandas as pd
 
 #: Locatus groups that are not outlets: transport & fuel, ATMs.
 NON_OUTLET_GROUP_CODES = frozenset({"45", "80"})
+#: Locatus retail groups: daily, fashion & luxury, leisure, in/around the house, other retail.
+RETAIL_GROUP_CODES = frozenset({"11", "22", "35", "37", "38"})
+#: Scopes: every outlet (Locatus' default) or retail only (retail groups plus vacant units).
+SCOPES = ("all", "retail")
+#: Vacant floor area is also reported without this many largest vacant units (Groningen monitor).
+LARGEST_VACANT_LEFT_OUT = 3
 #: Days after which a vacancy counts as long-term (1 year) and structural (3 years).
 LONG_TERM_DAYS = 365
 STRUCTURAL_DAYS = 3 * 365
@@ -29,11 +35,17 @@ VACANCY_COLUMNS = [
     "floor_area_vacant_m2",
     "vacancy_rate_floor",
     "floor_area_coverage",
+    "vacancy_rate_floor_excl_largest3",
     "units_vacant_dated",
+    "units_vacant_frictional",
+    "units_vacant_long_term",
+    "units_vacant_structural",
     "long_term_vacancy_share",
     "structural_vacancy_share",
     "median_vacancy_days",
 ]
+#: Duration classes of vacant units (Dutch names as the sector uses them).
+DURATION_CLASSES = ("frictie", "langdurig", "structureel")
 
 
 def is_outlet(units: pd.DataFrame) -> pd.Series:
@@ -49,6 +61,39 @@ def is_outlet(units: pd.DataFrame) -> pd.Series:
     return ~units["group_code"].isin(NON_OUTLET_GROUP_CODES).fillna(False).astype(bool)
 
 
+def in_scope(units: pd.DataFrame, scope: str = "all") -> pd.Series:
+    """Whether each unit counts in a scope: ``all`` outlets, or ``retail`` (groups 11–38 and
+    every vacant unit, whatever group it had).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"group_code": ["11", "59", "00", "65", "80"],
+    ...                       "status": ["occupied", "occupied", "vacant", "vacant", "occupied"]})
+    >>> in_scope(units, "all").tolist(), in_scope(units, "retail").tolist()
+    ([True, True, True, True, False], [True, False, True, True, False])
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"Onbekende afbakening {scope!r}: kies {' of '.join(SCOPES)}.")
+    outlets = is_outlet(units)
+    if scope == "all":
+        return outlets
+    retail = units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False).astype(bool)
+    return outlets & (retail | units["status"].eq("vacant"))
+
+
+def duration_class(days: pd.Series, *, long_term_days: int = LONG_TERM_DAYS,
+                   structural_days: int = STRUCTURAL_DAYS) -> pd.Series:
+    """``frictie`` (< 1 year), ``langdurig`` (1 to 3 years) or ``structureel`` (≥ 3 years).
+
+    >>> duration_class(pd.Series([0, 364, 365, 1094, 1095, None])).tolist()
+    ['frictie', 'frictie', 'langdurig', 'langdurig', 'structureel', nan]
+    """
+    values = pd.to_numeric(days, errors="coerce").astype(float)
+    classes = np.select([values < long_term_days, values < structural_days, values >= structural_days],
+                        list(DURATION_CLASSES), default="")
+    return pd.Series(classes, index=days.index, dtype=object).replace("", np.nan)
+
+
 def vacancy_days(units: pd.DataFrame) -> pd.Series:
     """Days a vacant unit has stood empty on its inventory date.
 
@@ -62,7 +107,8 @@ def vacancy_days(units: pd.DataFrame) -> pd.Series:
 
 
 def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
-            long_term_days: int = LONG_TERM_DAYS, structural_days: int = STRUCTURAL_DAYS) -> pd.DataFrame:
+            scope: str = "all", long_term_days: int = LONG_TERM_DAYS,
+            structural_days: int = STRUCTURAL_DAYS) -> pd.DataFrame:
     """Vacancy indicators per group of units (by default per municipality and inventory).
 
     Parameters
@@ -72,6 +118,8 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
         ``floor_area_m2``, ``vacant_since``, ``observed_on`` and the ``by`` columns.
     by : sequence of str
         Columns that define one result row.
+    scope : {"all", "retail"}
+        Which units count (see `in_scope`).
     long_term_days, structural_days : int
         Duration thresholds for ``long_term_vacancy_share`` and ``structural_vacancy_share``.
 
@@ -85,7 +133,11 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
         - ``floor_area_total_m2`` and ``floor_area_vacant_m2`` (m², over outlets with a known
           area); ``vacancy_rate_floor`` = vacant area / known area;
           ``floor_area_coverage`` = outlets with a known area / units_total;
-        - ``units_vacant_dated``: vacant outlets with a known duration;
+          ``vacancy_rate_floor_excl_largest3``: the same rate with the three largest vacant
+          units left out of both sides (one very large empty building can dominate a town);
+        - ``units_vacant_dated``: vacant outlets with a known duration, split into
+          ``units_vacant_frictional`` (< 1 year), ``units_vacant_long_term`` (1–3 years) and
+          ``units_vacant_structural`` (≥ 3 years);
           ``long_term_vacancy_share`` = vacant ≥ ``long_term_days`` / units_vacant_dated,
           ``structural_vacancy_share`` likewise for ``structural_days``;
           ``median_vacancy_days``.
@@ -105,17 +157,22 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     (0.3333, 0.6667)
     """
     by = list(by)
-    outlets = units.loc[is_outlet(units), by].copy()
-    selected = units.loc[outlets.index]
+    selected = units.loc[in_scope(units, scope)]
+    outlets = selected[by].copy()
     is_vacant = selected["status"].eq("vacant")
     area = pd.to_numeric(selected["floor_area_m2"], errors="coerce").astype("Float64")
     days = vacancy_days(selected)
+    classes = duration_class(days, long_term_days=long_term_days, structural_days=structural_days)
     outlets = outlets.assign(
         _vacant=is_vacant.astype(int),
         _area=area,
         _area_vacant=area.where(is_vacant),
         _area_known=area.notna().astype(int),
+        _largest=_largest_vacant_areas(outlets, area.where(is_vacant), by),
         _dated=days.notna().astype(int),
+        _frictional=classes.eq("frictie").astype(int),
+        _long_term=classes.eq("langdurig").astype(int),
+        _structural_class=classes.eq("structureel").astype(int),
         _long=(days >= long_term_days).fillna(False).astype(int),
         _structural=(days >= structural_days).fillna(False).astype(int),
         _days=days,
@@ -127,7 +184,11 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
         floor_area_total_m2=("_area", "sum"),
         floor_area_vacant_m2=("_area_vacant", "sum"),
         _area_known=("_area_known", "sum"),
+        _largest=("_largest", "sum"),
         units_vacant_dated=("_dated", "sum"),
+        units_vacant_frictional=("_frictional", "sum"),
+        units_vacant_long_term=("_long_term", "sum"),
+        units_vacant_structural=("_structural_class", "sum"),
         _long=("_long", "sum"),
         _structural=("_structural", "sum"),
         median_vacancy_days=("_days", "median"),
@@ -135,9 +196,18 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     result["vacancy_rate_units"] = _ratio(result["units_vacant"], result["units_total"])
     result["vacancy_rate_floor"] = _ratio(result["floor_area_vacant_m2"], result["floor_area_total_m2"])
     result["floor_area_coverage"] = _ratio(result["_area_known"], result["units_total"])
+    result["vacancy_rate_floor_excl_largest3"] = _ratio(result["floor_area_vacant_m2"] - result["_largest"],
+                                                        result["floor_area_total_m2"] - result["_largest"])
     result["long_term_vacancy_share"] = _ratio(result["_long"], result["units_vacant_dated"])
     result["structural_vacancy_share"] = _ratio(result["_structural"], result["units_vacant_dated"])
     return result.reset_index()[by + VACANCY_COLUMNS]
+
+
+def _largest_vacant_areas(groups: pd.DataFrame, vacant_area: pd.Series, by: list[str]) -> pd.Series:
+    """The vacant area of units among the largest ``LARGEST_VACANT_LEFT_OUT`` vacant ones of their group, else 0."""
+    rank = vacant_area.astype(float).groupby([groups[c] for c in by], dropna=False, observed=True) \
+        .rank(method="first", ascending=False)
+    return vacant_area.where(rank <= LARGEST_VACANT_LEFT_OUT).fillna(0).astype(float)
 
 
 def vacancy_band(rate: pd.Series, *, healthy_max: float = HEALTHY_MAX,

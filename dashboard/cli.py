@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import ingest, sample
-from dashboard.indicators import GEOGRAPHIES, LEVELS, vacancy_table
+from analysis.vacancy import SCOPES
+from dashboard import composite, ingest, sample
+from dashboard.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
 from dashboard.ingest.columns import KINDS
 from dashboard.settings import DEFAULT_GEOGRAPHY
 from dashboard.store import Store
-
-TOPICS = ("vacancy",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,10 +76,14 @@ def _parser() -> argparse.ArgumentParser:
 
     indicators = commands.add_parser("indicators", help="indicatoren als CSV of JSON")
     _add_db(indicators)
-    indicators.add_argument("--topic", choices=TOPICS, default="vacancy")
-    indicators.add_argument("--level", choices=LEVELS, default="municipality")
-    indicators.add_argument("--year", type=int, help="alleen de inventarissen van dit jaar")
+    indicators.add_argument("--topic", choices=TOPICS, default="vacancy",
+                            help="leegstand, winkelmix of campagnebereik (standaard leegstand)")
+    indicators.add_argument("--level", choices=LEVELS, default="municipality",
+                            help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand)")
+    indicators.add_argument("--year", type=int, help="alleen de inventarissen (of campagne-editie) van dit jaar")
     indicators.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    indicators.add_argument("--scope", choices=SCOPES, default="all",
+                            help="alle verkooppunten (standaard) of alleen detailhandel (leegstand)")
     indicators.add_argument("--format", choices=("csv", "json"), default="csv")
     indicators.set_defaults(run=_indicators)
     return parser
@@ -96,6 +99,19 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("moet groter dan 0 zijn")
     return value
+
+
+def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    options = {"geography": args.geography}
+    if args.topic == "vacancy":
+        return vacancy_table(store.units(), level=args.level, year=args.year, scope=args.scope, **options)
+    if args.topic == "mix":
+        return mix_table(store.units(), level=args.level, year=args.year, **options)
+    if args.topic == "campaign":
+        return campaign_table(store.campaign(), store.units(), level=args.level, edition=args.year, **options)
+    if args.topic == "vitality":
+        return composite.vitality_table(store.units(), store.campaign(), year=args.year, **options)
+    return composite.impact(store.units(), store.campaign(), edition=args.year, **options).as_frame()
 
 
 def _day(text: str) -> pd.Timestamp:
@@ -160,8 +176,18 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _indicators(args: argparse.Namespace) -> int:
     store = Store(args.db)
-    table = vacancy_table(store.units(), level=args.level, geography=args.geography, year=args.year)
-    table["observed_on"] = pd.to_datetime(table["observed_on"]).dt.strftime("%Y-%m-%d")
+    if args.topic != "vacancy" and args.level not in ("municipality", "province"):
+        print(f"Het niveau {args.level} bestaat alleen voor leegstand; kies municipality of province.",
+              file=sys.stderr)
+        return 2
+    if args.topic in ("vitality", "impact") and (args.year is None or args.level != "municipality"):
+        print(f"--topic {args.topic} vraagt --year (het jaar, of de campagne-editie) en --level municipality.",
+              file=sys.stderr)
+        return 2
+    table = _indicator_table(store, args)
+    for column in ("observed_on", "inventory_observed_on"):
+        if column in table:
+            table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:

@@ -1,62 +1,199 @@
-"""Indicator tables as the command line, the pages and (later) the reports give them.
+"""Indicator tables as the command line, the pages and the reports give them.
 
 This joins the pure computations of `analysis` with the reference data: names, geography,
-the province row. Column names follow DESIGN.md.
+population, the province row. Column names follow DESIGN.md; rates are fractions 0–1.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analysis.campaign import REACH_COLUMNS, campaign_reach
+from analysis.flows import flows
 from analysis.geography import assign_geography, latest_inventory_per_year
-from analysis.vacancy import VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band
+from analysis.mix import MIX_COLUMNS, group_shares, location_quotients, shop_mix
+from analysis.quality import QUALITY_COLUMNS, quality_flags
+from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band
 from dashboard import reference
 from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
 
-LEVELS = ("municipality", "province")
+LEVELS = ("municipality", "province", "core", "shopping_area")
 GEOGRAPHIES = ("2025", "2018")
+TOPICS = ("vacancy", "mix", "campaign", "vitality", "impact")
 ID_COLUMNS = ["nis_code", "municipality", "observed_on", "year"]
-VACANCY_TABLE_COLUMNS = ID_COLUMNS + VACANCY_COLUMNS + ["vacancy_band", "vacancy_rate_units_change"]
+FLOW_COUNTS = ["new_vacancies", "reoccupations", "openings", "closures"]
+VACANCY_TABLE_COLUMNS = (ID_COLUMNS + VACANCY_COLUMNS + ["vacancy_band", "vacancy_rate_units_change"]
+                         + FLOW_COUNTS + QUALITY_COLUMNS)
+AREA_COLUMNS = {"core": ["core_id", "core_name"], "shopping_area": ["shopping_area"]}
+CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:]]
 
 
 def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography: str = "2025",
-                  year: int | None = None) -> pd.DataFrame:
-    """Vacancy indicators per municipality and inventory, or per province and year.
+                  year: int | None = None, scope: str = "all") -> pd.DataFrame:
+    """Vacancy indicators per area and inventory (the province: per year).
 
     Parameters
     ----------
     units : DataFrame
         Stored units (``Store.units()``).
-    level : {"municipality", "province"}
-        Province rows add up each municipality's latest inventory of the year.
+    level : {"municipality", "province", "core", "shopping_area"}
+        Province rows add up each municipality's latest inventory of the year. Cores are
+        derived from the coordinates of each municipality's latest inventory
+        (`analysis.cores`); shopping areas are the ``shopping_area`` of the file.
     geography : {"2025", "2018"}
         Municipal boundaries to report in (see `analysis.geography.assign_geography`).
     year : int, optional
-        Keep only inventories of this calendar year (the change is still against the inventory
-        before it).
+        Keep only inventories of this calendar year (changes and flows are still against the
+        inventory before it).
+    scope : {"all", "retail"}
+        All outlets or retail only (`analysis.vacancy.in_scope`).
 
     Returns
     -------
-    DataFrame with `VACANCY_TABLE_COLUMNS`, sorted by ``nis_code`` and ``observed_on``.
-    ``vacancy_rate_units_change`` is the difference with the previous inventory (a fraction:
-    0.018 is 1.8 percentage points).
+    DataFrame with the level's id columns (`AREA_COLUMNS`) and `VACANCY_TABLE_COLUMNS`.
+    ``vacancy_rate_units_change`` is the difference with the previous inventory (0.018 is 1.8
+    percentage points); the flow counts are since that inventory.
     """
     if level not in LEVELS:
-        raise ValueError(f"Onbekend niveau {level!r}: kies {' of '.join(LEVELS)}.")
+        raise ValueError(f"Onbekend niveau {level!r}: kies {', '.join(LEVELS)}.")
+    if scope not in SCOPES:
+        raise ValueError(f"Onbekende afbakening {scope!r}: kies {' of '.join(SCOPES)}.")
+    area = AREA_COLUMNS.get(level, [])
+    columns = area + VACANCY_TABLE_COLUMNS
     if units.empty:
-        return pd.DataFrame(columns=VACANCY_TABLE_COLUMNS)
+        return pd.DataFrame(columns=columns)
     placed = assign_geography(units, reference.crosswalk(), geography)
-    if level == "municipality":
-        table = vacancy(placed, by=["nis_code", "observed_on"])
-        table["municipality"] = table["nis_code"].map(reference.municipality_names(geography))
-        table["year"] = pd.to_datetime(table["observed_on"]).dt.year
+    if level == "province":
+        table = _province_vacancy(placed, scope)
     else:
-        latest = latest_inventory_per_year(placed)
-        table = vacancy(latest.assign(nis_code=PROVINCE_NIS_CODE), by=["nis_code", "year"])
-        table["observed_on"] = table["year"].map(latest.groupby("year")["observed_on"].max())
-        table["municipality"] = PROVINCE_NAME
+        placed = _with_areas(placed, level)
+        key = area[0] if area else "nis_code"
+        table = vacancy(placed, by=[key, "observed_on"], scope=scope)
+        table = table.merge(flows(placed, by=key, scope=scope).drop(columns=["observed_on_before", "units_before",
+                                                                            "units_after", "is_balanced"]),
+                            on=[key, "observed_on"], how="left")
+        table = _describe_areas(table, placed, level, geography)
+        table["year"] = pd.to_datetime(table["observed_on"]).dt.year
+    key = area[0] if area else "nis_code"
     table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
-    table = change_since_previous(table, ["vacancy_rate_units"])
+    table = change_since_previous(table, ["vacancy_rate_units"], by=key)
+    table = table.join(quality_flags(table, by=key))
     if year is not None:
         table = table[table["year"] == year]
-    return table.sort_values(["nis_code", "observed_on"]).reset_index(drop=True)[VACANCY_TABLE_COLUMNS]
+    return table.sort_values([key, "observed_on"]).reset_index(drop=True)[columns]
+
+
+def _province_vacancy(placed: pd.DataFrame, scope: str) -> pd.DataFrame:
+    latest = latest_inventory_per_year(placed)
+    table = vacancy(latest.assign(nis_code=PROVINCE_NIS_CODE), by=["nis_code", "year"], scope=scope)
+    table["observed_on"] = table["year"].map(latest.groupby("year")["observed_on"].max())
+    table["municipality"] = PROVINCE_NAME
+    moves = flows(placed, scope=scope)
+    moves = moves.assign(year=pd.to_datetime(moves["observed_on"]).dt.year).merge(
+        latest[["nis_code", "observed_on"]].drop_duplicates(), on=["nis_code", "observed_on"])
+    totals = moves.groupby("year")[FLOW_COUNTS].sum()
+    return table.join(totals, on="year")
+
+
+def _with_areas(placed: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Units with the id column of the level (units outside every core or area are left out)."""
+    if level == "core":
+        from analysis.cores import assign_cores
+
+        cores = derived_cores_of(placed)
+        placed = placed.assign(core_id=assign_cores(placed, cores))
+        return placed[placed["core_id"].notna()].merge(cores[["core_id", "name"]].rename(
+            columns={"name": "core_name"}), on="core_id")
+    if level == "shopping_area":
+        return placed[placed["shopping_area"].notna()]
+    return placed
+
+
+def derived_cores_of(units: pd.DataFrame):
+    """Cores derived from each municipality's latest inventory (a stable map for every year)."""
+    from analysis.cores import derived_cores
+
+    latest = units[units["observed_on"] == units.groupby("nis_code")["observed_on"].transform("max")]
+    return derived_cores(latest)
+
+
+def _describe_areas(table: pd.DataFrame, placed: pd.DataFrame, level: str, geography: str) -> pd.DataFrame:
+    names = reference.municipality_names(geography)
+    if level != "municipality":
+        key = AREA_COLUMNS[level][0]
+        extra = AREA_COLUMNS[level][1:]
+        owner = placed.groupby(key)["nis_code"].agg(lambda codes: codes.mode().iloc[0]).rename("nis_code")
+        table = table.join(owner, on=key)
+        if extra:
+            table = table.join(placed.drop_duplicates(key).set_index(key)[extra], on=key)
+    table["municipality"] = table["nis_code"].map(names)
+    return table
+
+
+def mix_table(units: pd.DataFrame, *, level: str = "municipality", geography: str = "2025",
+              year: int | None = None) -> pd.DataFrame:
+    """Shop mix per municipality and inventory (or province and year): `analysis.mix.MIX_COLUMNS`
+    plus, per Locatus group, ``share_units_<code>``, ``share_floor_<code>`` and
+    ``location_quotient_<code>`` (against the province in the same year)."""
+    if level not in ("municipality", "province"):
+        raise ValueError("De winkelmix bestaat per gemeente of voor de provincie.")
+    if units.empty:
+        return pd.DataFrame(columns=ID_COLUMNS + MIX_COLUMNS)
+    latest = latest_inventory_per_year(assign_geography(units, reference.crosswalk(), geography))
+    if level == "province":
+        latest = latest.assign(nis_code=PROVINCE_NIS_CODE)
+    shares = group_shares(latest, by=["nis_code", "year"])
+    shares["location_quotient"] = location_quotients(shares)
+    wide = shares.pivot_table(index=["nis_code", "year"], columns="group_code",
+                              values=["share_units", "share_floor", "location_quotient"])
+    wide.columns = [f"{measure}_{group}" for measure, group in wide.columns]
+    table = shop_mix(latest, by=["nis_code", "year"]).join(wide, on=["nis_code", "year"])
+    table["observed_on"] = table.set_index(["nis_code", "year"]).index.map(
+        latest.groupby(["nis_code", "year"])["observed_on"].max())
+    names = reference.municipality_names(geography)
+    table["municipality"] = table["nis_code"].map(names).fillna(PROVINCE_NAME)
+    if year is not None:
+        table = table[table["year"] == year]
+    rest = [c for c in table.columns if c not in ID_COLUMNS + MIX_COLUMNS]
+    return table[ID_COLUMNS + MIX_COLUMNS + sorted(rest)].reset_index(drop=True)
+
+
+def population(geography: str = "2025") -> pd.DataFrame:
+    """Population on 1 January 2018 and 2020 per municipality: ``nis_code``, ``year``, ``population``."""
+    frame = reference.municipalities(geography)
+    long = frame.melt(id_vars="nis_code", value_vars=["population_2018", "population_2020"], var_name="year",
+                      value_name="population")
+    long["year"] = long["year"].str[-4:].astype(int)
+    return long
+
+
+def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame, *, level: str = "municipality",
+                   geography: str = "2025", edition: int | None = None) -> pd.DataFrame:
+    """Campaign reach per municipality (or for the province) and edition: `CAMPAIGN_TABLE_COLUMNS`."""
+    if level not in ("municipality", "province"):
+        raise ValueError("Campagnebereik bestaat per gemeente of voor de provincie.")
+    if campaign.empty:
+        return pd.DataFrame(columns=CAMPAIGN_TABLE_COLUMNS)
+    figures = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
+    walk = reference.crosswalk()
+    placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *figures]), walk, geography)
+    placed_units = assign_geography(units, walk, geography) if not units.empty else units
+    people = population(geography)
+    if level == "province":
+        placed = placed.assign(nis_code=PROVINCE_NIS_CODE)
+        people = people.groupby("year", as_index=False)["population"].sum().assign(nis_code=PROVINCE_NIS_CODE)
+        if not units.empty:  # each municipality's latest inventory of a year, together
+            latest = latest_inventory_per_year(placed_units)
+            placed_units = latest.assign(nis_code=PROVINCE_NIS_CODE,
+                                         observed_on=pd.to_datetime(latest["year"].astype(str) + "-01-01"))
+    summed = placed.groupby(["nis_code", "edition"], as_index=False)[figures].sum(min_count=1)
+    reach = campaign_reach(summed, placed_units if not units.empty else _no_units(), people)
+    reach["municipality"] = reach["nis_code"].map(reference.municipality_names(geography)).fillna(PROVINCE_NAME)
+    if edition is not None:
+        reach = reach[reach["edition"] == edition]
+    return reach[CAMPAIGN_TABLE_COLUMNS].reset_index(drop=True)
+
+
+def _no_units() -> pd.DataFrame:
+    return pd.DataFrame({"nis_code": pd.Series(dtype=object), "observed_on": pd.Series(dtype="datetime64[ns]"),
+                         "status": pd.Series(dtype=object), "group_code": pd.Series(dtype=object)})

@@ -94,3 +94,41 @@ def test_help_works():
     done = run("--help")
     assert done.returncode == 0
     assert "seed" in done.stdout and "indicators" in done.stdout
+
+
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    from dashboard.cli import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_mix_and_scope(small_url, capsys):
+    code, out, _ = _main(capsys, "indicators", "--db", small_url, "--topic", "mix", "--year", "2018")
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out), dtype={"nis_code": str})
+    assert table.set_index("nis_code")["units_mix_known"].to_dict() == {"34022": 3, "37022": 3}
+    assert {"shannon_diversity", "evenness", "share_units_11", "location_quotient_11"} <= set(table.columns)
+    code, out, _ = _main(capsys, "indicators", "--db", small_url, "--scope", "retail", "--year", "2019",
+                         "--format", "json")
+    assert json.loads(out)[0]["vacancy_rate_units"] == 0.4  # all units are retail (11) or vacant
+
+
+def test_campaign_topic(small_url, capsys):
+    campaign = pd.DataFrame({"nis_code": ["34022"], "edition": [2019], "participating_shops": [3]})
+    Store(small_url).add_batch(Batch(kind="campaign", file_name="c.csv", raw=b"c"), campaign)
+    code, out, _ = _main(capsys, "indicators", "--db", small_url, "--topic", "campaign", "--format", "json")
+    assert code == 0
+    row = json.loads(out)[0]
+    assert (row["municipality"], row["edition"], row["participating_shops"]) == ("Kortrijk", 2019, 3)
+    assert row["participation_rate"] == 1.0  # 3 shops of the 3 occupied retail units of 1/1/2019
+    assert row["inventory_observed_on"] == "2019-01-01"
+
+
+@pytest.mark.parametrize("args", [("--topic", "vitality"), ("--topic", "mix", "--level", "core"),
+                                  ("--topic", "impact", "--year", "2019", "--level", "province")])
+def test_topics_that_need_other_options_exit_2(small_url, capsys, args):
+    code, _, err = _main(capsys, "indicators", "--db", small_url, *args)
+    assert code == 2
+    assert "kies municipality of province" in err or "vraagt --year" in err

@@ -93,3 +93,53 @@ def test_change_since_previous_inventory():
     assert changes.iloc[0] == pytest.approx(0.02)  # 2019 against 2018, though listed first
     assert changes.iloc[2] == pytest.approx(-0.01)  # 2020 against 2019
     assert math.isnan(changes.iloc[1]) and math.isnan(changes.iloc[3])  # first inventories
+
+
+def test_four_vacant_of_twenty_five():
+    units = unit_rows(*([{"status": "vacant", "group_code": "00"}] * 4 + [{}] * 21))
+    assert vacancy(units).iloc[0]["vacancy_rate_units"] == pytest.approx(0.16)  # 4 / 25
+
+
+def test_duration_classes():
+    units = unit_rows(
+        {"status": "vacant", "group_code": "00", "vacant_since": "2017-06-01"},  # 214 days: frictie
+        {"status": "vacant", "group_code": "00", "vacant_since": "2017-01-01"},  # 365 days: langdurig
+        {"status": "vacant", "group_code": "00", "vacant_since": "2015-01-03"},  # 1,094 days (2016 is a leap year)
+        {"status": "vacant", "group_code": "00", "vacant_since": "2015-01-02"},  # 1,095 days = 3 × 365: structureel
+        {"status": "vacant", "group_code": "00", "vacant_since": None},  # unknown: in no class
+    )
+    row = vacancy(units).iloc[0]
+    assert (row["units_vacant_frictional"], row["units_vacant_long_term"], row["units_vacant_structural"]) == (1, 2, 1)
+    assert row["units_vacant_dated"] == 4  # the classes add up to the dated vacancies
+    assert row["long_term_vacancy_share"] == pytest.approx(3 / 4)  # ≥ 1 year includes structural
+    assert row["structural_vacancy_share"] == pytest.approx(1 / 4)
+
+
+def test_retail_scope_leaves_out_horeca_and_services_but_keeps_every_vacancy():
+    units = unit_rows(
+        {"status": "occupied", "group_code": "11"},
+        {"status": "occupied", "group_code": "22"},
+        {"status": "occupied", "group_code": "59"},  # horeca: not retail
+        {"status": "occupied", "group_code": "65"},  # services: not retail
+        {"status": "vacant", "group_code": "00"},
+        {"status": "vacant", "group_code": "65"},  # vacant, last used as an office: counts in retail
+    )
+    assert vacancy(units, scope="all").iloc[0]["vacancy_rate_units"] == pytest.approx(2 / 6)
+    assert vacancy(units, scope="retail").iloc[0]["vacancy_rate_units"] == pytest.approx(2 / 4)
+    with pytest.raises(ValueError, match="Onbekende afbakening"):
+        vacancy(units, scope="winkels")
+
+
+def test_floor_vacancy_without_the_three_largest_vacant_units():
+    units = unit_rows(
+        {"status": "vacant", "group_code": "00", "floor_area_m2": 5000},  # a former department store
+        {"status": "vacant", "group_code": "00", "floor_area_m2": 800},
+        {"status": "vacant", "group_code": "00", "floor_area_m2": 300},
+        {"status": "vacant", "group_code": "00", "floor_area_m2": 100},
+        {"status": "vacant", "group_code": "00", "floor_area_m2": None},  # unknown area: never among the largest
+        {"status": "occupied", "floor_area_m2": 3800},
+    )
+    row = vacancy(units).iloc[0]
+    assert row["vacancy_rate_floor"] == pytest.approx(6200 / 10000)
+    # Without 5,000 + 800 + 300: vacant 100 of 10,000 − 6,100 = 3,900.
+    assert row["vacancy_rate_floor_excl_largest3"] == pytest.approx(100 / 3900)

@@ -1,0 +1,68 @@
+"""Composite results built on the indicator tables: the vitality index and the campaign impact."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from analysis.impact import ImpactResult, campaign_impact
+from analysis.vitality import DEFAULT_WEIGHTS, peer_group, rank_within, vitality_index
+from dashboard import reference
+from dashboard.indicators import campaign_table, mix_table, vacancy_table
+
+CAMPAIGN_FIGURES = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
+
+
+def yearly_vacancy(units: pd.DataFrame, *, geography: str = "2025") -> pd.DataFrame:
+    """``nis_code``, ``year``, ``vacancy_rate_units``, ``long_term_vacancy_share``: each
+    municipality's latest inventory of each year."""
+    table = vacancy_table(units, geography=geography)
+    latest = table.sort_values("observed_on").drop_duplicates(["nis_code", "year"], keep="last")
+    return latest[["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share"]].reset_index(drop=True)
+
+
+def vitality_table(units: pd.DataFrame, campaign: pd.DataFrame, *, year: int, geography: str = "2025",
+                   weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> pd.DataFrame:
+    """The vitality index of every municipality in ``year``, with its components, the weights used,
+    its peer group and its rank among its peers and in the province.
+
+    Components: vacancy and long-term vacancy of the year's latest inventory, the evenness of the
+    shop mix, ``vacancy_rate_change_3y`` (rate now − rate three years before) and the
+    participation rate of the latest campaign edition up to ``year``.
+    """
+    vacancy = yearly_vacancy(units, geography=geography)
+    now = vacancy[vacancy["year"] == year].set_index("nis_code")
+    before = vacancy[vacancy["year"] == year - 3].set_index("nis_code")
+    components = now[["vacancy_rate_units", "long_term_vacancy_share"]].copy()
+    components["vacancy_rate_change_3y"] = now["vacancy_rate_units"] - before["vacancy_rate_units"]
+    mix = mix_table(units, geography=geography, year=year).set_index("nis_code")
+    components["evenness"] = mix["evenness"]
+    reach = campaign_table(campaign, units, geography=geography)
+    reach = reach[reach["edition"] <= year].sort_values("edition").drop_duplicates("nis_code", keep="last")
+    components["participation_rate"] = reach.set_index("nis_code")["participation_rate"]
+    components = components.reset_index()
+    scored = components.merge(vitality_index(components, weights=weights).drop(columns=list(weights), errors="ignore"),
+                              on="nis_code")
+    places = reference.municipalities(geography).set_index("nis_code")
+    scored["municipality"] = scored["nis_code"].map(places["name_nl"])
+    scored["peer_group"] = peer_group(pd.DataFrame({
+        "is_centrumstad": scored["nis_code"].map(places["is_centrumstad"]),
+        "population": scored["nis_code"].map(places["population_2020"])}))
+    scored["rank_in_peer_group"] = rank_within(scored["vitality_index"], scored["peer_group"])
+    scored["rank_in_province"] = rank_within(scored["vitality_index"], pd.Series("provincie", index=scored.index))
+    scored.insert(1, "year", year)
+    first = ["nis_code", "municipality", "year", "vitality_index", "peer_group", "rank_in_peer_group",
+             "rank_in_province"]
+    return scored[first + [c for c in scored.columns if c not in first]].sort_values(
+        "rank_in_province").reset_index(drop=True)
+
+
+def impact(units: pd.DataFrame, campaign: pd.DataFrame, *, edition: int, geography: str = "2025",
+           **options) -> ImpactResult:
+    """`analysis.impact.campaign_impact` with the participants of ``edition``: municipalities with
+    any campaign figure above 0 in that edition."""
+    reach = campaign_table(campaign, units, geography=geography, edition=edition)
+    taking_part = reach[CAMPAIGN_FIGURES].fillna(0).gt(0).any(axis=1)
+    return campaign_impact(yearly_vacancy(units, geography=geography), reach.loc[taking_part, "nis_code"],
+                           edition=edition, **options)

@@ -128,7 +128,18 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Kan {args.file} niet lezen: {problem.strerror}.", file=sys.stderr)
         return 2
     store = Store(args.db)
-    prepared = ingest.prepare(raw, args.file.name, kind=args.kind, observed_on=args.observed_on, sheet=args.sheet)
+    if store.has_sample_data():
+        print("Let op: de databank bevat nog voorbeelddata (fictief); die telt mee tot je haar batches ongedaan "
+              "maakt (python -m dashboard batches, rollback ID).", file=sys.stderr)
+    try:
+        prepared = ingest.prepare(raw, args.file.name, kind=args.kind, observed_on=args.observed_on,
+                                  sheet=args.sheet)
+    except ingest.FileRejected:
+        raise
+    except Exception as problem:  # noqa: BLE001 - an unforeseen file gets a message, not a traceback
+        print(f"Geweigerd: {args.file.name} kan niet gelezen worden (onverwachte fout: {problem!r}). "
+              "Bewaar het opnieuw als CSV of .xlsx.", file=sys.stderr)
+        return 1
     batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user())
     warnings = prepared.problems[prepared.problems["severity"] == ingest.WARNING]
     imported = len(prepared.valid_rows)

@@ -25,6 +25,10 @@ def checked_file(raw: bytes, file_name: str, options: views.ImportOptions) -> Pr
     except FileRejected as problem:
         st.error(f"Dit bestand kan niet gelezen worden: {plain(problem)}")
         return None
+    except Exception as problem:  # noqa: BLE001 - a file we did not foresee must not end in a traceback
+        st.error(f"Dit bestand kan niet gelezen worden (onverwachte fout: {plain(type(problem).__name__)}). "
+                 "Bewaar het opnieuw als CSV of .xlsx, of stuur het naar de beheerder.")
+        return None
     st.dataframe(prepared.cells.head(10), key="preview")
     edited = mapping_editor(prepared, source=options.saved_mapping or "auto")
     if edited != prepared.mapping:

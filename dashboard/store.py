@@ -166,8 +166,9 @@ class Store:
             return conn.execute(query).scalar_one() > 0
 
     def units(self) -> pd.DataFrame:
-        """Units of active batches; for one ``unit_id`` on one date the latest batch wins."""
-        return self._active_rows("units", key=["unit_id", "observed_on"])
+        """Units of active batches; for one unit (municipality + ``unit_id``) on one date the latest
+        batch wins. Ids are only unique within a municipality (town registers number from 1)."""
+        return self._active_rows("units", key=["nis_code", "unit_id", "observed_on"])
 
     def campaign(self) -> pd.DataFrame:
         """Campaign figures of active batches; per municipality and edition the latest batch wins."""

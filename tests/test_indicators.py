@@ -131,3 +131,19 @@ def test_impact_of_an_edition_by_hand():
     assert result.estimate == pytest.approx(0.0 - 0.05)
     assert result.ci_low <= result.estimate <= result.ci_high
     assert "geen bewijs" in result.caveat
+
+
+def test_vacancy_per_derived_core():
+    from pyproj import Transformer
+
+    to_wgs84 = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    # Twelve units 20 m apart on the Lange Steenstraat (3 vacant) and one unit 2 km away (no core).
+    xs = [73_000 + 20 * i for i in range(12)] + [75_000]
+    lon, lat = to_wgs84.transform(xs, [168_000] * 13)
+    rows = [{"status": "vacant" if i < 3 else "occupied", "street": "Lange Steenstraat" if i < 12 else "Veldweg",
+             "lat": lat[i], "lon": lon[i]} for i in range(13)]
+    units = unit_rows(*rows, observed_on="2024-01-01", nis_code="34022")
+    table = vacancy_table(units, level="core")
+    assert table[["core_id", "core_name", "municipality", "units_total", "units_vacant"]].values.tolist() == [
+        ["34022-K1", "Kern 1 — Lange Steenstraat", "Kortrijk", 12, 3]]
+    assert table["vacancy_rate_units"].iloc[0] == pytest.approx(3 / 12)

@@ -191,3 +191,23 @@ def test_bad_campaign_and_votes_files(tmp_path, capsys, raw, message):
     assert code == 1
     assert message in err
     assert Store(url).is_empty()
+
+
+def test_an_import_never_replaces_units_of_another_town(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    kortrijk = b"id;gemeente;status;peildatum\n1;Kortrijk;leeg;2024\n2;Kortrijk;leeg;2024\n3;Kortrijk;bezet;2024\n"
+    brugge = b"id;gemeente;status;peildatum\n1;Brugge;bezet;2024\n2;Brugge;bezet;2024\n"
+    assert _import(tmp_path, capsys, url, "k.csv", kortrijk)[0] == 0
+    assert _import(tmp_path, capsys, url, "b.csv", brugge)[0] == 0
+    assert _rate(url, "34022") == (3, 2, pytest.approx(2 / 3))
+    assert _rate(url, "31005") == (2, 0, 0.0)
+
+
+def test_files_without_ids_or_addresses_do_not_replace_each_other(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    first = b"gemeente;status;peildatum\nKortrijk;leeg;2024\nKortrijk;bezet;2024\n"
+    second = b"gemeente;status;peildatum\nKortrijk;bezet;2024\nKortrijk;bezet;2024\n"
+    assert _import(tmp_path, capsys, url, "a.csv", first)[0] == 0
+    code, err = _import(tmp_path, capsys, url, "b.csv", second)
+    assert code == 0 and "zonder pand-id, adres of naam" in err
+    assert _rate(url, "34022") == (4, 1, 0.25)

@@ -101,3 +101,50 @@ def test_a_hand_made_mapping_is_checked():
                     today=pd.Timestamp("2026-01-01"))
     assert twice.file_errors["value"].tolist() == ["Plaats, Adres"]
     assert twice.file_errors["problem"].iloc[0] == "meer dan één kolom gekoppeld aan 'gemeente': kies er één"
+
+
+def _problems(raw: bytes, **options) -> list[list]:
+    prepared = prepare(raw, "x.csv", today=pd.Timestamp("2026-01-01"), **options)
+    table = prepared.problems[["row_number", "column_name", "value", "problem"]].astype(object)
+    return table.where(table.notna(), None).values.tolist()
+
+
+def test_a_row_without_status_or_known_category_is_an_error_not_occupied():
+    raw = b"gemeente;straat;status;groep;peildatum\nKortrijk;Markt 1;;;2020\nKortrijk;Markt 2;;Kapper;2020\n"
+    problems = _problems(raw)
+    assert [p[0] for p in problems if p[3].startswith("geen status")] == [2, 3]
+
+
+def test_xlsx_with_blank_and_repeated_headers_and_leading_empty_rows():
+    raw = files.xlsx([[None], [None], ["gemeente", "status", "peildatum", None, "status"],
+                      ["Kortrijk", "leegx", 2020, "opmerking", "leeg"]])
+    frame, _ = read_table(raw)
+    assert frame.columns.tolist() == ["gemeente", "status", "peildatum", "kolom D", "status (2)"]
+    assert frame.index.tolist() == [4]  # two empty rows, then the header in row 3
+    assert [4, "status", "leegx"] in [p[:3] for p in _problems(raw)]
+
+
+def test_coordinates_with_three_decimals_are_not_thousands():
+    raw = b"gemeente;straat;status;peildatum;lat;lon\nKortrijk;Markt 1;leeg;2020;50.827;3.265\n"
+    prepared = prepare(raw, "x.csv", today=pd.Timestamp("2026-01-01"))
+    assert prepared.problems.empty
+    assert prepared.rows[["lat", "lon"]].values.tolist() == [[50.827, 3.265]]
+
+
+def test_reports_show_the_users_own_cell():
+    raw = (b"gemeente;straat;status;groep;wvo;peildatum\n"
+           b"Kortrijk;Markt 1;actief;00-Leegstand;10;2020\n"  # status and category disagree
+           b"Kortrijk;Markt 2;bezet;11;200.000;2020\n")  # too large an area, as typed
+    problems = _problems(raw)
+    assert [2, "status", "actief"] in [p[:3] for p in problems]
+    assert [3, "wvo", "200.000"] in [p[:3] for p in problems]
+
+
+def test_unknown_municipalities_are_not_duplicates_of_each_other():
+    raw = b"gemeente;status;peildatum\nParijs;leeg;2020\nLonden;leeg;2020\n"
+    assert [p[3].split(":")[0] for p in _problems(raw)] == ["onbekende gemeente", "onbekende gemeente"]
+
+
+def test_the_same_id_in_two_towns_is_two_units():
+    raw = b"id;gemeente;status;peildatum\n1;Kortrijk;leeg;2020\n1;Brugge;bezet;2020\n"
+    assert _problems(raw) == []

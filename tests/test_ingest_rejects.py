@@ -39,7 +39,7 @@ BAD_FILES = {
     "future date": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2099"),
                     ["Rij 2, kolom 'peildatum' (waarde '01/01/2099'): datum in de toekomst"]),
     "negative area": (_csv("Kortrijk;Markt;1;bezet;-5;01/01/2024"),
-                      ["Rij 2, kolom 'wvo' (waarde '-5.0'): oppervlakte moet tussen 0 en 100.000 m² liggen"]),
+                      ["Rij 2, kolom 'wvo' (waarde '-5'): oppervlakte moet tussen 0 en 100.000 m² liggen"]),
     "duplicate rows": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024", "Kortrijk;Markt;1;bezet;80;01/01/2024"),
                        ["Rij 3", "dezelfde pand-id en peildatum"]),
     "outside the province": (_csv("Gent;Veldstraat;1;bezet;80;01/01/2024"),

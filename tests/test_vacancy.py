@@ -4,6 +4,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.vacancy import change_since_previous, is_outlet, vacancy, vacancy_band, vacancy_days
 from tests.conftest import unit_rows
@@ -143,3 +145,30 @@ def test_floor_vacancy_without_the_three_largest_vacant_units():
     assert row["vacancy_rate_floor"] == pytest.approx(6200 / 10000)
     # Without 5,000 + 800 + 300: vacant 100 of 10,000 − 6,100 = 3,900.
     assert row["vacancy_rate_floor_excl_largest3"] == pytest.approx(100 / 3900)
+
+
+unit_lists = st.lists(st.fixed_dictionaries({
+    "nis_code": st.sampled_from(["34022", "31005"]),
+    "observed_on": st.sampled_from(["2023-01-01", "2024-01-01"]),
+    "status": st.sampled_from(["occupied", "vacant"]),
+    "group_code": st.sampled_from(["00", "11", "22", "59", "65", "80", None]),
+    "floor_area_m2": st.one_of(st.none(), st.floats(0, 10_000)),
+    "vacant_since": st.one_of(st.none(), st.sampled_from(["2010-05-01", "2022-06-30", "2023-12-31", "2030-01-01"])),
+}), min_size=1, max_size=60)
+
+
+@settings(max_examples=80, deadline=None)
+@given(unit_lists, st.sampled_from(["all", "retail"]), st.integers(0, 10_000))
+def test_rates_stay_within_0_and_1_and_ignore_row_order(rows, scope, seed):
+    units = pd.DataFrame(rows)
+    for column in ("observed_on", "vacant_since"):
+        units[column] = pd.to_datetime(units[column])
+    table = vacancy(units, scope=scope)
+    for column in ("vacancy_rate_units", "vacancy_rate_floor", "vacancy_rate_floor_excl_largest3",
+                   "floor_area_coverage", "long_term_vacancy_share", "structural_vacancy_share"):
+        assert table[column].dropna().between(0, 1).all(), column
+    classes = table[["units_vacant_frictional", "units_vacant_long_term", "units_vacant_structural"]].sum(axis=1)
+    assert (classes == table["units_vacant_dated"]).all()
+    assert (table["units_vacant"] <= table["units_total"]).all()
+    shuffled = vacancy(units.sample(frac=1, random_state=seed), scope=scope)
+    pd.testing.assert_frame_equal(shuffled, table)

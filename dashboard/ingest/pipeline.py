@@ -16,7 +16,7 @@ from dashboard.ingest import places, values
 from dashboard.ingest.columns import CAMPAIGN_FIGURES, KIND_LABELS, KINDS, REQUIRED, detect_kind, map_headers, specs
 from dashboard.ingest.problems import ERROR, WARNING, Problem, report
 from dashboard.ingest.reading import read_table
-from dashboard.ingest.schemas import failures
+from dashboard.ingest.schemas import DUPLICATE_MESSAGES, failures
 from dashboard.ingest.units import build_units
 
 PLACE_COLUMNS = ("nis_code", "postcode", "municipality")
@@ -108,10 +108,10 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     problems += place_problems
     builder = {"units": build_units, "campaign": _campaign, "votes": _votes}[kind]
     rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
-                                 unreadable=unreadable)
+                                 unreadable=unreadable, cells=cells, file_key=hashlib.sha256(raw).hexdigest()[:8])
     problems += row_problems
     rows = rows.reindex(columns=schema.DATA_COLUMNS[kind])
-    problems += _rule_problems(rows, kind, source, problems, today)
+    problems += _rule_problems(rows, kind, source, problems, today, cells)
     return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
                     cells=cells, rows=rows, problems=report(problems))
 
@@ -190,6 +190,8 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str) -> tu
 
 
 def _parser(name: str, kind_of_value: str):
+    if name in ("lat", "lon", "x", "y"):
+        return values.parse_coordinate
     if name == "nis_code":
         return lambda s: values.parse_code(s, 5)
     if name == "postcode":
@@ -261,7 +263,7 @@ def _missing(parsed: pd.DataFrame, source: dict[str, str], columns: list[str]) -
 
 
 def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found: list[Problem],
-                   today: pd.Timestamp) -> list[Problem]:
+                   today: pd.Timestamp, cells: pd.DataFrame) -> list[Problem]:
     """The schema's rules on every row; a cell already reported is not reported twice.
 
     Empty required cells are reported where they are found (with advice), so the schema's
@@ -270,17 +272,20 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
     if any(p.row_number is None and p.severity == ERROR for p in found):
         return []
     reported = {(p.row_number, p.column_name) for p in found}
+    flagged = {p.row_number for p in found if p.severity == ERROR}
     problems = []
     for case in failures(rows, kind, today=today).itertuples(index=False):
-        if case.message == "not_nullable":
-            continue
+        row_number = int(case.index)
+        if case.message == "not_nullable" or (case.message == DUPLICATE_MESSAGES[kind] and row_number in flagged):
+            continue  # empty cells are reported where found; rows already wrong are no duplicates
         header = _header_for(case.column, source)
-        if (int(case.index), header) in reported:
+        if (row_number, header) in reported:
             continue
-        value = case.failure_case
+        # The user's own cell where there is one (not the converted or derived value).
+        value = cells.at[row_number, header] if header in cells.columns else case.failure_case
         if isinstance(value, pd.Timestamp):
             value = f"{value:%d/%m/%Y}"
-        problems.append(Problem(int(case.index), header, value, case.message))
+        problems.append(Problem(row_number, header, value, case.message))
     return problems
 
 

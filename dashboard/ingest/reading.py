@@ -84,8 +84,9 @@ def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, s
     The index is the row number as Excel shows it (the header is row 1); wholly blank rows are
     left out without renumbering the others.
     """
+    first_row = 2  # the row under the header, as Excel numbers it
     if is_xlsx(raw):
-        frame, used = _read_xlsx(raw, sheet)
+        frame, used, first_row = _read_xlsx(raw, sheet)
         description = f"Excelbestand, werkblad '{used}'"
     else:
         if sheet:
@@ -94,9 +95,9 @@ def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, s
         delimiter = sniff_delimiter(text)
         frame = _read_csv(text, delimiter)
         description = f"CSV, gescheiden door {delimiter_name(delimiter)}"
-    frame.columns = [str(column).strip() for column in frame.columns]
+    frame.columns = unique_headers([str(column).strip() for column in frame.columns])
     frame = frame.astype(object).where(_filled(frame), None)
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row_number")
+    frame.index = pd.RangeIndex(first_row, len(frame) + first_row, name="row_number")
     frame = frame.dropna(how="all")
     if frame.empty:
         raise FileRejected("Het bestand heeft een kopregel maar geen gegevensrijen (vanaf rij 2).")
@@ -131,7 +132,31 @@ def sheet_names(raw: bytes) -> list[str]:
         workbook.close()
 
 
-def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers that can name columns: a blank one becomes ``kolom <letter>``, a repeated one gets
+    `` (2)``, `` (3)``…
+
+    >>> unique_headers(["gemeente", "", "gemeente", "2020", "2020"])
+    ['gemeente', 'kolom B', 'gemeente (2)', '2020', '2020 (2)']
+    """
+    result, seen = [], {}
+    for number, header in enumerate(headers):
+        name = header or f"kolom {_column_letter(number)}"
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return result
+
+
+def _column_letter(number: int) -> str:
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
@@ -143,15 +168,17 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
         rows = [list(row) for row in workbook[used].iter_rows(values_only=True)]
     finally:
         workbook.close()
+    skipped = 0
     while rows and all(not _has_value(cell) for cell in rows[0]):
         rows.pop(0)
+        skipped += 1
     if not rows:
         raise FileRejected(f"Het werkblad '{used}' is leeg.")
-    header = ["" if cell is None else str(cell) for cell in rows[0]]
-    width = max(i + 1 for i, cell in enumerate(header + ["x"]) if cell)  # up to the last named column
-    width = min(width, len(header)) or len(header)
-    body = [row[:width] + [None] * (width - len(row)) for row in rows[1:]]
-    return pd.DataFrame(body, columns=header[:width], dtype=object), used
+    # Up to the last column that holds anything (formatted but empty cells do not count).
+    width = max((i + 1 for row in rows for i, cell in enumerate(row) if _has_value(cell)), default=0)
+    header = [("" if cell is None else str(cell)) for cell in rows[0][:width]] + [""] * (width - len(rows[0]))
+    body = [list(row[:width]) + [None] * (width - len(row)) for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object), used, skipped + 2
 
 
 def _filled(frame: pd.DataFrame) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def units_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
             "lat": pa.Column(float, pa.Check.in_range(south, north, error=where), nullable=True),
             "lon": pa.Column(float, pa.Check.in_range(west, east, error=where), nullable=True),
         },
-        unique=["unit_id", "observed_on"],
+        unique=["nis_code", "unit_id", "observed_on"],
         report_duplicates="exclude_first",
         coerce=False,
     )

@@ -29,18 +29,19 @@ def lambert72_to_wgs84(x: pd.Series, y: pd.Series) -> tuple[pd.Series, pd.Series
         x.notna() & y.notna())
 
 
-def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on,
-                unreadable: set[tuple[int, str]]) -> tuple[pd.DataFrame, list[Problem]]:
+def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, unreadable: set[tuple[int, str]],
+                cells: pd.DataFrame, file_key: str) -> tuple[pd.DataFrame, list[Problem]]:
     """The store's units columns from parsed ones, with the problems only units can have.
 
-    ``unreadable`` holds (row number, column) of cells the parser already reported.
+    ``unreadable`` holds (row number, column) of cells the parser already reported; ``cells``
+    are the file's own cells (for reports); ``file_key`` makes row-based ids unique to the file.
     """
     problems: list[Problem] = []
     rows = parsed.copy()
     problems += _inventory_date(rows, source, observed_on, unreadable)
-    problems += _status(rows, source, unreadable)
+    problems += _status(rows, source, unreadable, cells)
     problems += _coordinates(rows, source)
-    problems += _unit_id(rows, source)
+    problems += _unit_id(rows, source, file_key=file_key)
     rows["floor_area_m2"] = rows["floor_area_m2"].astype("float64")
     for column in ("observed_on", "vacant_since"):
         rows[column] = pd.to_datetime(rows[column]).astype("datetime64[ns]")
@@ -59,7 +60,8 @@ def _inventory_date(rows: pd.DataFrame, source: dict[str, str], observed_on,
             for n in rows.index[missing] if (n, "observed_on") not in unreadable]
 
 
-def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[int, str]]) -> list[Problem]:
+def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[int, str]],
+            cells: pd.DataFrame) -> list[Problem]:
     if "status" not in source and "category" not in source:
         return [Problem(None, None, None, "geen kolom status (bezet/leeg) en geen categorie waaruit die volgt "
                                           "(bv. GROEP met 00-Leegstand): voeg een kolom status toe")]
@@ -69,11 +71,12 @@ def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[in
                          "onbekende categorie: wordt 'Onbekend'; gebruik een Locatus-groep (bv. 22-Mode & Luxe) "
                          "of een NACE-code (bv. 47.71)", WARNING) for n in rows.index[unknown]]
     rows["category"], rows["group_code"] = category, group_code
-    implied = group_code.map(lambda code: None if code is None else ("vacant" if code == VACANT_GROUP else "occupied"))
+    implied = group_code.map(lambda code: None if pd.isna(code) else ("vacant" if code == VACANT_GROUP else "occupied"))
     given = rows["status"]
     conflict = given.eq("occupied") & group_code.eq(VACANT_GROUP)
-    problems += [Problem(int(n), source.get("status"), "bezet", "status bezet maar categorie 00-Leegstand: "
-                         "kies één van beide") for n in rows.index[conflict.fillna(False).astype(bool)]]
+    problems += [Problem(int(n), source.get("status"), cells.at[n, source["status"]],
+                         "status bezet maar categorie 00-Leegstand: kies één van beide")
+                 for n in rows.index[conflict.fillna(False).astype(bool)]]
     rows["status"] = given.where(given.notna(), implied)
     problems += [Problem(int(n), source.get("status") or source.get("category"), None,
                          "geen status: schrijf bezet of leeg, of geef een categorie")
@@ -91,17 +94,18 @@ def _coordinates(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
             for n in rows.index[half]]
 
 
-def _unit_id(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
+def _unit_id(rows: pd.DataFrame, source: dict[str, str], *, file_key: str = "") -> list[Problem]:
     """Given ids are kept; otherwise the address (or, without a street, the name) makes a stable id.
 
     >>> rows = pd.DataFrame({"unit_id": [None, "P7", None, None], "nis_code": ["34022"] * 4,
     ...     "street": ["Lange  Steenstraat", None, None, None], "house_number": ["12", None, None, None],
     ...     "name": [None, None, "Bakkerij Peeters", None]})
-    >>> problems = _unit_id(rows, {})
+    >>> problems = _unit_id(rows, {}, file_key="ab12")
     >>> rows["unit_id"].tolist(), [p.severity for p in problems]
-    (['34022|lange steenstraat|12', 'P7', '34022|naam|bakkerij peeters', '34022|rij|3'], ['waarschuwing'])
+    (['34022|lange steenstraat|12', 'P7', '34022|naam|bakkerij peeters', '34022|rij|ab12|3'], ['waarschuwing'])
     """
-    ids = [_unit_key(given, nis, street, number, name, row_number) for given, nis, street, number, name, row_number
+    ids = [_unit_key(given, nis, street, number, name, f"{file_key}|{row_number}" if file_key else row_number)
+           for given, nis, street, number, name, row_number
            in zip(rows["unit_id"], rows["nis_code"], rows["street"], rows["house_number"], rows["name"], rows.index,
                   strict=True)]
     rows["unit_id"] = pd.Series([key for key, _ in ids], index=rows.index, dtype=object)

@@ -55,6 +55,21 @@ def parse_number(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.astype("float64"), bad
 
 
+def parse_coordinate(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Coordinates: a single point is always the decimal mark (``50.827`` is not 50827).
+
+    >>> parse_coordinate(pd.Series(["50.827", "50,827", "72500.125", "3.265"]))[0].tolist()
+    [50.827, 50.827, 72500.125, 3.265]
+    """
+    def coordinate(cell) -> float:
+        if isinstance(cell, str) and re.fullmatch(r"\s*[+-]?\d+\.\d+\s*", cell):
+            return float(cell)
+        return _number(cell)
+
+    values, bad = _parse(series, coordinate)
+    return values.astype("float64"), bad
+
+
 def _number(cell) -> float:
     if isinstance(cell, bool):
         raise ValueError

@@ -12,12 +12,17 @@ if str(ROOT) not in sys.path:  # streamlit puts only dashboard/ on the path
 
 import streamlit as st  # noqa: E402
 
-from dashboard import frame  # noqa: E402
+from dashboard import frame, maps  # noqa: E402
 
+maps.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
 st.set_page_config(page_title="Kernmonitor", page_icon=":material/storefront:", layout="wide")
 frame.data_notice()
 navigation = st.navigation([
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
+    st.Page(ROOT / "pages" / "gemeente.py", title="Gemeente", icon=":material/location_city:"),
+    st.Page(ROOT / "pages" / "vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:"),
+    st.Page(ROOT / "pages" / "campagne.py", title="Campagne", icon=":material/campaign:"),
     st.Page(ROOT / "pages" / "gegevens.py", title="Gegevens", icon=":material/upload_file:"),
+    st.Page(ROOT / "pages" / "methodologie.py", title="Methodologie", icon=":material/menu_book:"),
 ])
 navigation.run()

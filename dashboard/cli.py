@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
-from dashboard import composite, ingest, sample
+from dashboard import composite, ingest, reference, sample
 from dashboard.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
 from dashboard.ingest.columns import KINDS
 from dashboard.settings import DEFAULT_GEOGRAPHY
@@ -64,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--sheet", help="werkblad van een Excelbestand (standaard het eerste)")
     load.add_argument("--by", default=None, help="wie importeert (standaard de gebruikersnaam)")
     load.set_defaults(run=_import)
+
+    drawn = commands.add_parser("map", help="schrijf de kaart van de verkooppunten van een gemeente als HTML")
+    drawn.add_argument("nis_code", metavar="NIS")
+    drawn.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    drawn.add_argument("--year", type=int, help="inventarisjaar (standaard het laatste)")
+    drawn.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    _add_db(drawn)
+    drawn.set_defaults(run=_map)
 
     history = commands.add_parser("batches", help="de geschiedenis van de imports")
     _add_db(history)
@@ -147,6 +156,31 @@ def _import(args: argparse.Namespace) -> int:
           f"{len(prepared.error_rows)} geweigerd, {len(warnings)} waarschuwing(en).", file=sys.stderr)
     for row in prepared.problems.itertuples(index=False):
         print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    from analysis.cores import derived_cores
+    from dashboard import maps
+    from dashboard.profile import town_units
+
+    units = Store(args.db).units()
+    names = reference.municipality_names(args.geography)
+    if args.nis_code not in names:
+        print(f"Onbekende NIS-code {args.nis_code!r} in de indeling {args.geography}.", file=sys.stderr)
+        return 1
+    years = assign_geography(units, reference.crosswalk(), args.geography)
+    years = pd.to_datetime(years.loc[years["nis_code"] == args.nis_code, "observed_on"]).dt.year
+    year = args.year or (int(years.max()) if len(years) else None)
+    town = town_units(units, args.nis_code, geography=args.geography, year=year) if year else units.iloc[0:0]
+    if town.empty:
+        print(f"Geen inventaris van {names[args.nis_code]} in {year or 'de databank'}.", file=sys.stderr)
+        return 1
+    group_names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
+    fmap = maps.unit_map(town, cores=derived_cores(town), group_names=group_names)
+    args.out.write_text(maps.standalone_html(fmap), encoding="utf-8")
+    print(f"Kaart van {names[args.nis_code]} ({len(town)} verkooppunten, {year}) geschreven naar {args.out}.",
+          file=sys.stderr)
     return 0
 
 

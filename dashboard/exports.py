@@ -31,3 +31,17 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV as Belgian Excel opens it directly: ``;`` separated, decimal comma, UTF-8 with BOM."""
     safe = neutralise_formulas(frame)
     return safe.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Kernmonitor") -> bytes:
+    """An Excel workbook of the table, text cells safe against formulas, dates without time zone."""
+    import io
+
+    safe = neutralise_formulas(frame)
+    for column in safe.columns:
+        if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
+            safe[column] = safe[column].dt.tz_localize(None)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()

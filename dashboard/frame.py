@@ -43,3 +43,33 @@ def plain(text: object) -> str:
     '\\\\*\\\\*Zaak\\\\*\\\\* \\\\<b\\\\>\\\\[x\\\\](javascript:alert(1))\\\\</b\\\\>'
     """
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+QUALITY_NOTES = {
+    "is_small_sample": "minder dan 20 verkooppunten: één pand verandert het percentage sterk",
+    "is_low_area_coverage": "van minder dan 80 % van de panden is de oppervlakte gekend",
+    "is_possibly_incomplete": "deze inventaris telt veel minder panden dan de vorige: mogelijk onvolledig",
+}
+
+
+def quality_notes(row) -> None:
+    """Say which figures rest on thin data (the quality flags of a vacancy row)."""
+    notes = [text for flag, text in QUALITY_NOTES.items() if bool(row.get(flag, False))]
+    if notes:
+        st.caption("Let op: " + "; ".join(notes) + ".")
+
+
+def table_with_downloads(table, *, key: str, file_stem: str) -> None:
+    """A table with its CSV and Excel downloads, or a short note when it is empty."""
+    from dashboard import exports
+
+    if table.empty:
+        st.caption("Niets te tonen.")
+        return
+    st.dataframe(table, key=key, hide_index=True)
+    csv_column, xlsx_column = st.columns(2)
+    csv_column.download_button("CSV", exports.to_csv_bytes(table), file_name=f"{file_stem}.csv", mime="text/csv",
+                               key=f"{key}_csv")
+    xlsx_column.download_button("Excel", exports.to_xlsx_bytes(table), file_name=f"{file_stem}.xlsx",
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key=f"{key}_xlsx")

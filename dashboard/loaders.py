@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ingest
-from dashboard.indicators import vacancy_table
+from dashboard.indicators import mix_table, vacancy_table
 from dashboard.ingest import reading
 from dashboard.settings import db_url
 from dashboard.store import Store
@@ -88,3 +88,115 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None, observed_on, sheet:
     """`dashboard.ingest.prepare`, cached on the file's bytes and the options."""
     frozen = tuple(mapping.items()) if mapping is not None else None
     return _prepare(raw, file_name, kind, observed_on, sheet, frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _campaign(url: str, version: int) -> pd.DataFrame:
+    return _store(url).campaign()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _votes(url: str, version: int) -> pd.DataFrame:
+    return _store(url).votes()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _mix(url: str, version: int, geography: str) -> pd.DataFrame:
+    return mix_table(_units(url, version), geography=geography)
+
+
+@st.cache_data(show_spinner="Kernen afleiden…", max_entries=16)
+def _cores(url: str, version: int, nis_code: str, geography: str, year: int):
+    from analysis.cores import derived_cores
+    from dashboard.profile import town_units
+
+    return derived_cores(town_units(_units(url, version), nis_code, geography=geography, year=year))
+
+
+def campaign() -> pd.DataFrame:
+    current = store()
+    return _campaign(current.url, current.version())
+
+
+def votes() -> pd.DataFrame:
+    current = store()
+    return _votes(current.url, current.version())
+
+
+def mix_indicators(*, geography: str) -> pd.DataFrame:
+    """`dashboard.indicators.mix_table` per municipality and year."""
+    current = store()
+    return _mix(current.url, current.version(), geography)
+
+
+def cores(nis_code: str, *, geography: str, year: int):
+    """The derived cores of one town's inventory of ``year``."""
+    current = store()
+    return _cores(current.url, current.version(), nis_code, geography, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _boundaries(source: str | bytes):
+    import io
+
+    from dashboard import maps
+
+    return maps.read_boundaries(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def boundaries(upload=None):
+    """The municipal boundaries: an uploaded file, else ``KERNMONITOR_BOUNDARIES``, else None.
+
+    A file that cannot be used is reported on the page and the map falls back to symbols.
+    """
+    from dashboard.frame import plain
+    from dashboard.settings import boundaries_path
+
+    source = upload.getvalue() if upload is not None else boundaries_path()
+    if source is None:
+        return None
+    try:
+        return _boundaries(source if isinstance(source, bytes) else str(source))
+    except Exception as problem:  # noqa: BLE001 - any unreadable file: say so and draw symbols
+        st.warning(f"Het grenzenbestand is niet bruikbaar ({plain(problem)}); de kaart toont "
+                   "symbolen in de centra.")
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _campaign_table(url: str, version: int, geography: str) -> pd.DataFrame:
+    from dashboard.indicators import campaign_table
+
+    return campaign_table(_campaign(url, version), _units(url, version), geography=geography)
+
+
+@st.cache_data(show_spinner="Impact berekenen…", max_entries=16)
+def _impact(url: str, version: int, edition: int, geography: str):
+    from dashboard.composite import impact
+
+    return impact(_units(url, version), _campaign(url, version), edition=edition, geography=geography)
+
+
+def campaign_indicators(*, geography: str) -> pd.DataFrame:
+    """`dashboard.indicators.campaign_table` per municipality and edition."""
+    current = store()
+    return _campaign_table(current.url, current.version(), geography)
+
+
+def campaign_impact(*, edition: int, geography: str):
+    """`dashboard.composite.impact` for one edition."""
+    current = store()
+    return _impact(current.url, current.version(), edition, geography)
+
+
+@st.cache_data(show_spinner="Vitaliteitsindex berekenen…", max_entries=16)
+def _vitality(url: str, version: int, year: int, geography: str) -> pd.DataFrame:
+    from dashboard.composite import vitality_table
+
+    return vitality_table(_units(url, version), _campaign(url, version), year=year, geography=geography)
+
+
+def vitality(*, year: int, geography: str) -> pd.DataFrame:
+    """`dashboard.composite.vitality_table` for one year."""
+    current = store()
+    return _vitality(current.url, current.version(), year, geography)

@@ -21,7 +21,7 @@ DEFAULT_DB_PATH = DATA_DIR / "kernmonitor.db"
 BOUNDARIES_ENV = "KERNMONITOR_BOUNDARIES"
 #: Environment variable naming the map tiles: ``OpenStreetMap``, ``CartoDB positron`` or ``none``.
 TILES_ENV = "KERNMONITOR_TILES"
-DEFAULT_TILES = "CartoDB positron"
+DEFAULT_TILES = "OpenStreetMap"
 
 #: The province the dashboard covers (REFNIS code and name). Units elsewhere are rejected.
 PROVINCE_NIS_CODE = "30000"
@@ -56,6 +56,16 @@ def db_url() -> str:
 def province_nis_code() -> str:
     """The province whose units are accepted on import (``KERNMONITOR_PROVINCE``, default 30000)."""
     return os.environ.get(PROVINCE_ENV) or PROVINCE_NIS_CODE
+
+
+#: Environment variable that hides rankings and league tables (``0``, ``nee`` or ``false``), for
+#: councils that prefer comparison without ranking, as Understanding Scottish Places does.
+RANKINGS_ENV = "KERNMONITOR_RANKINGS"
+
+
+def show_rankings() -> bool:
+    """Whether pages show rankings (default yes)."""
+    return os.environ.get(RANKINGS_ENV, "1").strip().lower() not in {"0", "nee", "no", "false", "uit"}
 
 
 def boundaries_path() -> Path | None:

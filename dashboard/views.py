@@ -83,3 +83,67 @@ def style_ranking(table: pd.DataFrame) -> Styler:
         LABELS["units_vacant"]: format_number,
     })
 
+
+
+#: What the province map can show.
+MAP_INDICATORS = {
+    "vacancy_rate_units": "Leegstand (panden)",
+    "vacancy_rate_floor": "Leegstand (oppervlakte)",
+    "long_term_vacancy_share": "Langdurige leegstand",
+    "shannon_diversity": "Diversiteit van de winkelmix (Shannon)",
+    "vitality_index": "Vitaliteitsindex (0–100)",
+    "participation_rate": "Deelname aan de campagne",
+}
+
+
+def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: str, *,
+              vitality: pd.DataFrame | None = None, reach: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``nis_code``, ``units_total`` and the indicator for each municipality's latest inventory of
+    ``year`` (participation: the latest edition up to ``year``)."""
+    rows = municipal[municipal["year"] == year].sort_values("observed_on").drop_duplicates("nis_code", keep="last")
+    table = rows[["nis_code", "units_total", *([indicator] if indicator in rows else [])]]
+    if indicator in table:
+        return table.reset_index(drop=True)
+    if indicator == "vitality_index":
+        source = vitality if vitality is not None else pd.DataFrame(columns=["nis_code", indicator])
+    elif indicator == "participation_rate":
+        source = pd.DataFrame(columns=["nis_code", indicator]) if reach is None else (
+            reach[reach["edition"] <= year].sort_values("edition").drop_duplicates("nis_code", keep="last"))
+    else:
+        source = mix[mix["year"] == year]
+    return table.merge(source[["nis_code", indicator]], on="nis_code", how="left").reset_index(drop=True)
+
+
+REACH_HEADERS = {"municipality": "Gemeente", "edition": "Editie", "participating_shops": "Deelnemende winkels",
+                 "participation_rate": "Deelname", "bags_per_1000": "Tassen per 1.000 inw.",
+                 "votes_per_1000": "Stemmen per 1.000 inw.", "ambassadors": "Ambassadeurs"}
+
+
+def reach_table(reach: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """Reach of one edition with Dutch headers; rates stay fractions (the page formats them)."""
+    rows = reach[reach["edition"] == edition].sort_values("municipality")
+    return rows[list(REACH_HEADERS)].rename(columns=REACH_HEADERS).reset_index(drop=True)
+
+
+def impact_summary(result) -> list[Kpi]:
+    """The impact estimate, its interval and the group sizes as KPI cards."""
+    interval = f"{format_pp(result.ci_low)} tot {format_pp(result.ci_high)}"
+    return [
+        Kpi("Verschil in verschillen", format_pp(result.estimate), None,
+            f"Verandering van de leegstand {result.before_year}→{result.after_year} bij deelnemers min die bij de "
+            "andere gemeenten; negatief = de leegstand daalde relatief bij de deelnemers."),
+        Kpi("95 %-interval", interval, None, "Bootstrap over gemeenten (2.000 trekkingen, vaste seed)."),
+        Kpi("Gemeenten", f"{result.n_participants} deelnemers · {result.n_others} andere", None,
+            "Alleen gemeenten met een inventaris in beide jaren tellen mee."),
+    ]
+
+
+COMPARE_INDICATORS = {"vacancy_rate_units": "Leegstand (panden)", "vacancy_rate_floor": "Leegstand (oppervlakte)",
+                      "long_term_vacancy_share": "Langdurige leegstand"}
+
+
+def compare_table(picked: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The chosen municipalities' latest inventory of ``year``, side by side, with Dutch headers."""
+    rows = picked[picked["year"] == year].sort_values("observed_on").drop_duplicates("nis_code", keep="last")
+    columns = ["municipality", "units_total", "units_vacant", *COMPARE_INDICATORS, "vacancy_band"]
+    return rows.sort_values("municipality")[columns].rename(columns=LABELS).reset_index(drop=True)

@@ -1,8 +1,9 @@
 """Overzicht: the province at a glance for one inventory year."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from dashboard import exports, frame, loaders, views
+from dashboard import charts, exports, frame, loaders, maps, reference, settings, views
 from dashboard.i18n import format_area, format_date
 
 st.title("Leegstand in West-Vlaanderen")
@@ -22,10 +23,25 @@ st.caption(f"Peildatum {format_date(current['observed_on'])} · {format_area(cur
 for column, kpi in zip(st.columns(4), views.province_kpis(province, filters.year), strict=False):
     column.metric(kpi.label, kpi.value, kpi.delta, delta_color="inverse", help=kpi.help)
 
-st.subheader("Rangschikking van de gemeenten")
 municipal = loaders.vacancy_indicators(level="municipality", geography=filters.geography)
-ranking = views.ranking_table(municipal, filters.year)
-st.dataframe(views.style_ranking(ranking), key="ranking", width="stretch")
+st.subheader("Kaart")
+indicator = st.selectbox("Indicator", list(views.MAP_INDICATORS), format_func=views.MAP_INDICATORS.get,
+                         key="map_indicator")
+extra = {"vitality_index": lambda: {"vitality": loaders.vitality(year=filters.year, geography=filters.geography)},
+         "participation_rate": lambda: {"reach": loaders.campaign_indicators(geography=filters.geography)}}
+shown = views.map_table(municipal, loaders.mix_indicators(geography=filters.geography), filters.year, indicator,
+                        **extra.get(indicator, dict)())
+boundaries = loaders.boundaries(st.file_uploader("Grenzen van de gemeenten (optioneel: GeoJSON of GeoPackage)",
+                                                 type=["geojson", "json", "gpkg"], key="boundaries_upload"))
+st_folium(maps.municipality_map(shown, value=indicator, label=views.MAP_INDICATORS[indicator],
+                                places=reference.municipalities(filters.geography), boundaries=boundaries),
+          key="province_map", returned_objects=[], height=520, use_container_width=True)
+st.plotly_chart(charts.trend_chart(province, column="vacancy_rate_units"), key="province_trend")
+
+if settings.show_rankings():
+    st.subheader("Rangschikking van de gemeenten")
+    ranking = views.ranking_table(municipal, filters.year)
+    st.dataframe(views.style_ranking(ranking), key="ranking", width="stretch")
 st.download_button(
     "Download als CSV", exports.to_csv_bytes(municipal[municipal["year"] == filters.year]),
     file_name=f"leegstand_gemeenten_{filters.year}.csv", mime="text/csv", key="download_ranking",

@@ -17,6 +17,12 @@ from dashboard.store import Store
 PG_ENV = "KERNMONITOR_TEST_PG_URL"
 
 
+@pytest.fixture(autouse=True)
+def offline_maps(monkeypatch):
+    """Tests run offline: maps without tiles (the only network a map could use)."""
+    monkeypatch.setenv("KERNMONITOR_TILES", "none")
+
+
 def _postgres_server() -> str:
     """The PostgreSQL server URL for store tests. In CI a missing server fails the test."""
     url = os.environ.get(PG_ENV)

@@ -48,3 +48,18 @@ def test_csv_for_belgian_excel():
     assert back["gemeente"].tolist() == ["Kortrijk", "'=cmd"]
     assert back["vacancy_rate_units"].tolist() == [0.125, 0.05]
     assert "0,125" in data.decode("utf-8-sig")
+
+
+def test_xlsx_export_keeps_numbers_and_blocks_formulas():
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard.exports import to_xlsx_bytes
+
+    frame = pd.DataFrame({"naam": ["=HYPERLINK(\"http://x\")", "Bakkerij"], "leegstand": [0.083, 0.1]})
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    assert [c.value for c in sheet[1]] == ["naam", "leegstand"]
+    assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")"  # text, not a formula
+    assert sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 0.083

@@ -89,3 +89,24 @@ def test_province_rate_equals_a_count_of_the_stored_rows(monkeypatch, seeded_url
     assert shown == format_pct(vacant / outlets)
     assert shown == "9,8 %"  # Locatus, end of 2023
     assert len(at.dataframe[0].value) == 62
+
+
+def test_rankings_can_be_hidden(monkeypatch, small_url):
+    monkeypatch.setenv("KERNMONITOR_RANKINGS", "nee")
+    at = _page(monkeypatch, small_url)
+    assert not at.exception
+    assert not [h for h in at.subheader if h.value == "Rangschikking van de gemeenten"]
+    assert at.get("download_button")[0].proto.label == "Download als CSV"  # the data stays downloadable
+
+
+def test_map_indicator_values(monkeypatch, small_url):
+    from dashboard.views import map_table
+
+    at = _page(monkeypatch, small_url)
+    at.selectbox(key="year").select(2018).run()
+    assert at.selectbox(key="map_indicator").value == "vacancy_rate_units"
+    import dashboard.loaders as loaders  # the page's own loader, on the same store
+
+    municipal = loaders.vacancy_indicators(level="municipality", geography="2025")
+    shown = map_table(municipal, loaders.mix_indicators(geography="2025"), 2018, "vacancy_rate_units")
+    assert shown.set_index("nis_code")["vacancy_rate_units"].to_dict() == {"34022": 0.25, "37022": 0.25}

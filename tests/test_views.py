@@ -41,3 +41,17 @@ def test_ranking_from_lowest_vacancy_with_dutch_headers():
     assert table.index.name == "Rang"
     assert table["Leegstand (panden)"].tolist() == [0.25, 0.25]
     assert table["Beoordeling"].tolist() == ["kritiek (> 12 %)", "kritiek (> 12 %)"]
+
+
+def test_map_table_takes_vitality_and_the_latest_edition():
+    from dashboard.views import map_table
+
+    municipal = pd.DataFrame({"nis_code": ["34022", "31005"], "year": 2024, "units_total": [20, 10],
+                              "observed_on": pd.Timestamp("2024-01-01"), "vacancy_rate_units": [0.2, 0.1]})
+    vitality = pd.DataFrame({"nis_code": ["34022"], "vitality_index": [61.5]})
+    reach = pd.DataFrame({"nis_code": ["34022", "34022", "34022"], "edition": [2021, 2022, 2025],
+                          "participation_rate": [0.1, 0.3, 0.9]})  # 2025 comes after the inventory year
+    mix = pd.DataFrame(columns=["nis_code", "year"])
+    assert map_table(municipal, mix, 2024, "vitality_index", vitality=vitality)["vitality_index"].tolist()[0] == 61.5
+    shown = map_table(municipal, mix, 2024, "participation_rate", reach=reach).set_index("nis_code")
+    assert shown.loc["34022", "participation_rate"] == 0.3 and pd.isna(shown.loc["31005", "participation_rate"])

@@ -125,3 +125,27 @@ def test_uploading_and_importing_a_file(browser, tmp_path):
         page.close()
     batch = Store(db_url).batches().iloc[0]
     assert (batch["imported_by"], batch["rows_imported"]) == ("An Vermeulen", 4)
+
+
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+PAGES = {"": "Leegstand in West-Vlaanderen", "gemeente": "Gemeente", "vergelijken": "Vergelijken",
+         "campagne": "Campagne", "gegevens": "Gegevens",
+         "methodologie": "Methodologie"}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_draws_without_errors(browser, seeded_url, tmp_path_factory, path):
+    with _serve(seeded_url, tmp_path_factory.mktemp("pages")) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(f"{url}/{path}")
+        page.get_by_role("heading", name=PAGES[path]).first.wait_for(timeout=120_000)
+        if path in ("", "gemeente"):
+            map_frame = page.frame_locator("iframe[title*='streamlit_folium']").first
+            map_frame.locator(".leaflet-container").wait_for(timeout=120_000)
+            assert map_frame.locator("path.leaflet-interactive").first.is_visible(timeout=60_000)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        assert page.locator("[data-testid='stException']").count() == 0
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{path or 'overzicht'}.png"), full_page=True)
+        page.close()

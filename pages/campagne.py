@@ -1,0 +1,40 @@
+"""Campagne: reach per municipality and edition, the ambassador leaderboard, the impact analysis."""
+
+import streamlit as st
+
+from analysis.campaign import leaderboard, unique_enterprises
+from dashboard import charts, frame, loaders, reference, views
+from dashboard.i18n import format_number
+
+st.title("Campagne \u201cIk koop lokaal\u201d")
+geography = frame.geography_selector()
+reach = loaders.campaign_indicators(geography=geography)
+if reach.empty:
+    st.info("Er zijn nog geen campagnecijfers. Importeer ze op de pagina Gegevens.")
+    st.stop()
+editions = sorted(reach["edition"].unique().tolist(), reverse=True)
+edition = st.selectbox("Editie", editions, key="edition")
+measure = st.selectbox("Maat", ["participation_rate", "bags_per_1000", "votes_per_1000"], key="reach_measure",
+                       format_func=views.REACH_HEADERS.get)
+st.plotly_chart(charts.reach_chart(reach[reach["edition"] == edition], column=measure), key="reach_chart")
+frame.table_with_downloads(views.reach_table(reach, edition), key="reach", file_stem=f"bereik_{edition}")
+
+votes = loaders.votes()
+st.subheader("Ambassadeurs en stemmen")
+if votes.empty:
+    st.caption("Geen stemmen per winkel geïmporteerd.")
+else:
+    names = reference.municipality_names(geography)
+    board = leaderboard(votes[votes["edition"] == edition], top=3)
+    board = board.assign(gemeente=board["nis_code"].map(names)).rename(columns={
+        "gemeente": "Gemeente", "rank": "Plaats", "shop_name": "Winkel", "votes": "Stemmen", "winner": "Ambassadeur"})
+    frame.table_with_downloads(board[["Gemeente", "Plaats", "Winkel", "Stemmen", "Ambassadeur"]], key="leaderboard",
+                               file_stem=f"ambassadeurs_{edition}")
+    st.metric("Bereikte ondernemingen (EFRO CO01/CO04), alle edities", format_number(unique_enterprises(votes)),
+              help="Uniek per ondernemingsnummer, anders per gemeente en genormaliseerde winkelnaam.")
+
+st.subheader("Impact op de leegstand")
+result = loaders.campaign_impact(edition=edition, geography=geography)
+for column, kpi in zip(st.columns(3), views.impact_summary(result), strict=True):
+    column.metric(kpi.label, kpi.value, help=kpi.help)
+st.warning(result.caveat, icon=":material/info:")

@@ -1,0 +1,76 @@
+"""Gemeente: one town's profile — KPIs against province and peers, the unit map, trends, mix,
+duration, flows, streets, the long-vacant units to act on and the town's strengths."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import charts, frame, loaders, maps, profile, reference
+from dashboard.i18n import format_pct, format_pp
+
+st.title("Gemeente")
+geography = frame.geography_selector()
+names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
+asked = st.query_params.get("gemeente")
+codes = sorted(names, key=names.get)
+nis = st.selectbox("Gemeente", codes, index=codes.index(asked) if asked in codes else codes.index("34022"),
+                   format_func=names.get, key="gemeente")
+st.query_params["gemeente"] = nis
+table = loaders.vacancy_indicators(level="municipality", geography=geography)
+own = table[table["nis_code"] == nis]
+if own.empty:
+    st.info(f"Voor {names[nis]} zijn nog geen inventarissen. Importeer er een op de pagina Gegevens.")
+    st.stop()
+year = st.selectbox("Inventarisjaar", sorted(own["year"].unique().tolist(), reverse=True), key="town_year")
+row = own[own["year"] == year].iloc[-1]
+province = loaders.vacancy_indicators(level="province", geography=geography)
+compared = profile.comparison_kpis(table, province, nis, year=year, geography=geography)
+
+left, middle, right, last = st.columns(4)
+change = row["vacancy_rate_units_change"]
+left.metric("Leegstand (panden)", format_pct(row["vacancy_rate_units"]), None if pd.isna(change) else format_pp(change),
+            delta_color="inverse", help="Verschil met de vorige inventaris.")
+middle.metric("Provincie", format_pct(compared["province"]),
+              format_pp(compared["town"] - compared["province"]), delta_color="inverse",
+              help="Delta: de gemeente tegenover de provincie.")
+right.metric(f"Vergelijkbare gemeenten ({compared['peer_group']})", format_pct(compared["peers"]),
+             format_pp(compared["town"] - compared["peers"]), delta_color="inverse")
+last.metric("Langdurige leegstand", format_pct(row["long_term_vacancy_share"]),
+            help="Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat.")
+frame.quality_notes(row)
+
+units = profile.town_units(loaders.units(), nis, geography=geography, year=year)
+group_names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
+unit_map = maps.unit_map(units, cores=loaders.cores(nis, geography=geography, year=year), group_names=group_names)
+st_folium(unit_map, key="unit_map", returned_objects=[], height=480, use_container_width=True)
+st.download_button("Kaart downloaden (HTML)", maps.standalone_html(unit_map), file_name=f"kaart_{nis}_{year}.html",
+                   mime="text/html", key="download_map")
+
+trend, mix, duration, moves = st.tabs(["Trend", "Winkelmix", "Leegstandsduur", "Stromen"])
+with trend:
+    for column in ("vacancy_rate_units", "vacancy_rate_floor"):
+        st.plotly_chart(charts.trend_chart(own, column=column, reference=province), key=f"trend_{column}")
+with mix:
+    mix_rows = loaders.mix_indicators(geography=geography)
+    mix_row = mix_rows[(mix_rows["nis_code"] == nis) & (mix_rows["year"] == year)]
+    if mix_row.empty:
+        st.info("Geen winkelmix voor dit jaar.")
+    else:
+        st.plotly_chart(charts.mix_chart(mix_row.iloc[0], group_names=group_names), key="mix_chart")
+with duration:
+    st.plotly_chart(charts.duration_chart(row), key="duration_chart")
+with moves:
+    st.plotly_chart(charts.flows_chart(own), key="flows_chart")
+
+st.subheader("Straten met de meeste leegstand")
+frame.table_with_downloads(profile.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
+st.subheader("Actielijst: panden die minstens een jaar leeg staan")
+history = loaders.units()
+frame.table_with_downloads(profile.action_list(units, history[history["nis_code"].isin(units["nis_code"].unique())]),
+                           key="actions", file_stem=f"actielijst_{nis}_{year}")
+st.subheader("Sterktes")
+if not mix_row.empty:
+    frame.table_with_downloads(profile.strengths(mix_row.iloc[0]), key="strengths", file_stem=f"sterktes_{nis}")
+    st.caption(f"Aandeel filialen van ketens: {format_pct(mix_row.iloc[0]['chain_share'])}.")
+frame.table_with_downloads(profile.ambassadors(loaders.votes(), nis, geography=geography), key="ambassadors",
+                           file_stem=f"ambassadeurs_{nis}")

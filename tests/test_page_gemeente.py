@@ -1,0 +1,67 @@
+"""The Gemeente page (pages/gemeente.py) in AppTest, on a small store whose figures are known."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "gemeente.py")
+
+
+def _town(nis_code: str, day: str, statuses: list[str], *, since: str | None = None) -> pd.DataFrame:
+    rows = [{"status": s, "group_code": "00" if s == "vacant" else ("22" if i % 3 else "11"),
+             "street": "Lange Steenstraat" if i < 6 else "Markt", "house_number": str(i + 1),
+             "floor_area_m2": 100.0, "vacant_since": since if s == "vacant" else None,
+             "lat": 50.8270 + 0.0001 * i, "lon": 3.2650} for i, s in enumerate(statuses)]
+    units = unit_rows(*rows, observed_on=day, nis_code=nis_code)
+    return units.assign(unit_id=nis_code + "-" + units["house_number"])
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'gemeente.db'}"
+    units = pd.concat([
+        _town("34022", "2023-01-01", ["occupied"] * 10),
+        _town("34022", "2024-01-01", ["vacant"] * 2 + ["occupied"] * 8, since="2022-07-01"),  # 2 of 10
+        _town("31005", "2024-01-01", ["vacant"] + ["occupied"] * 9, since="2023-06-01"),  # Brugge 1 of 10
+    ])
+    Store(url).add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), units)
+    monkeypatch.setenv("KERNMONITOR_DB", url)
+    monkeypatch.setenv("KERNMONITOR_TILES", "none")
+    return url
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame:
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def test_kortrijk_against_province_and_peers(url):
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert at.selectbox(key="gemeente").value == "34022"
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    assert metrics["Leegstand (panden)"] == ("20,0 %", "+20,0 pp")  # 2 of 10, against 0 of 10 in 2023
+    assert metrics["Provincie"] == ("15,0 %", "+5,0 pp")  # 3 of 20 in 2024
+    # Peers: the centrumsteden Kortrijk and Brugge pooled, 3 of 20.
+    assert metrics["Vergelijkbare gemeenten (centrumsteden)"] == ("15,0 %", "+5,0 pp")
+    assert metrics["Langdurige leegstand"][0] == "100,0 %"  # both vacant since 1/7/2022: 1,5 years
+    streets = _table(at, "Straat")
+    assert streets.values.tolist() == [["Lange Steenstraat", 6, 2, pytest.approx(2 / 6)]]
+    actions = _table(at, "Jaren leeg")
+    assert actions["Adres"].tolist() == ["Lange Steenstraat 1", "Lange Steenstraat 2"]
+    assert actions["Laatste groep"].tolist() == ["Dagelijks", "Mode & Luxe"]  # their groups in 2023
+    assert actions["Jaren leeg"].tolist() == [1.5, 1.5]
+
+
+def test_reachable_by_link_and_empty_state(url):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["gemeente"] = "31005"
+    at.run()
+    assert at.selectbox(key="gemeente").value == "31005"
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "10,0 %"
+    at.selectbox(key="gemeente").set_value("33011").run()  # Ieper: nothing imported
+    assert "Voor Ieper zijn nog geen inventarissen" in at.info[0].value

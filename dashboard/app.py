@@ -23,6 +23,7 @@ navigation = st.navigation([
     st.Page(ROOT / "pages" / "vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:"),
     st.Page(ROOT / "pages" / "campagne.py", title="Campagne", icon=":material/campaign:"),
     st.Page(ROOT / "pages" / "gegevens.py", title="Gegevens", icon=":material/upload_file:"),
+    st.Page(ROOT / "pages" / "rapport.py", title="Rapport", icon=":material/description:"),
     st.Page(ROOT / "pages" / "methodologie.py", title="Methodologie", icon=":material/menu_book:"),
 ])
 navigation.run()

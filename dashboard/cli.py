@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
 from dashboard import composite, ingest, reference, sample
+from dashboard.i18n import format_date
 from dashboard.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
 from dashboard.ingest.columns import KINDS
 from dashboard.settings import DEFAULT_GEOGRAPHY
@@ -73,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     drawn.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
     _add_db(drawn)
     drawn.set_defaults(run=_map)
+
+    report = commands.add_parser("report", help="het EFRO-voortgangsrapport als PDF of Excel")
+    report.add_argument("--from", dest="start", type=_day, metavar="DATUM", help="begin (standaard: 4 maanden terug)")
+    report.add_argument("--to", dest="end", type=_day, metavar="DATUM", help="einde (standaard: einde vorige maand)")
+    report.add_argument("--format", choices=("pdf", "xlsx"), default="pdf")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--municipalities", metavar="NIS,...", help="NIS-codes (standaard de KraK West-partners)")
+    report.add_argument("--baseline", type=_day, metavar="DATUM", help="basislijn (standaard de projectstart)")
+    report.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    _add_db(report)
+    report.set_defaults(run=_report)
 
     history = commands.add_parser("batches", help="de geschiedenis van de imports")
     _add_db(history)
@@ -181,6 +193,23 @@ def _map(args: argparse.Namespace) -> int:
     args.out.write_text(maps.standalone_html(fmap), encoding="utf-8")
     print(f"Kaart van {names[args.nis_code]} ({len(town)} verkooppunten, {year}) geschreven naar {args.out}.",
           file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from dashboard import report_data, report_pdf, report_xlsx
+
+    store = Store(args.db)
+    start, end = report_data.default_period(pd.Timestamp.now())
+    codes = args.municipalities.split(",") if args.municipalities else None
+    data = report_data.build_report(
+        store.units(), store.campaign(), store.votes(), store.batches(), start=args.start or start, end=args.end or end,
+        municipalities=codes, baseline=args.baseline or report_data.PROJECT_START, created=pd.Timestamp.now(),
+        data_version=store.version(), geography=args.geography)
+    content = report_pdf.report_pdf(data) if args.format == "pdf" else report_xlsx.report_xlsx(data)
+    args.out.write_bytes(content)
+    print(f"Rapport {format_date(data.start)} – {format_date(data.end)} ({len(data.municipalities)} gemeenten) "
+          f"geschreven naar {args.out}.", file=sys.stderr)
     return 0
 
 

@@ -129,7 +129,7 @@ def test_uploading_and_importing_a_file(browser, tmp_path):
 
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
 PAGES = {"": "Leegstand in West-Vlaanderen", "gemeente": "Gemeente", "vergelijken": "Vergelijken",
-         "campagne": "Campagne", "gegevens": "Gegevens",
+         "campagne": "Campagne", "gegevens": "Gegevens", "rapport": "Rapport",
          "methodologie": "Methodologie"}
 
 

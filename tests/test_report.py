@@ -1,0 +1,124 @@
+"""The EFRO report: PDF and Excel read back and compared with the indicators, determinism, empty periods."""
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from dashboard.cli import main
+from dashboard.indicators import vacancy_table
+from dashboard.report_data import build_report
+from dashboard.report_pdf import report_pdf
+from dashboard.report_xlsx import report_xlsx
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-30")
+CREATED = pd.Timestamp("2026-11-29 10:00")
+
+
+def _town(nis_code: str, year: int, vacant: int, total: int = 20) -> pd.DataFrame:
+    rows = [{"status": "vacant", "group_code": "00", "floor_area_m2": 100.0}] * vacant + \
+        [{"group_code": "22", "floor_area_m2": 100.0}] * (total - vacant)
+    units = unit_rows(*rows, observed_on=f"{year}-01-01", nis_code=nis_code)
+    return units.assign(unit_id=nis_code + "-" + units["unit_id"])
+
+
+UNITS = pd.concat([
+    _town("34022", 2016, 2), _town("34022", 2023, 3), _town("34022", 2024, 4),  # Kortrijk 10 % → 15 % → 20 %
+    _town("31005", 2016, 1), _town("31005", 2024, 2),  # Brugge 5 % → 10 %
+    _town("35013", 2024, 10),  # Oostende, not chosen
+])
+CAMPAIGN = pd.DataFrame({"nis_code": ["34022", "31005"], "edition": [2019, 2019], "participating_shops": [12, 8],
+                         "bags_distributed": [1000, 500], "votes_cast": [300, None], "ambassadors": [2, 1]})
+VOTES = pd.DataFrame({"nis_code": ["34022", "34022", "31005"], "edition": 2019,
+                      "shop_name": ["Bakkerij A BV", "bakkerij a", "Café C"], "kbo_number": [None, None, None],
+                      "votes": [10, 5, 7], "winner": [True, False, True]})
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    store.add_batch(Batch(kind="units", file_name="inventaris.csv", raw=b"u"), UNITS)
+    store.add_batch(Batch(kind="campaign", file_name="campagne.csv", raw=b"c"), CAMPAIGN)
+    store.add_batch(Batch(kind="votes", file_name="stemmen.csv", raw=b"v"), VOTES)
+    return store
+
+
+def _data(store: Store, **options):
+    settings = {"start": START, "end": END, "municipalities": ["34022", "31005"], "created": CREATED,
+                "data_version": store.version(), **options}
+    return build_report(store.units(), store.campaign(), store.votes(), store.batches(), **settings)
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_pdf_names_the_period_every_town_and_its_rate(store):
+    text = _text(report_pdf(_data(store)))
+    assert "Rapportperiode: 01/01/2024 – 30/04/2024" in text
+    indicators = vacancy_table(store.units(), year=2024).set_index("municipality")["vacancy_rate_units"]
+    assert indicators.to_dict() == {"Brugge": 0.1, "Kortrijk": 0.2, "Oostende": 0.5}
+    assert "Kortrijk 01/01/2024 20,0 % 10,0 % +10,0 pp +5,0 pp" in text  # baseline 2016, previous 2023
+    assert "Brugge 01/01/2024 10,0 % 5,0 % +5,0 pp" in text
+    assert "Kortrijk: de leegstand steeg van 10,0 % naar 20,0 % (+10,0 pp sinds de basislijn)." in text
+    assert "Oostende" not in text.split("Methodologie")[0]  # not chosen
+    assert "inventaris.csv" in text  # provenance
+    outputs = text.split("EFRO-outputindicatoren")[1]
+    assert "Ondernemingen bereikt 2" in outputs  # Bakkerij A counted once, Café C
+    assert "Uitgedeelde tassen 1.500" in outputs
+
+
+def test_excel_numbers_equal_the_indicators(store):
+    book = load_workbook(io.BytesIO(report_xlsx(_data(store))))
+    assert book.sheetnames == ["Rapport", "Leegstand", "Winkelmix", "EFRO-outputs", "Herkomst", "Definities"]
+    sheet = book["Leegstand"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("Gemeente")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    indicators = vacancy_table(store.units(), year=2024).set_index("municipality")
+    for name in ("Kortrijk", "Brugge"):
+        assert rows[name][header.index("Leegstand (panden)")] == indicators.loc[name, "vacancy_rate_units"]
+        assert rows[name][header.index("Verkooppunten")] == indicators.loc[name, "units_total"]
+    assert rows["West-Vlaanderen"][header.index("Leegstand (panden)")] == pytest.approx(16 / 60)  # 2+4+10 of 60
+    assert sheet.freeze_panes == "A2"
+    cell = sheet.cell(row=2, column=header.index("Leegstand (panden)") + 1)
+    assert cell.number_format == "0.0%" and isinstance(cell.value, float)
+    outputs = {r[1]: r[2] for r in book["EFRO-outputs"].iter_rows(min_row=2, values_only=True)}
+    assert outputs["Ondernemingen bereikt"] == 2 and outputs["Deelnemende gemeenten"] == 2
+
+
+def test_same_inputs_same_content(store):
+    first, again = report_pdf(_data(store)), report_pdf(_data(store))
+    assert first == again
+    later = _text(report_pdf(_data(store, created=pd.Timestamp("2026-12-01"))))
+    differing = set(_text(first).splitlines()) ^ set(later.splitlines())
+    assert all("Gemaakt op" in line for line in differing)
+
+
+def test_a_period_without_data_gives_a_short_report(store):
+    text = _text(report_pdf(_data(store, start=pd.Timestamp("2010-01-01"), end=pd.Timestamp("2010-04-30"))))
+    assert "Geen gegevens" in text and "01/01/2010 – 30/04/2010" in text
+
+
+def test_report_command_and_page(store, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "rapport.xlsx"
+    assert main(["report", "--db", store.url, "--from", "2024-01-01", "--to", "2024-04-30", "--format", "xlsx",
+                 "--out", str(out), "--municipalities", "34022,31005"]) == 0
+    assert "(2 gemeenten)" in capsys.readouterr().err
+    assert load_workbook(out).sheetnames[1] == "Leegstand"
+    monkeypatch.setenv("KERNMONITOR_DB", store.url)
+    page = Path(__file__).resolve().parent.parent / "pages" / "rapport.py"
+    at = AppTest.from_file(str(page), default_timeout=120).run()
+    at.date_input(key="report_from").set_value(START.date())
+    at.date_input(key="report_to").set_value(END.date())
+    at.multiselect(key="report_municipalities").set_value(["34022"]).run()
+    at.button(key="make_report").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["PDF downloaden", "Excel downloaden"]
+    assert "Kortrijk 01/01/2024 20,0 %" in _text(at.session_state["report_pdf"])

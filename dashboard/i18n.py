@@ -31,6 +31,7 @@ LABELS = {
     "structural_vacancy_share": "Structureel (≥ 3 jaar)",
     "median_vacancy_days": "Mediane duur (dagen)",
     "vacancy_band": "Beoordeling",
+    "notes": "Let op",
 }
 
 #: Dutch wording of the vacancy bands (the codes are already Dutch; this adds the thresholds).

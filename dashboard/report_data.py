@@ -38,6 +38,7 @@ class ReportData:
     mix: pd.DataFrame
     outputs: pd.DataFrame  # EFRO output indicators
     provenance: pd.DataFrame
+    campaign: pd.DataFrame = field(default_factory=pd.DataFrame)  # reach per chosen municipality and edition
     sentences: list[str] = field(default_factory=list)
     units: pd.DataFrame | None = None  # the latest inventory of each chosen municipality, for maps
 
@@ -100,6 +101,9 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
                       outputs=efro_outputs(campaign, votes, units, end=end, geography=geography),
                       provenance=provenance(batches, end=end), units=latest)
     data.sentences = sentences(vacancy)
+    if len(campaign):
+        reach = campaign_table(campaign, units, geography=geography)
+        data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
     return data
 
 

@@ -35,7 +35,8 @@ def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
     period = pd.DataFrame({"Gegeven": ["Periode van", "Periode tot", "Basislijn", "Gemaakt op", "Gegevensversie"],
                            "Waarde": [data.start.date(), data.end.date(), data.baseline.date(), data.created.date(),
                                       data.data_version]})
-    return {"Rapport": period, "Leegstand": vacancy, "Winkelmix": mix, "EFRO-outputs": data.outputs,
+    reach = data.campaign.drop(columns=["inventory_observed_on"], errors="ignore")
+    return {"Rapport": period, "Leegstand": vacancy, "Winkelmix": mix, "Campagne": reach, "EFRO-outputs": data.outputs,
             "Herkomst": data.provenance, "Definities": definitions()}
 
 

@@ -68,9 +68,22 @@ def ranking_table(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     rows = municipal[municipal["year"] == year]
     rows = rows.sort_values(["vacancy_rate_units", "municipality"]).reset_index(drop=True)
-    table = rows[RANKING_COLUMNS].assign(vacancy_band=rows["vacancy_band"].map(BAND_LABELS))
+    table = rows[RANKING_COLUMNS].assign(vacancy_band=rows["vacancy_band"].map(BAND_LABELS),
+                                         notes=quality_notes(rows))
     table.index = pd.RangeIndex(1, len(table) + 1, name="Rang")
     return table.rename(columns=LABELS)
+
+
+#: Short notes for the data-quality flags, shown beside a number that rests on thin data.
+QUALITY_SHORT = {"is_small_sample": "minder dan 20 panden", "is_low_area_coverage": "oppervlakte onvolledig",
+                 "is_possibly_incomplete": "inventaris mogelijk onvolledig"}
+
+
+def quality_notes(rows: pd.DataFrame) -> pd.Series:
+    """One text per row naming its quality flags ("" when none)."""
+    flags = [flag for flag in QUALITY_SHORT if flag in rows]
+    return rows[flags].apply(lambda row: "; ".join(QUALITY_SHORT[f] for f in flags if bool(row[f])), axis=1) \
+        if flags and len(rows) else pd.Series("", index=rows.index, dtype=object)
 
 
 def style_ranking(table: pd.DataFrame) -> Styler:

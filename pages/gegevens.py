@@ -38,6 +38,8 @@ with importing:
                 st.dataframe(views.problem_table(prepared), key="problems", hide_index=True)
                 st.download_button("Rapport downloaden (CSV)", exports.to_csv_bytes(views.problem_table(prepared)),
                                    file_name="importrapport.csv", mime="text/csv", key="download_report")
+                st.download_button("Rapport downloaden (Excel)", exports.to_xlsx_bytes(views.problem_table(prepared)),
+                                   file_name="importrapport.xlsx", key="download_report_xlsx")
             if not prepared.valid_rows.empty:
                 st.subheader("Wat verandert er?")
                 changes = (views.change_table(loaders.units(), prepared) if prepared.kind == "units"
@@ -58,6 +60,8 @@ with history:
     st.dataframe(views.history_table(batches), key="history", hide_index=True)
     st.download_button("Geschiedenis downloaden (CSV)", exports.to_csv_bytes(views.history_table(batches)),
                        file_name="batches.csv", mime="text/csv", key="download_history")
+    st.download_button("Geschiedenis downloaden (Excel)", exports.to_xlsx_bytes(views.history_table(batches)),
+                       file_name="batches.xlsx", key="download_history_xlsx")
     if active := views.active_batches(batches):
         chosen = st.selectbox("Batch ongedaan maken", active, key="rollback_batch")
         sure = st.checkbox(f"Ik wil batch {chosen} ongedaan maken", key="rollback_confirm")

@@ -42,7 +42,10 @@ if settings.show_rankings():
     st.subheader("Rangschikking van de gemeenten")
     ranking = views.ranking_table(municipal, filters.year)
     st.dataframe(views.style_ranking(ranking), key="ranking", width="stretch")
-st.download_button(
-    "Download als CSV", exports.to_csv_bytes(municipal[municipal["year"] == filters.year]),
-    file_name=f"leegstand_gemeenten_{filters.year}.csv", mime="text/csv", key="download_ranking",
-)
+year_rows = municipal[municipal["year"] == filters.year]
+csv_column, xlsx_column = st.columns(2)
+csv_column.download_button("Download als CSV", exports.to_csv_bytes(year_rows), mime="text/csv",
+                           file_name=f"leegstand_gemeenten_{filters.year}.csv", key="download_ranking")
+xlsx_column.download_button("Download als Excel", exports.to_xlsx_bytes(year_rows),
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            file_name=f"leegstand_gemeenten_{filters.year}.xlsx", key="download_ranking_xlsx")

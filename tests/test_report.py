@@ -76,7 +76,8 @@ def test_pdf_names_the_period_every_town_and_its_rate(store):
 
 def test_excel_numbers_equal_the_indicators(store):
     book = load_workbook(io.BytesIO(report_xlsx(_data(store))))
-    assert book.sheetnames == ["Rapport", "Leegstand", "Winkelmix", "EFRO-outputs", "Herkomst", "Definities"]
+    assert book.sheetnames == ["Rapport", "Leegstand", "Winkelmix", "Campagne", "EFRO-outputs", "Herkomst",
+                               "Definities"]
     sheet = book["Leegstand"]
     header = [c.value for c in sheet[1]]
     rows = {r[header.index("Gemeente")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
@@ -88,6 +89,10 @@ def test_excel_numbers_equal_the_indicators(store):
     assert sheet.freeze_panes == "A2"
     cell = sheet.cell(row=2, column=header.index("Leegstand (panden)") + 1)
     assert cell.number_format == "0.0%" and isinstance(cell.value, float)
+    reach = [r for r in book["Campagne"].iter_rows(values_only=True)]
+    kortrijk = dict(zip(reach[0], next(r for r in reach if r[0] == "34022"), strict=True))
+    assert (kortrijk["edition"], kortrijk["participating_shops"]) == (2019, 12)
+    assert kortrijk["participation_rate"] == pytest.approx(12 / 18)  # 18 occupied retail units in 2016
     outputs = {r[1]: r[2] for r in book["EFRO-outputs"].iter_rows(min_row=2, values_only=True)}
     assert outputs["Ondernemingen bereikt"] == 2 and outputs["Deelnemende gemeenten"] == 2
 

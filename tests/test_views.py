@@ -41,6 +41,8 @@ def test_ranking_from_lowest_vacancy_with_dutch_headers():
     assert table.index.name == "Rang"
     assert table["Leegstand (panden)"].tolist() == [0.25, 0.25]
     assert table["Beoordeling"].tolist() == ["kritiek (> 12 %)", "kritiek (> 12 %)"]
+    # Both have 4 units; Kortrijk knows every area, Tielt only Meulebeke's vacant one (1 of 4).
+    assert table["Let op"].tolist() == ["minder dan 20 panden", "minder dan 20 panden; oppervlakte onvolledig"]
 
 
 def test_map_table_takes_vitality_and_the_latest_edition():

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data_views as views
-from dashboard import exports, import_widgets, loaders
+from dashboard import exports, frame, import_widgets, loaders
 from dashboard.frame import plain
 from dashboard.ingest import ImportRejected, import_prepared
 from dashboard.ingest.templates import FILE_NAMES, template_csv
@@ -44,7 +44,7 @@ with importing:
                 st.subheader("Wat verandert er?")
                 changes = (views.change_table(loaders.units(), prepared) if prepared.kind == "units"
                            else views.rows_per_municipality(prepared))
-                st.dataframe(changes, key="changes", hide_index=True)
+                frame.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
             who = st.text_input("Geïmporteerd door", key="imported_by", placeholder="je naam")
             partial = st.checkbox("Alleen de goede rijen importeren (de foute worden met hun reden bewaard)",
                                   key="partial", disabled=prepared.errors.empty)

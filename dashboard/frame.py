@@ -45,16 +45,11 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
-QUALITY_NOTES = {
-    "is_small_sample": "minder dan 20 verkooppunten: één pand verandert het percentage sterk",
-    "is_low_area_coverage": "van minder dan 80 % van de panden is de oppervlakte gekend",
-    "is_possibly_incomplete": "deze inventaris telt veel minder panden dan de vorige: mogelijk onvolledig",
-}
-
-
 def quality_notes(row) -> None:
     """Say which figures rest on thin data (the quality flags of a vacancy row)."""
-    notes = [text for flag, text in QUALITY_NOTES.items() if bool(row.get(flag, False))]
+    from dashboard.views import QUALITY_SHORT
+
+    notes = [text for flag, text in QUALITY_SHORT.items() if bool(row.get(flag, False))]
     if notes:
         st.caption("Let op: " + "; ".join(notes) + ".")
 

@@ -39,14 +39,18 @@ def street_table(units: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
                                  "rate": "Leegstand"})
 
 
-def action_list(current: pd.DataFrame, history: pd.DataFrame, *, min_days: int = LONG_TERM_DAYS) -> pd.DataFrame:
+def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
+                min_days: int = LONG_TERM_DAYS) -> pd.DataFrame:
     """Units vacant for at least ``min_days``, longest first, for the town-centre manager.
 
+    ``current`` comes from `town_units` (codes in ``geography``); ``history`` is every stored unit,
+    put in the same geography so a merged town (Meulebeke + Tielt) finds its units' earlier groups.
     Columns: Adres, Laatste groep (the unit's group in its latest earlier inventory in which it
     was occupied, where known), Oppervlakte (m²), Leeg sinds, Jaren leeg.
     """
     days = vacancy_days(current)
     long = current[days >= min_days].assign(_days=days)
+    history = assign_geography(history, reference.crosswalk(), geography)
     occupied_before = history[(history["status"] == "occupied") & history["unit_id"].isin(long["unit_id"])]
     last_group = (occupied_before.sort_values("observed_on").drop_duplicates(["nis_code", "unit_id"], keep="last")
                   .set_index(["nis_code", "unit_id"])["group_code"])

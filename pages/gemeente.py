@@ -65,8 +65,7 @@ with moves:
 st.subheader("Straten met de meeste leegstand")
 frame.table_with_downloads(profile.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
 st.subheader("Actielijst: panden die minstens een jaar leeg staan")
-history = loaders.units()
-frame.table_with_downloads(profile.action_list(units, history[history["nis_code"].isin(units["nis_code"].unique())]),
+frame.table_with_downloads(profile.action_list(units, loaders.units(), geography=geography),
                            key="actions", file_stem=f"actielijst_{nis}_{year}")
 st.subheader("Sterktes")
 if not mix_row.empty:

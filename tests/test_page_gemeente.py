@@ -65,3 +65,15 @@ def test_reachable_by_link_and_empty_state(url):
     assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "10,0 %"
     at.selectbox(key="gemeente").set_value("33011").run()  # Ieper: nothing imported
     assert "Voor Ieper zijn nog geen inventarissen" in at.info[0].value
+
+
+def test_action_list_of_a_merged_town_finds_earlier_groups():
+    from dashboard.profile import action_list, town_units
+
+    units = pd.concat([
+        _town("37007", "2023-01-01", ["occupied"] * 3),  # Meulebeke, before the 2025 merger
+        _town("37007", "2024-01-01", ["vacant"] + ["occupied"] * 2, since="2022-07-01"),
+    ])
+    current = town_units(units, "37022", geography="2025", year=2024)  # shown as Tielt 37022
+    actions = action_list(current, units, geography="2025")
+    assert actions[["Adres", "Laatste groep"]].values.tolist() == [["Lange Steenstraat 1", "Dagelijks"]]

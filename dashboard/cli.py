@@ -107,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
                             help="alle verkooppunten (standaard) of alleen detailhandel (leegstand)")
     indicators.add_argument("--format", choices=("csv", "json"), default="csv")
     indicators.set_defaults(run=_indicators)
+
+    from dashboard import admin, auth  # their own commands: user accounts; check, backup, restore
+
+    auth.add_commands(commands, add_db=_add_db)
+    admin.add_commands(commands, add_db=_add_db)
     return parser
 
 

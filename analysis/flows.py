@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.vacancy import in_scope
@@ -43,27 +44,50 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all") -> p
     """
     counted = units.loc[in_scope(units, scope), [by, "observed_on", "unit_id", "status"]]
     counted = counted.assign(observed_on=pd.to_datetime(counted["observed_on"]))
-    sizes = counted.groupby([by, "observed_on"]).size().rename("units").reset_index().sort_values([by, "observed_on"])
-    sizes["observed_on_before"] = sizes.groupby(by)["observed_on"].shift()
-    pairs = sizes.dropna(subset=["observed_on_before"])[[by, "observed_on_before", "observed_on"]]
-    if pairs.empty:
+    inventories = counted.groupby([by, "observed_on"], sort=True, observed=True)
+    sizes = inventories.size().rename("units").reset_index()
+    follows = (sizes[by] == sizes[by].shift()).to_numpy()  # inventory i comes after i - 1 of its area
+    if not follows.any():
         return pd.DataFrame(columns=[by, *FLOW_COLUMNS])
-    after = counted.merge(pairs, on=[by, "observed_on"])
-    before = counted.rename(columns={"observed_on": "observed_on_before"}).merge(pairs, on=[by, "observed_on_before"])
-    matched = after.merge(before, on=[by, "observed_on_before", "observed_on", "unit_id"], how="outer",
-                          suffixes=("", "_before"), indicator=True)
-    both = matched["_merge"] == "both"
-    matched = matched.assign(
-        new_vacancies=(both & matched["status_before"].eq("occupied") & matched["status"].eq("vacant")).astype(int),
-        reoccupations=(both & matched["status_before"].eq("vacant") & matched["status"].eq("occupied")).astype(int),
-        openings=(matched["_merge"] == "left_only").astype(int),
-        closures=(matched["_merge"] == "right_only").astype(int),
-    )
-    keys = [by, "observed_on_before", "observed_on"]
-    result = matched.groupby(keys)[["new_vacancies", "reoccupations", "openings", "closures"]].sum().reset_index()
-    units_count = sizes.set_index([by, "observed_on"])["units"]
-    result["units_before"] = units_count.reindex(pd.MultiIndex.from_frame(
-        result[[by, "observed_on_before"]])).to_numpy()
-    result["units_after"] = units_count.reindex(pd.MultiIndex.from_frame(result[[by, "observed_on"]])).to_numpy()
+    counts = _transitions(counted, inventories.ngroup().to_numpy(), by, follows)
+    result = pd.DataFrame({
+        by: sizes[by].to_numpy(), "observed_on_before": sizes["observed_on"].shift().to_numpy(),
+        "observed_on": sizes["observed_on"].to_numpy(), "units_before": sizes["units"].shift().to_numpy(),
+        "units_after": sizes["units"].to_numpy(), **counts})[follows]
+    result["units_before"] = result["units_before"].astype(int)
     result["is_balanced"] = result["units_after"] == result["units_before"] + result["openings"] - result["closures"]
-    return result[[by, *FLOW_COLUMNS]].sort_values(keys).reset_index(drop=True)
+    return result[[by, *FLOW_COLUMNS]].reset_index(drop=True)
+
+
+def _transitions(counted: pd.DataFrame, inventory: np.ndarray, by: str, follows: np.ndarray) -> dict[str, np.ndarray]:
+    """Flow counts per inventory (indexed like the sorted inventories), from integer codes.
+
+    A unit is ``by`` plus ``unit_id``. Sorted by unit and inventory, each run of equal (unit,
+    inventory) is one group; a group is linked to the next when that is the same unit in the
+    following inventory. Counting runs rather than rows keeps the semantics of an outer merge on
+    the unit when an id repeats within an inventory (every pair counts).
+    """
+    unit = pd.factorize(counted[by])[0].astype(np.int64) * (len(counted) + 1) + pd.factorize(counted["unit_id"])[0]
+    order = np.lexsort((inventory, unit))
+    unit, inventory = unit[order], inventory[order]
+    vacant = counted["status"].eq("vacant").to_numpy()[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (inventory[1:] != inventory[:-1])])
+    size = np.diff(np.r_[starts, len(unit)])
+    n_vacant = np.add.reduceat(vacant, starts)
+    n_occupied = size - n_vacant
+    unit, inventory = unit[starts], inventory[starts]
+    linked = (unit[1:] == unit[:-1]) & (inventory[1:] == inventory[:-1] + 1)
+    later = inventory[1:][linked]
+    last = np.r_[~follows[1:], True]  # the area's last inventory: nothing can close after it
+    opened = ~np.r_[False, linked] & follows[inventory]
+    closed = ~np.r_[linked, False] & ~last[inventory]
+
+    def per_inventory(at: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(at, weights=weights, minlength=len(follows)).astype(int)
+
+    return {
+        "new_vacancies": per_inventory(later, n_occupied[:-1][linked] * n_vacant[1:][linked]),
+        "reoccupations": per_inventory(later, n_vacant[:-1][linked] * n_occupied[1:][linked]),
+        "openings": per_inventory(inventory[opened], size[opened]),
+        "closures": per_inventory(inventory[closed] + 1, size[closed]),
+    }

@@ -158,56 +158,54 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     """
     by = list(by)
     selected = units.loc[in_scope(units, scope)]
-    outlets = selected[by].copy()
-    is_vacant = selected["status"].eq("vacant")
-    area = pd.to_numeric(selected["floor_area_m2"], errors="coerce").astype("Float64")
-    days = vacancy_days(selected)
-    classes = duration_class(days, long_term_days=long_term_days, structural_days=structural_days)
-    outlets = outlets.assign(
-        _vacant=is_vacant.astype(int),
+    is_vacant = selected["status"].eq("vacant").to_numpy()
+    area = pd.to_numeric(selected["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    days = vacancy_days(selected).to_numpy(dtype=float, na_value=np.nan)
+    dated = ~np.isnan(days)
+    long_term = dated & (days >= long_term_days)
+    structural = dated & (days >= structural_days)
+    counts = selected[by].assign(
+        _vacant=is_vacant.astype(np.int64),
         _area=area,
-        _area_vacant=area.where(is_vacant),
-        _area_known=area.notna().astype(int),
-        _largest=_largest_vacant_areas(outlets, area.where(is_vacant), by),
-        _dated=days.notna().astype(int),
-        _frictional=classes.eq("frictie").astype(int),
-        _long_term=classes.eq("langdurig").astype(int),
-        _structural_class=classes.eq("structureel").astype(int),
-        _long=(days >= long_term_days).fillna(False).astype(int),
-        _structural=(days >= structural_days).fillna(False).astype(int),
-        _days=days,
+        _area_vacant=np.where(is_vacant, area, np.nan),
+        _area_known=(~np.isnan(area)).astype(np.int64),
+        _dated=dated.astype(np.int64),
+        _frictional=(dated & ~long_term).astype(np.int64),
+        _long_term=(long_term & ~structural).astype(np.int64),
+        _structural=structural.astype(np.int64),
+        _long=long_term.astype(np.int64),
     )
-    grouped = outlets.groupby(by, sort=True, observed=True, dropna=False)
-    result = grouped.agg(
+    result = counts.groupby(by, sort=True, observed=True, dropna=False).agg(
         units_total=("_vacant", "size"),
         units_vacant=("_vacant", "sum"),
         floor_area_total_m2=("_area", "sum"),
         floor_area_vacant_m2=("_area_vacant", "sum"),
         _area_known=("_area_known", "sum"),
-        _largest=("_largest", "sum"),
         units_vacant_dated=("_dated", "sum"),
         units_vacant_frictional=("_frictional", "sum"),
         units_vacant_long_term=("_long_term", "sum"),
-        units_vacant_structural=("_structural_class", "sum"),
+        units_vacant_structural=("_structural", "sum"),
         _long=("_long", "sum"),
-        _structural=("_structural", "sum"),
-        median_vacancy_days=("_days", "median"),
     )
+    # Medians and the largest vacant units need only the vacant rows (about a tenth).
+    vacant = counts.loc[is_vacant, by].assign(_days=days[is_vacant], _area=area[is_vacant])
+    result["median_vacancy_days"] = vacant.groupby(by, observed=True, dropna=False)["_days"].median()
+    largest = _largest_vacant_areas(vacant, by).reindex(result.index, fill_value=0.0)
     result["vacancy_rate_units"] = _ratio(result["units_vacant"], result["units_total"])
     result["vacancy_rate_floor"] = _ratio(result["floor_area_vacant_m2"], result["floor_area_total_m2"])
     result["floor_area_coverage"] = _ratio(result["_area_known"], result["units_total"])
-    result["vacancy_rate_floor_excl_largest3"] = _ratio(result["floor_area_vacant_m2"] - result["_largest"],
-                                                        result["floor_area_total_m2"] - result["_largest"])
+    result["vacancy_rate_floor_excl_largest3"] = _ratio(result["floor_area_vacant_m2"] - largest,
+                                                        result["floor_area_total_m2"] - largest)
     result["long_term_vacancy_share"] = _ratio(result["_long"], result["units_vacant_dated"])
-    result["structural_vacancy_share"] = _ratio(result["_structural"], result["units_vacant_dated"])
+    result["structural_vacancy_share"] = _ratio(result["units_vacant_structural"], result["units_vacant_dated"])
     return result.reset_index()[by + VACANCY_COLUMNS]
 
 
-def _largest_vacant_areas(groups: pd.DataFrame, vacant_area: pd.Series, by: list[str]) -> pd.Series:
-    """The vacant area of units among the largest ``LARGEST_VACANT_LEFT_OUT`` vacant ones of their group, else 0."""
-    rank = vacant_area.astype(float).groupby([groups[c] for c in by], dropna=False, observed=True) \
-        .rank(method="first", ascending=False)
-    return vacant_area.where(rank <= LARGEST_VACANT_LEFT_OUT).fillna(0).astype(float)
+def _largest_vacant_areas(vacant: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Per group, the summed area of its ``LARGEST_VACANT_LEFT_OUT`` largest vacant units."""
+    known = vacant[vacant["_area"].notna()].sort_values("_area", ascending=False, kind="stable")
+    top = known[known.groupby(by, observed=True, dropna=False).cumcount() < LARGEST_VACANT_LEFT_OUT]
+    return top.groupby(by, observed=True, dropna=False)["_area"].sum()
 
 
 def vacancy_band(rate: pd.Series, *, healthy_max: float = HEALTHY_MAX,

@@ -18,12 +18,11 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, insert, s
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import schema
+from dashboard import columnar, schema
 from dashboard.settings import db_url
 
 _INSERT_CHUNK = 20_000
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
-_DATE_COLUMNS = {"units": ("vacant_since", "observed_on")}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,7 +167,8 @@ class Store:
     def units(self) -> pd.DataFrame:
         """Units of active batches; for one unit (municipality + ``unit_id``) on one date the latest
         batch wins. Ids are only unique within a municipality (town registers number from 1)."""
-        return self._active_rows("units", key=["nis_code", "unit_id", "observed_on"])
+        return self._active_rows("units", key=["nis_code", "unit_id", "observed_on"],
+                                 within=["nis_code", "observed_on"])
 
     def campaign(self) -> pd.DataFrame:
         """Campaign figures of active batches; per municipality and edition the latest batch wins."""
@@ -177,18 +177,32 @@ class Store:
     def votes(self) -> pd.DataFrame:
         """Per-shop ambassador votes of active batches; per municipality, edition and shop the
         latest batch wins."""
-        return self._active_rows("votes", key=["nis_code", "edition", "shop_name"])
+        return self._active_rows("votes", key=["nis_code", "edition", "shop_name"], within=["nis_code", "edition"])
 
-    def _active_rows(self, kind: str, *, key: list[str]) -> pd.DataFrame:
-        table = schema.DATA_TABLES[kind]
-        active = select(schema.batches.c.batch_id).where(schema.batches.c.status == "active")
-        query = select(table).where(table.c.batch_id.in_(active)).order_by(table.c.batch_id)
+    def _active_rows(self, kind: str, *, key: list[str], within: list[str] | None = None) -> pd.DataFrame:
+        active = select(schema.batches.c.batch_id).where(
+            schema.batches.c.status == "active", schema.batches.c.kind == kind).order_by(schema.batches.c.batch_id)
         with self.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
-        frame = frame.drop_duplicates(key, keep="last").reset_index(drop=True)
-        for column in _DATE_COLUMNS.get(kind, ()):
-            frame[column] = pd.to_datetime(frame[column])
-        return frame
+            batch_ids = conn.execute(active).scalars().all()
+        frame = columnar.read_table(self.engine, kind, batch_ids=batch_ids)
+        return latest_batch_wins(frame, key=key, within=within or key)
+
+
+def latest_batch_wins(frame: pd.DataFrame, *, key: list[str], within: list[str]) -> pd.DataFrame:
+    """One row per ``key``: the row of the latest batch.
+
+    Only rows whose ``within`` group (an inventory: place and date) comes from more than one
+    batch are compared, so a store of separate inventories costs almost nothing here.
+    """
+    if frame["batch_id"].nunique() < 2:
+        return frame.reset_index(drop=True)
+    frame = frame.iloc[frame["batch_id"].argsort(kind="stable")]
+    overlapping = frame.groupby(within, observed=True)["batch_id"].transform("nunique") > 1
+    if not overlapping.any():
+        return frame.reset_index(drop=True)
+    superseded = overlapping & frame[overlapping].duplicated(key, keep="last").reindex(frame.index,
+                                                                                       fill_value=False)
+    return frame[~superseded].reset_index(drop=True)
 
 
 def _engine(url: str) -> Engine:

@@ -1,0 +1,1 @@
+"""Kernmonitor's benchmark: speed and memory at Flanders scale (``python -m benchmarks``)."""

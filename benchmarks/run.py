@@ -1,0 +1,124 @@
+"""The benchmark run: build (or reuse) a scaled sample store, measure every case, write the results.
+
+``python -m benchmarks --scale 5.1`` gives about 1.5 million unit rows: all of Flanders over ten
+yearly inventories. Results go to ``DIR/results.json`` and ``DIR/results.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import cases
+from benchmarks.timing import Measure, peak_rss_bytes
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "results"
+#: Scale of the sample that gives about 1.5 million unit rows (scale 1: 294,064).
+FLANDERS_SCALE = 5.1
+MAX_RSS = 2 * 1024**3
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    started = time.perf_counter()
+    args.out.mkdir(parents=True, exist_ok=True)
+    url, seed_seconds = _store(args)
+    measures = [Measure("seed", f"Voorbeeldopslag bouwen (schaal {args.scale:g}, apart proces)", [seed_seconds])]
+    measures += run_cases(url, runs=args.runs, import_rows=args.import_rows)
+    measures.append(Measure("peak_rss", "Piekgeheugen (RSS) van het benchmarkproces", [peak_rss_bytes()],
+                            unit="B", max_value=MAX_RSS))
+    total = time.perf_counter() - started
+    write(measures, args.out, scale=args.scale, total_seconds=total)
+    print((args.out / "results.md").read_text(encoding="utf-8"))
+    return 0
+
+
+def run_cases(url: str, *, runs: int, import_rows: int) -> list[Measure]:
+    from dashboard.store import Store
+
+    store = Store(url)
+    measures, units = cases.load(store, runs=runs)
+    campaign = store.campaign()
+    measures += cases.indicators(units, campaign, runs=runs)
+    latest = units[units["observed_on"] == units["observed_on"].max()]
+    largest = str(latest["nis_code"].value_counts().idxmax())
+    measures += cases.pages(url, largest, runs=runs)
+    measures += cases.unit_map(units, largest)
+    measures += cases.reports(store, units, runs=1)
+    measures += cases.import_csv(store, units, rows=import_rows, runs=runs)
+    return measures
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=FLANDERS_SCALE,
+                        help=f"schaal van de voorbeelddata (standaard {FLANDERS_SCALE}: ±1,5 miljoen regels)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="map voor results.json en results.md")
+    parser.add_argument("--runs", type=int, default=3, help="herhalingen per meting (de mediaan telt)")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="rijen van het te importeren CSV-bestand")
+    parser.add_argument("--reuse", action="store_true", help="hergebruik een eerder gebouwde opslag van deze schaal")
+    return parser
+
+
+def _store(args: argparse.Namespace) -> tuple[str, float]:
+    """The scaled store, built by ``python -m dashboard seed`` in its own process (its memory is
+    not the dashboard's)."""
+    path = args.out / f"store-scale-{args.scale:g}.db"
+    url = f"sqlite:///{path}"
+    if args.reuse and path.exists():
+        return url, float("nan")
+    for old in path.parent.glob(f"{path.name}*"):
+        old.unlink()
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "dashboard", "seed", "--scale", str(args.scale), "--db", url], check=True)
+    return url, time.perf_counter() - start
+
+
+def write(measures: list[Measure], out: Path, *, scale: float, total_seconds: float) -> None:
+    """``results.json`` (every run) and ``results.md`` (the table for the README)."""
+    facts = {"scale": scale, "total_seconds": round(total_seconds, 1), "python": platform.python_version(),
+             "machine": platform.machine(), "cpus": _cpus()}
+    rows = [{"name": m.name, "label": m.label, "unit": m.unit, "value": m.value, "runs": m.runs,
+             "baseline": m.baseline, "ratio": m.ratio, "max_value": m.max_value, "max_ratio": m.max_ratio,
+             "meets_target": m.meets_target} for m in measures]
+    (out / "results.json").write_text(json.dumps({"run": facts, "measures": rows}, indent=2), encoding="utf-8")
+    (out / "results.md").write_text(markdown(measures, facts), encoding="utf-8")
+
+
+def markdown(measures: list[Measure], facts: dict) -> str:
+    lines = [f"Schaal {facts['scale']:g}, {facts['cpus']} cores, Python {facts['python']}; "
+             f"hele run {facts['total_seconds']:.0f} s. Mediaan van de herhalingen.", "",
+             "| Meting | Waarde | Verhouding tot basislijn | Doel | Gehaald |", "|---|---:|---:|---|:-:|"]
+    for m in measures:
+        ratio = f"{m.ratio:.1f}×" if m.ratio is not None else ""
+        lines.append(f"| {m.label} | {_show(m.value, m.unit)} | {ratio} | {_target(m)} | "
+                     f"{ {True: 'ja', False: '**nee**', None: ''}[m.meets_target] } |")
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: float, unit: str) -> str:
+    if value != value:  # NaN: not measured (a reused store)
+        return "–"
+    if unit == "B":
+        return f"{value / 1024**2:,.1f} MB".replace(",", " ").replace(".", ",")
+    return f"{value:.2f} s".replace(".", ",")
+
+
+def _target(m: Measure) -> str:
+    parts = []
+    if m.max_value is not None:
+        parts.append(f"≤ {_show(m.max_value, m.unit)}")
+    if m.max_ratio is not None:
+        parts.append(f"≤ {m.max_ratio:g}× basislijn")
+    return " en ".join(parts)
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))

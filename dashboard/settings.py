@@ -78,3 +78,29 @@ def tiles() -> str | None:
     """The map tiles, or None for a map without tiles (offline use and tests)."""
     value = os.environ.get(TILES_ENV, DEFAULT_TILES)
     return None if value.strip().lower() in {"", "none", "geen"} else value
+
+
+#: Environment variable with the TOML file that holds the coordinator accounts (section
+#: ``[coordinators]``, ``NAME = "<bcrypt hash>"``); tests point it at a temporary file.
+SECRETS_ENV = "KERNMONITOR_SECRETS"
+#: The default accounts file: Streamlit's own secrets file of the project (git-ignored).
+DEFAULT_SECRETS_PATH = PROJECT_DIR / ".streamlit" / "secrets.toml"
+#: Environment variable that may hold the accounts instead, as ``name:hash,name2:hash2``. When it
+#: is set (not empty), it is the only source: the secrets file is not read for accounts.
+COORDINATORS_ENV = "KERNMONITOR_COORDINATORS"
+#: Environment variable with bcrypt's cost for new password hashes (4–31); tests use 4 for speed.
+BCRYPT_ROUNDS_ENV = "KERNMONITOR_BCRYPT_ROUNDS"
+#: bcrypt's cost by default: 2^12 rounds, about a quarter of a second per check.
+DEFAULT_BCRYPT_ROUNDS = 12
+
+
+def secrets_path() -> Path:
+    """The TOML file with the coordinator accounts (``KERNMONITOR_SECRETS`` or the project's)."""
+    value = os.environ.get(SECRETS_ENV)
+    return Path(value) if value else DEFAULT_SECRETS_PATH
+
+
+def bcrypt_rounds() -> int:
+    """bcrypt's cost for new password hashes (``KERNMONITOR_BCRYPT_ROUNDS``, default 12)."""
+    value = os.environ.get(BCRYPT_ROUNDS_ENV, "").strip()
+    return int(value) if value else DEFAULT_BCRYPT_ROUNDS

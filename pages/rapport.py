@@ -1,14 +1,17 @@
-"""Rapport: the EFRO progress report for a period, as PDF and Excel, in one click."""
+"""Rapport: the EFRO progress report for a period, as PDF and Excel, in one click (for a signed-in coordinator)."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import frame, loaders, reference, report_data, report_pdf, report_xlsx
+from dashboard import frame, loaders, reference, report_data, report_pdf, report_xlsx, signin
 
 st.title("Rapport")
 st.caption("Het voortgangsrapport voor het EFRO e-loket en de stuurgroep: samenvatting, EFRO-outputindicatoren, "
            "een pagina per gemeente, methodologie en herkomst van de gegevens.")
 geography = frame.geography_selector()
+if not signin.sidebar():
+    signin.viewer_note("rapporten maken")
+    st.stop()
 default_start, default_end = report_data.default_period(pd.Timestamp.now())
 start = st.date_input("Van", value=default_start.date(), format="DD/MM/YYYY", key="report_from")
 end = st.date_input("Tot en met", value=default_end.date(), format="DD/MM/YYYY", key="report_to")

@@ -1,16 +1,19 @@
-"""Shared fixtures: stores on SQLite and PostgreSQL, a seeded sample store, tiny unit tables."""
+"""Shared fixtures: stores on SQLite and PostgreSQL, a seeded sample store, tiny unit tables, accounts."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import bcrypt
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from dashboard import auth
 from dashboard.sample import seed_store
 from dashboard.store import Store
 
@@ -21,6 +24,42 @@ PG_ENV = "KERNMONITOR_TEST_PG_URL"
 def offline_maps(monkeypatch):
     """Tests run offline: maps without tiles (the only network a map could use)."""
     monkeypatch.setenv("KERNMONITOR_TILES", "none")
+
+
+@pytest.fixture(scope="session")
+def _absent_secrets(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("secrets") / "absent.toml"
+
+
+@pytest.fixture(autouse=True)
+def no_accounts(monkeypatch, _absent_secrets):
+    """Tests never read the project's own accounts; bcrypt is cheap and the slow-down starts afresh."""
+    monkeypatch.setenv("KERNMONITOR_SECRETS", str(_absent_secrets))
+    monkeypatch.delenv("KERNMONITOR_COORDINATORS", raising=False)
+    monkeypatch.setenv("KERNMONITOR_BCRYPT_ROUNDS", "4")
+    auth.THROTTLE.clear()
+
+
+#: The test coordinator's account (bcrypt cost 4: fast, and checked like any other).
+COORDINATOR, PASSWORD = "an", "twaalf-tekens-of-meer"
+COORDINATOR_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
+
+
+@pytest.fixture
+def coordinator(tmp_path, monkeypatch) -> Path:
+    """A secrets file with one coordinator account (COORDINATOR, PASSWORD), used by the app and the CLI."""
+    path = tmp_path / "secrets.toml"
+    path.write_text(f'[coordinators]\n{COORDINATOR} = "{COORDINATOR_HASH}"\n', encoding="utf-8")
+    monkeypatch.setenv("KERNMONITOR_SECRETS", str(path))
+    return path
+
+
+def sign_in(at, name: str = COORDINATOR, password: str = PASSWORD):
+    """Sign in through the sidebar's widgets of a page in AppTest, and run it."""
+    at.text_input(key="signin_name").input(name)
+    at.text_input(key="signin_password").input(password)
+    at.button(key="signin").click()
+    return at.run()
 
 
 def _postgres_server() -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Batch, Store
-from tests.conftest import unit_rows
+from tests.conftest import sign_in, unit_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -32,9 +32,11 @@ def test_real_data_has_no_sample_notice(monkeypatch, tmp_path):
     assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "25,0 %"  # 1 of 4
 
 
-def test_the_gegevens_page_is_in_the_navigation(monkeypatch, tmp_path):
+def test_the_gegevens_page_is_in_the_navigation(monkeypatch, tmp_path, coordinator):
     at = _app(monkeypatch, f"sqlite:///{tmp_path / 'leeg.db'}")
     at.switch_page(str(Path(APP).parent.parent / "pages" / "gegevens.py")).run()
     assert not at.exception
     assert at.title[0].value == "Gegevens"
+    assert not at.file_uploader  # a viewer: upload only after signing in
+    sign_in(at)
     assert at.file_uploader(key="upload").allowed_type == [".csv", ".txt", ".xlsx"]

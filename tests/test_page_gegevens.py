@@ -1,25 +1,29 @@
-"""The Gegevens page (pages/gegevens.py) in AppTest: upload, mapping, report, changes, confirm, rollback."""
+"""The Gegevens page (pages/gegevens.py) in AppTest, signed in as a coordinator: upload, mapping, report,
+changes, confirm, rollback. What viewers see is in test_auth.py."""
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.schema import header_mappings
 from dashboard.store import Store
 from tests import ingest_files as files
+from tests.conftest import COORDINATOR, sign_in
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "gegevens.py")
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch) -> str:
+def url(tmp_path, monkeypatch, coordinator) -> str:
     url = f"sqlite:///{tmp_path / 'gegevens.db'}"
     monkeypatch.setenv("KERNMONITOR_DB", url)
     return url
 
 
 def _page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    return sign_in(AppTest.from_file(PAGE, default_timeout=60).run())
 
 
 def _table(at: AppTest, column: str):
@@ -40,13 +44,12 @@ def test_nothing_is_written_before_the_confirm(url):
     changes = _table(at, "Leegstand voor → na")
     assert changes.iloc[0].tolist() == ["Kortrijk", "01/01/2024", "– (eerste inventaris)", 4, 0, 0, 0,
                                         "– → 33,3 %"]
-    assert at.button(key="confirm_import").disabled  # no name yet
+    assert "Je importeert als **an**" in at.caption[1].value
     assert Store(url).is_empty()
-    at.text_input(key="imported_by").input("An Vermeulen").run()
     at.button(key="confirm_import").click().run()
     assert "Opgeslagen als batch 1." in [message.value for message in at.success]
     batch = Store(url).batches().iloc[0]
-    assert (batch["imported_by"], batch["rows_imported"], batch["file_name"]) == ("An Vermeulen", 4, "kortrijk.csv")
+    assert (batch["imported_by"], batch["rows_imported"], batch["file_name"]) == (COORDINATOR, 4, "kortrijk.csv")
 
 
 def test_report_names_row_column_and_value_and_partial_import(url):
@@ -56,7 +59,6 @@ def test_report_names_row_column_and_value_and_partial_import(url):
     assert report[["rij", "kolom", "waarde"]].values.tolist() == [[4, "gemeente", "Atlantis"]]
     assert report["probleem"].iloc[0].startswith("onbekende gemeente")
     assert at.get("download_button")[0].proto.label == "Rapport downloaden (CSV)"
-    at.text_input(key="imported_by").input("An").run()
     at.button(key="confirm_import").click().run()
     assert at.error[0].value.startswith("Geweigerd: 1 fout(en) in 1 rij(en)")
     assert Store(url).is_empty()
@@ -77,6 +79,8 @@ def test_adjusting_a_column_mapping_and_saving_it(url):
     at.text_input(key="mapping_name").input("Stad Ieper").run()
     at.button(key="save_mapping").click().run()
     assert Store(url).mappings("units")["Stad Ieper"]["Oppervl"] == "floor_area_m2"
+    with Store(url).engine.connect() as conn:
+        assert conn.execute(select(header_mappings.c.saved_by)).scalar_one() == COORDINATOR
     fresh = _upload(_page(), "ieper-2025.csv", raw.replace(b"2024", b"2025"))
     fresh.selectbox(key="saved_mapping").set_value("Stad Ieper").run()
     mapped = {box.label: box.value for box in fresh.selectbox if box.key and box.key.startswith("map_")}
@@ -91,11 +95,10 @@ def test_an_unreadable_file_says_why(url):
 def test_history_and_rollback(url):
     store = Store(url)
     at = _upload(_page(), "kortrijk.csv", files.KORTRIJK_CP1252)
-    at.text_input(key="imported_by").input("An").run()
     at.button(key="confirm_import").click().run()
     history = _table(at, "Batch")
     assert history[["Batch", "Soort", "Bestand", "Rijen", "Door", "Status"]].values.tolist() == [
-        [1, "verkooppunten", "kortrijk.csv", 4, "An", "actief"]]
+        [1, "verkooppunten", "kortrijk.csv", 4, "an", "actief"]]
     assert at.button(key="rollback").disabled
     at.checkbox(key="rollback_confirm").check().run()
     at.button(key="rollback").click().run()
@@ -113,7 +116,6 @@ def test_templates_are_offered(url):
 def test_text_from_the_file_is_shown_literally(url):
     raw = b"gemeente;**vet**;status;peildatum\nAtlantis;1;leeg;2024\n"
     at = _upload(_page(), "<img src=x onerror=alert(1)>.csv", raw)
-    at.text_input(key="imported_by").input("An").run()
     at.button(key="confirm_import").click().run()
     assert "van \\<img src=x onerror=alert(1)\\>.csv" in at.error[0].value  # markdown and HTML escaped
     assert "\\*\\*vet\\*\\*" in [box.label for box in at.selectbox]

@@ -15,7 +15,7 @@ from dashboard.report_data import build_report
 from dashboard.report_pdf import report_pdf
 from dashboard.report_xlsx import report_xlsx
 from dashboard.store import Batch, Store
-from tests.conftest import unit_rows
+from tests.conftest import sign_in, unit_rows
 
 START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-30")
 CREATED = pd.Timestamp("2026-11-29 10:00")
@@ -110,7 +110,7 @@ def test_a_period_without_data_gives_a_short_report(store):
     assert "Geen gegevens" in text and "01/01/2010 – 30/04/2010" in text
 
 
-def test_report_command_and_page(store, tmp_path, capsys, monkeypatch):
+def test_report_command_and_page(store, tmp_path, capsys, monkeypatch, coordinator):
     out = tmp_path / "rapport.xlsx"
     assert main(["report", "--db", store.url, "--from", "2024-01-01", "--to", "2024-04-30", "--format", "xlsx",
                  "--out", str(out), "--municipalities", "34022,31005"]) == 0
@@ -118,7 +118,7 @@ def test_report_command_and_page(store, tmp_path, capsys, monkeypatch):
     assert load_workbook(out).sheetnames[1] == "Leegstand"
     monkeypatch.setenv("KERNMONITOR_DB", store.url)
     page = Path(__file__).resolve().parent.parent / "pages" / "rapport.py"
-    at = AppTest.from_file(str(page), default_timeout=120).run()
+    at = sign_in(AppTest.from_file(str(page), default_timeout=120).run())
     at.date_input(key="report_from").set_value(START.date())
     at.date_input(key="report_to").set_value(END.date())
     at.multiselect(key="report_municipalities").set_value(["34022"]).run()

@@ -38,11 +38,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(db_url: str, log_dir: Path) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` on a free port, on the store at ``db_url``."""
+def _serve(db_url: str, log_dir: Path, secrets: Path | None = None) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free port, on the store at ``db_url``, with the accounts of
+    ``secrets`` (none by default: the project's own secrets file is never read)."""
     port = _free_port()
     log = (log_dir / "server.log").open("w")
-    env = {**os.environ, "KERNMONITOR_DB": db_url, "KERNMONITOR_TILES": "none"}
+    env = {**os.environ, "KERNMONITOR_DB": db_url, "KERNMONITOR_TILES": "none",
+           "KERNMONITOR_SECRETS": str(secrets or log_dir / "no-secrets.toml")}
+    env.pop("KERNMONITOR_COORDINATORS", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -105,26 +108,30 @@ def test_choosing_2018_shows_the_2018_rate(page):
     assert rate.inner_text() == "8,3 %"  # Locatus 2018 for the province
 
 
-def test_uploading_and_importing_a_file(browser, tmp_path):
+def test_signing_in_uploading_and_importing_a_file(browser, tmp_path, coordinator):
     from dashboard.store import Store
     from tests import ingest_files as files
+    from tests.conftest import COORDINATOR, PASSWORD
 
     db_url = f"sqlite:///{tmp_path / 'upload.db'}"
     upload = tmp_path / "kortrijk.csv"
     upload.write_bytes(files.KORTRIJK_CP1252)
-    with _serve(db_url, tmp_path) as url:
+    with _serve(db_url, tmp_path, secrets=coordinator) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         page.goto(f"{url}/gegevens")
-        page.get_by_text("Bestand (CSV of Excel)").first.wait_for(timeout=90_000)
+        page.get_by_text("Alleen coördinatoren kunnen bestanden importeren").wait_for(timeout=90_000)
+        assert page.locator("input[type=file]").count() == 0  # a viewer has no upload
+        page.get_by_label("Naam").fill(COORDINATOR)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_label("Wachtwoord").press("Enter")  # submits the sign-in form
+        page.get_by_text("Bestand (CSV of Excel)").first.wait_for(timeout=60_000)
         page.locator("input[type=file]").set_input_files(str(upload))
         page.get_by_text("4 rijen", exact=False).first.wait_for(timeout=60_000)
-        page.get_by_label("Geïmporteerd door").fill("An Vermeulen")
-        page.get_by_label("Geïmporteerd door").press("Enter")
         page.get_by_role("button", name="Importeren").click()
         page.get_by_text("Opgeslagen als batch 1.").wait_for(timeout=60_000)
         page.close()
     batch = Store(db_url).batches().iloc[0]
-    assert (batch["imported_by"], batch["rows_imported"]) == ("An Vermeulen", 4)
+    assert (batch["imported_by"], batch["rows_imported"]) == (COORDINATOR, 4)
 
 
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"

@@ -24,7 +24,8 @@ LEGAL_FORMS = ("bvba", "bv", "nv", "vof", "commv", "cv", "srl", "sprl", "sa", "v
 def occupied_retail_units(units: pd.DataFrame) -> pd.DataFrame:
     """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``."""
     retail = units[units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)]
-    return retail.groupby(["nis_code", "observed_on"]).size().rename("units").reset_index()
+    counts = retail.groupby(["nis_code", "observed_on"], observed=True).size().rename("units").reset_index()
+    return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
 
 
 def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -30,7 +31,14 @@ def assign_geography(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: st
     if geography != "2025":
         raise ValueError(f"Onbekende indeling {geography!r}: kies 2025 of 2018.")
     mapping = crosswalk.set_index("nis_code")["nis_code_2025"]
-    return units.assign(nis_code=units["nis_code"].map(mapping).fillna(units["nis_code"]))
+    codes = units["nis_code"]
+    if isinstance(codes.dtype, pd.CategoricalDtype):  # map the few categories, not every row
+        old = codes.cat.categories.to_series()
+        new = old.map(mapping).fillna(old)
+        categories, positions = np.unique(new.to_numpy(dtype=str), return_inverse=True)
+        moved = np.where(codes.cat.codes.to_numpy() >= 0, positions[codes.cat.codes.to_numpy()], -1)
+        return units.assign(nis_code=pd.Categorical.from_codes(moved, categories=categories))
+    return units.assign(nis_code=codes.map(mapping).fillna(codes))
 
 
 def latest_inventory_per_year(units: pd.DataFrame, *, by: str = "nis_code") -> pd.DataFrame:
@@ -49,5 +57,7 @@ def latest_inventory_per_year(units: pd.DataFrame, *, by: str = "nis_code") -> p
     """
     observed = pd.to_datetime(units["observed_on"])
     year = observed.dt.year
-    latest = observed.groupby([units[by], year]).transform("max")
-    return units.loc[observed == latest].assign(year=year[observed == latest])
+    is_latest = observed == observed.groupby([units[by], year], observed=True).transform("max")
+    if is_latest.all():  # one inventory a year: nothing to drop, and no copy
+        return units.assign(year=year)
+    return units.loc[is_latest].assign(year=year[is_latest])

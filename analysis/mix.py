@@ -38,7 +38,8 @@ def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis
     [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
     """
     by = list(by)
-    mix = mix_units(units).assign(_area=lambda f: pd.to_numeric(f["floor_area_m2"], errors="coerce"))
+    mix = mix_units(units[[*by, "group_code", "status", "floor_area_m2"]])
+    mix = mix.assign(_area=pd.to_numeric(mix["floor_area_m2"], errors="coerce"))
     counts = mix.groupby([*by, "group_code"], observed=True).agg(units=("group_code", "size"),
                                                                  floor_area_m2=("_area", "sum")).reset_index()
     totals = counts.groupby(by)[["units", "floor_area_m2"]].transform("sum")
@@ -93,7 +94,7 @@ def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_cod
     its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
     """
     by = list(by)
-    mix = mix_units(units)
+    mix = mix_units(units[[*by, "group_code", "status", *(["chain"] if "chain" in units else [])]])
     group = mix["group_code"]
     chain = mix["chain"] if "chain" in mix else pd.Series(pd.NA, index=mix.index)
     flags = mix[by].assign(
@@ -104,9 +105,13 @@ def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_cod
                                    _daily=("_daily", "sum"), _horeca=("_horeca", "sum"),
                                    _services=("_services", "sum"), chain_share=("_chain", "mean"))
     counts = mix.groupby([*by, "group_code"], observed=True).size()
-    by_area = counts.groupby(level=list(range(len(by))))
-    result["shannon_diversity"] = by_area.agg(shannon_diversity)
-    result["evenness"] = by_area.agg(evenness)
+    counts = counts[counts > 0]
+    levels = list(range(len(by)))
+    p = counts / counts.groupby(level=levels).transform("sum")
+    # shannon_diversity and evenness below, for every area at once
+    result["shannon_diversity"] = -(p * np.log(p)).groupby(level=levels).sum()
+    groups_present = counts.groupby(level=levels).size()
+    result["evenness"] = result["shannon_diversity"] / np.log(groups_present.where(groups_present >= 2))
     total = result["units_mix_known"].astype(float)
     result["retail_share"] = result["_retail"] / total
     result["daily_share"] = result["_daily"] / result["_retail"].where(result["_retail"] > 0)

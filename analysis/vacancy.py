@@ -157,7 +157,8 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     (0.3333, 0.6667)
     """
     by = list(by)
-    selected = units.loc[in_scope(units, scope)]
+    needed = [*by, *(c for c in ("status", "floor_area_m2", "vacant_since", "observed_on") if c not in by)]
+    selected = units.loc[in_scope(units, scope), needed]
     is_vacant = selected["status"].eq("vacant").to_numpy()
     area = pd.to_numeric(selected["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     days = vacancy_days(selected).to_numpy(dtype=float, na_value=np.nan)

@@ -41,14 +41,15 @@ def all_indicators(units: pd.DataFrame, campaign: pd.DataFrame) -> dict[str, pd.
 
     last_year = int(units["observed_on"].max().year)
     last_edition = int(campaign["edition"].max())
-    return {
-        "vacancy": vacancy_table(units, geography=GEOGRAPHY),
-        "vacancy_province": vacancy_table(units, level="province", geography=GEOGRAPHY),
-        "mix": mix_table(units, geography=GEOGRAPHY),
-        "campaign": campaign_table(campaign, units, geography=GEOGRAPHY),
-        "vitality": vitality_table(units, campaign, year=last_year, geography=GEOGRAPHY),
-        "impact": impact(units, campaign, edition=last_edition, geography=GEOGRAPHY),
-    }
+    # Each table once, as the dashboard's cached loaders share them.
+    tables = {"vacancy": vacancy_table(units, geography=GEOGRAPHY),
+              "vacancy_province": vacancy_table(units, level="province", geography=GEOGRAPHY),
+              "mix": mix_table(units, geography=GEOGRAPHY),
+              "campaign": campaign_table(campaign, units, geography=GEOGRAPHY)}
+    shared = {"vacancy": tables["vacancy"], "reach": tables["campaign"], "geography": GEOGRAPHY}
+    tables["vitality"] = vitality_table(units, campaign, year=last_year, mix=tables["mix"], **shared)
+    tables["impact"] = impact(units, campaign, edition=last_edition, **shared)
+    return tables
 
 
 def indicators(units: pd.DataFrame, campaign: pd.DataFrame, *, runs: int) -> list[Measure]:

@@ -46,7 +46,7 @@ def read_table(engine: Engine, table: str, *, batch_ids: list[int]) -> pd.DataFr
 def typed(arrow: pa.Table, table: str) -> pd.DataFrame:
     """A frame with the dtypes the analysis expects, whatever the driver returned.
 
-    Dates become ``datetime64[s]``, booleans True/False/None (object), floats float64, and the
+    Dates become ``datetime64[s]``, booleans the nullable ``boolean``, floats float64, and the
     `CATEGORICAL_COLUMNS` of units categoricals; other text stays ``str``.
     """
     columns = {}
@@ -65,8 +65,8 @@ def typed(arrow: pa.Table, table: str) -> pd.DataFrame:
     frame = pa.table(columns).to_pandas(date_as_object=False)
     for column in schema.DATA_TABLES[table].columns:
         kind = column.type.python_type
-        if kind is bool:
-            frame[column.name] = frame[column.name].astype(object).where(frame[column.name].notna(), None)
+        if kind is bool:  # True/False/<NA>: a flag may be unknown
+            frame[column.name] = frame[column.name].astype("boolean")
         elif kind.__name__ == "date":
             frame[column.name] = frame[column.name].astype("datetime64[s]")
     return frame

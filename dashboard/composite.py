@@ -14,31 +14,38 @@ from dashboard.indicators import campaign_table, mix_table, vacancy_table
 CAMPAIGN_FIGURES = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
 
 
-def yearly_vacancy(units: pd.DataFrame, *, geography: str = "2025") -> pd.DataFrame:
+def yearly_vacancy(units: pd.DataFrame, *, geography: str = "2025", table: pd.DataFrame | None = None) -> pd.DataFrame:
     """``nis_code``, ``year``, ``vacancy_rate_units``, ``long_term_vacancy_share``: each
-    municipality's latest inventory of each year."""
-    table = vacancy_table(units, geography=geography)
+    municipality's latest inventory of each year (from ``table``, the municipalities'
+    `vacancy_table`, when already computed)."""
+    table = vacancy_table(units, geography=geography) if table is None else table
     latest = table.sort_values("observed_on").drop_duplicates(["nis_code", "year"], keep="last")
     return latest[["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share"]].reset_index(drop=True)
 
 
 def vitality_table(units: pd.DataFrame, campaign: pd.DataFrame, *, year: int, geography: str = "2025",
-                   weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> pd.DataFrame:
+                   weights: Mapping[str, float] = DEFAULT_WEIGHTS, vacancy: pd.DataFrame | None = None,
+                   mix: pd.DataFrame | None = None, reach: pd.DataFrame | None = None) -> pd.DataFrame:
     """The vitality index of every municipality in ``year``, with its components, the weights used,
     its peer group and its rank among its peers and in the province.
 
     Components: vacancy and long-term vacancy of the year's latest inventory, the evenness of the
     shop mix, ``vacancy_rate_change_3y`` (rate now − rate three years before) and the
     participation rate of the latest campaign edition up to ``year``.
+
+    ``vacancy``, ``mix`` and ``reach`` are the municipalities' `vacancy_table`, `mix_table` and
+    `campaign_table` in the same geography, when the caller has them already (they are
+    computed from ``units`` and ``campaign`` otherwise).
     """
-    vacancy = yearly_vacancy(units, geography=geography)
+    vacancy = yearly_vacancy(units, geography=geography, table=vacancy)
     now = vacancy[vacancy["year"] == year].set_index("nis_code")
     before = vacancy[vacancy["year"] == year - 3].set_index("nis_code")
     components = now[["vacancy_rate_units", "long_term_vacancy_share"]].copy()
     components["vacancy_rate_change_3y"] = now["vacancy_rate_units"] - before["vacancy_rate_units"]
-    mix = mix_table(units, geography=geography, year=year).set_index("nis_code")
+    mix = mix_table(units, geography=geography) if mix is None else mix
+    mix = mix[mix["year"] == year].set_index("nis_code")
     components["evenness"] = mix["evenness"]
-    reach = campaign_table(campaign, units, geography=geography)
+    reach = campaign_table(campaign, units, geography=geography) if reach is None else reach
     reach = reach[reach["edition"] <= year].sort_values("edition").drop_duplicates("nis_code", keep="last")
     components["participation_rate"] = reach.set_index("nis_code")["participation_rate"]
     components = components.reset_index()
@@ -59,10 +66,11 @@ def vitality_table(units: pd.DataFrame, campaign: pd.DataFrame, *, year: int, ge
 
 
 def impact(units: pd.DataFrame, campaign: pd.DataFrame, *, edition: int, geography: str = "2025",
-           **options) -> ImpactResult:
+           vacancy: pd.DataFrame | None = None, reach: pd.DataFrame | None = None, **options) -> ImpactResult:
     """`analysis.impact.campaign_impact` with the participants of ``edition``: municipalities with
-    any campaign figure above 0 in that edition."""
-    reach = campaign_table(campaign, units, geography=geography, edition=edition)
+    any campaign figure above 0 in that edition. ``vacancy`` and ``reach``: as in `vitality_table`."""
+    reach = campaign_table(campaign, units, geography=geography) if reach is None else reach
+    reach = reach[reach["edition"] == edition]
     taking_part = reach[CAMPAIGN_FIGURES].fillna(0).gt(0).any(axis=1)
-    return campaign_impact(yearly_vacancy(units, geography=geography), reach.loc[taking_part, "nis_code"],
-                           edition=edition, **options)
+    return campaign_impact(yearly_vacancy(units, geography=geography, table=vacancy),
+                           reach.loc[taking_part, "nis_code"], edition=edition, **options)

@@ -105,12 +105,54 @@ def _mix(url: str, version: int, geography: str) -> pd.DataFrame:
     return mix_table(_units(url, version), geography=geography)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _town(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
+    from dashboard.profile import town_units
+
+    return town_units(_units(url, version), nis_code, geography=geography, year=year)
+
+
 @st.cache_data(show_spinner="Kernen afleiden…", max_entries=16)
 def _cores(url: str, version: int, nis_code: str, geography: str, year: int):
     from analysis.cores import derived_cores
-    from dashboard.profile import town_units
 
-    return derived_cores(town_units(_units(url, version), nis_code, geography=geography, year=year))
+    return derived_cores(_town(url, version, nis_code, geography, year))
+
+
+@st.cache_data(show_spinner="Kaart tekenen…", max_entries=8)
+def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int) -> tuple[str, str]:
+    from dashboard import maps, reference
+
+    names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
+    fmap = maps.unit_map(_town(url, version, nis_code, geography, year),
+                         cores=_cores(url, version, nis_code, geography, year), group_names=names)
+    return fmap.get_root().render(), maps.standalone_html(fmap)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _actions(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
+    from dashboard.profile import action_list
+
+    return action_list(_town(url, version, nis_code, geography, year), _units(url, version), geography=geography)
+
+
+def town_units(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
+    """`dashboard.profile.town_units`: the town's latest inventory of ``year``."""
+    current = store()
+    return _town(current.url, current.version(), nis_code, geography, year)
+
+
+def unit_map_html(nis_code: str, *, geography: str, year: int) -> tuple[str, str]:
+    """The town's unit map (`dashboard.maps.unit_map`) as the page shows it (Leaflet from the app's
+    static folder) and as a file to download (Leaflet inside)."""
+    current = store()
+    return _unit_map(current.url, current.version(), nis_code, geography, year)
+
+
+def action_list(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
+    """`dashboard.profile.action_list` for the town's inventory of ``year``."""
+    current = store()
+    return _actions(current.url, current.version(), nis_code, geography, year)
 
 
 def campaign() -> pd.DataFrame:
@@ -174,7 +216,9 @@ def _campaign_table(url: str, version: int, geography: str) -> pd.DataFrame:
 def _impact(url: str, version: int, edition: int, geography: str):
     from dashboard.composite import impact
 
-    return impact(_units(url, version), _campaign(url, version), edition=edition, geography=geography)
+    return impact(_units(url, version), _campaign(url, version), edition=edition, geography=geography,
+                  vacancy=_vacancy(url, version, "municipality", geography),
+                  reach=_campaign_table(url, version, geography))
 
 
 def campaign_indicators(*, geography: str) -> pd.DataFrame:
@@ -193,7 +237,9 @@ def campaign_impact(*, edition: int, geography: str):
 def _vitality(url: str, version: int, year: int, geography: str) -> pd.DataFrame:
     from dashboard.composite import vitality_table
 
-    return vitality_table(_units(url, version), _campaign(url, version), year=year, geography=geography)
+    return vitality_table(_units(url, version), _campaign(url, version), year=year, geography=geography,
+                          vacancy=_vacancy(url, version, "municipality", geography), mix=_mix(url, version, geography),
+                          reach=_campaign_table(url, version, geography))
 
 
 def vitality(*, year: int, geography: str) -> pd.DataFrame:

@@ -12,13 +12,17 @@ from __future__ import annotations
 import base64
 import html
 import importlib.resources
+import json
 import math
+from collections import namedtuple
+from functools import lru_cache
 from pathlib import Path
 
 import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element
+from folium.template import Template
 
 from dashboard import settings
 from dashboard.i18n import format_area, format_date, format_pct
@@ -174,33 +178,101 @@ def unit_map(units: pd.DataFrame, *, cores: gpd.GeoDataFrame | None = None,
                        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(fmap)
     for status, layer_name in (("occupied", "In gebruik"), ("vacant", "Leegstaand")):
         chosen = placed[placed["status"] == status]
-        if chosen.empty:
-            continue
-        points = gpd.GeoDataFrame({"popup": [_popup(row, names) for row in chosen.itertuples()],
-                                   "fill": chosen["group_code"].map(group_colour).to_numpy()},
-                                  geometry=gpd.points_from_xy(chosen["lon"], chosen["lat"]), crs="EPSG:4326")
-        folium.GeoJson(points, name=f"{layer_name} ({len(points)})",
-                       marker=folium.CircleMarker(radius=6 if status == "vacant" else 4, weight=1, fill=True),
-                       style_function=lambda f, s=status: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.9,
-                                                           "color": "#000" if s == "vacant" else "#444"},
-                       popup=folium.GeoJsonPopup(fields=["popup"], labels=False)).add_to(fmap)
+        if not chosen.empty:
+            UnitLayer(chosen, names=names, status=status, name=f"{layer_name} ({len(chosen)})").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     shown = [c for c in GROUP_COLOURS if c in set(placed["group_code"].dropna())]
     fmap.get_root().html.add_child(_legend("Groep", [(GROUP_COLOURS[c], names.get(c, c)) for c in shown]))
     return fmap
 
 
+#: Coordinates in the maps are rounded to this many decimals: 1e-5° is about a metre.
+COORDINATE_DECIMALS = 5
+
+
+class UnitLayer(folium.FeatureGroup):
+    """Units of one status as circle markers that the browser builds from compact columns.
+
+    A GeoJSON feature per unit costs about 400 bytes of HTML; columns of coordinates, group
+    codes and text cost about 100, so a town of 20,000 units stays near 2 MB. Every text is
+    JSON inside the script (``<``, ``>`` and ``&`` as ``\\u`` escapes, so nothing can close it)
+    and is HTML-escaped in the browser before it reaches a popup.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
+        (function (layer, data) {
+            function esc(text) {
+                return String(text).replace(/[&<>"']/g, function (c) {
+                    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                });
+            }
+            function popup(i) {
+                var lines = data.text[i].split("\\n").map(esc);
+                if (data.named[i]) { lines[0] = "<b>" + lines[0] + "</b>"; }
+                return lines.join("<br>");
+            }
+            for (var i = 0; i < data.lat.length; i++) {
+                L.circleMarker([data.lat[i], data.lon[i]], {radius: data.radius, weight: 1, color: data.stroke,
+                                fillColor: data.colours[data.group[i]] || data.colours[""], fillOpacity: 0.9})
+                 .bindPopup(popup.bind(null, i)).addTo(layer);
+            }
+        })({{ this.get_name() }}, {{ this.data }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self, units: pd.DataFrame, *, names: dict[str, str], status: str, name: str):
+        super().__init__(name=name)
+        groups = units["group_code"].astype(object).where(units["group_code"].notna(), "").tolist()
+        texts = [_popup_lines(row, names) for row in _rows(units)]
+        data = {"lat": units["lat"].round(COORDINATE_DECIMALS).tolist(),
+                "lon": units["lon"].round(COORDINATE_DECIMALS).tolist(),
+                "group": groups, "named": [int(bool(lines[0])) for lines in texts],
+                "text": ["\n".join(line for line in lines if line) for lines in texts],
+                "colours": {**{code: group_colour(code) for code in set(groups)}, "": group_colour(None)},
+                "radius": 6 if status == "vacant" else 4, "stroke": "#000" if status == "vacant" else "#444"}
+        self.data = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c") \
+            .replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_POPUP_FIELDS = ["name", "street", "house_number", "group_code", "status", "floor_area_m2", "vacant_since",
+                 "observed_on"]
+
+
+def _rows(units: pd.DataFrame):
+    """The popup fields of every unit as named tuples (column lists: arrow-backed rows are slow)."""
+    row = namedtuple("Unit", _POPUP_FIELDS)
+    columns = (units[c].tolist() if c in units else [None] * len(units) for c in _POPUP_FIELDS)
+    return (row(*values) for values in zip(*columns, strict=True))
+
+
+@lru_cache(maxsize=8192)
+def _area_line(m2: float) -> str:
+    return f"oppervlakte {format_area(m2)}"
+
+
 def _popup(row, names: dict[str, str]) -> str:
+    """The popup of one unit as HTML, every text escaped (name in bold)."""
+    lines = [html.escape(line) for line in _popup_lines(row, names)]
+    if lines[0]:
+        lines[0] = f"<b>{lines[0]}</b>"
+    return "<br>".join(line for line in lines if line)
+
+
+def _popup_lines(row, names: dict[str, str]) -> list[str]:
+    """Name (or ""), address, group and status, floor area, how long empty: plain text."""
     address = " ".join(str(part) for part in (row.street, row.house_number) if part is not None and not pd.isna(part))
-    lines = [f"<b>{html.escape(str(row.name))}</b>" if row.name is not None and not pd.isna(row.name) else "",
-             html.escape(address or "adres onbekend"),
-             html.escape(f"{names.get(row.group_code, row.group_code or 'groep onbekend')} · "
-                         f"{STATUS_LABELS.get(row.status, row.status)}"),
-             html.escape(f"oppervlakte {format_area(row.floor_area_m2)}") if not pd.isna(row.floor_area_m2) else ""]
+    lines = [str(row.name) if row.name is not None and not pd.isna(row.name) else "",
+             address or "adres onbekend",
+             f"{names.get(row.group_code, row.group_code or 'groep onbekend')} · "
+             f"{STATUS_LABELS.get(row.status, row.status)}",
+             _area_line(row.floor_area_m2) if not pd.isna(row.floor_area_m2) else ""]
     if row.status == "vacant" and not pd.isna(row.vacant_since):
         years = (pd.Timestamp(row.observed_on) - pd.Timestamp(row.vacant_since)).days / 365.25
-        lines.append(html.escape(f"leeg sinds {format_date(row.vacant_since)} ({years:.1f} jaar)".replace(".", ",")))
-    return "<br>".join(line for line in lines if line)
+        lines.append(f"leeg sinds {format_date(row.vacant_since)} ({years:.1f} jaar)".replace(".", ","))
+    return lines
 
 
 def _inline_leaflet() -> str:

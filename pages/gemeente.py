@@ -3,9 +3,8 @@ duration, flows, streets, the long-vacant units to act on and the town's strengt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard import charts, frame, loaders, maps, profile, reference
+from dashboard import charts, frame, loaders, profile, reference
 from dashboard.i18n import format_pct, format_pp
 
 st.title("Gemeente")
@@ -39,11 +38,13 @@ last.metric("Langdurige leegstand", format_pct(row["long_term_vacancy_share"]),
             help="Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat.")
 frame.quality_notes(row)
 
-units = profile.town_units(loaders.units(), nis, geography=geography, year=year)
+units = loaders.town_units(nis, geography=geography, year=year)
 group_names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
-unit_map = maps.unit_map(units, cores=loaders.cores(nis, geography=geography, year=year), group_names=group_names)
-st_folium(unit_map, key="unit_map", returned_objects=[], height=480, use_container_width=True)
-st.download_button("Kaart downloaden (HTML)", maps.standalone_html(unit_map), file_name=f"kaart_{nis}_{year}.html",
+# The map is built once per town, year and store version; a static frame sends nothing back, so
+# panning never reruns the page.
+shown_map, map_file = loaders.unit_map_html(nis, geography=geography, year=year)
+st.iframe(shown_map, height=480)
+st.download_button("Kaart downloaden (HTML)", map_file, file_name=f"kaart_{nis}_{year}.html",
                    mime="text/html", key="download_map")
 
 trend, mix, duration, moves = st.tabs(["Trend", "Winkelmix", "Leegstandsduur", "Stromen"])
@@ -65,7 +66,7 @@ with moves:
 st.subheader("Straten met de meeste leegstand")
 frame.table_with_downloads(profile.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
 st.subheader("Actielijst: panden die minstens een jaar leeg staan")
-frame.table_with_downloads(profile.action_list(units, loaders.units(), geography=geography),
+frame.table_with_downloads(loaders.action_list(nis, geography=geography, year=year),
                            key="actions", file_stem=f"actielijst_{nis}_{year}")
 st.subheader("Sterktes")
 if not mix_row.empty:

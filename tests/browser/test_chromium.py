@@ -147,7 +147,8 @@ def test_every_page_draws_without_errors(browser, seeded_url, tmp_path_factory, 
         page.goto(f"{url}/{path}")
         page.get_by_role("heading", name=PAGES[path]).first.wait_for(timeout=120_000)
         if path in ("", "gemeente"):
-            map_frame = page.frame_locator("iframe[title*='streamlit_folium']").first
+            # Overzicht: streamlit-folium's component; Gemeente: the cached map HTML in st.iframe.
+            map_frame = page.frame_locator("iframe[title*='streamlit_folium'], iframe[srcdoc]").first
             map_frame.locator(".leaflet-container").wait_for(timeout=120_000)
             assert map_frame.locator("path.leaflet-interactive").first.is_visible(timeout=60_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)

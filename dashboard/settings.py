@@ -48,6 +48,33 @@ SAMPLE_FIRST_YEAR = 2015
 SAMPLE_LAST_YEAR = 2024
 
 
+#: Environment variable with the folder for columnar copies of the stored batches
+#: (`dashboard.columnar`). By default an SQLite store keeps them beside its file
+#: (``kernmonitor.db.cache/``) and another database in ``data/cache/<hash of its URL>/``;
+#: ``none`` turns the copies off (every read then comes from the database).
+CACHE_ENV = "KERNMONITOR_CACHE"
+
+
+def cache_dir(url) -> Path | None:
+    """Where the columnar copies of the store at ``url`` live, or None (no copies: in-memory
+    SQLite, or ``KERNMONITOR_CACHE=none``)."""
+    import hashlib
+
+    from sqlalchemy.engine import make_url
+
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in {"none", "geen", "0"}:
+        return None
+    parsed = make_url(url)
+    key = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    if value:
+        return Path(value) / key
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        return None if not database or database == ":memory:" else Path(f"{database}.cache")
+    return DATA_DIR / "cache" / key
+
+
 def db_url() -> str:
     """The store's SQLAlchemy URL: ``KERNMONITOR_DB`` or the embedded SQLite file."""
     return os.environ.get(DB_ENV) or f"sqlite:///{DEFAULT_DB_PATH}"

@@ -26,6 +26,12 @@ def offline_maps(monkeypatch):
     monkeypatch.setenv("KERNMONITOR_TILES", "none")
 
 
+@pytest.fixture(autouse=True)
+def columnar_copies(monkeypatch, tmp_path_factory):
+    """Columnar copies of batches (dashboard.columnar) go to a temporary folder, never to data/."""
+    monkeypatch.setenv("KERNMONITOR_CACHE", str(tmp_path_factory.getbasetemp() / "columnar-copies"))
+
+
 @pytest.fixture(scope="session")
 def _absent_secrets(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("secrets") / "absent.toml"

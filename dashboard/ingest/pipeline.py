@@ -158,7 +158,7 @@ def _long_fields(cells: pd.DataFrame) -> list[Problem]:
     problems = []
     limit = settings.MAX_FIELD_CHARS
     for header in cells.columns:
-        lengths = cells[header].map(lambda v: len(v) if isinstance(v, str) else 0)
+        lengths = values.text_only(cells[header]).str.len().fillna(0).astype(int)
         for row_number in lengths.index[lengths > limit]:
             problems.append(Problem(int(row_number), header, cells.at[row_number, header],
                                     f"veld van {lengths[row_number]:,} tekens; de grens is {limit:,}: "
@@ -178,7 +178,7 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str) -> tu
         parser = _parser(spec.name, spec.type)
         result, bad = parser(cells[header])
         advice = _PARSE_ADVICE.get(spec.name) or _PARSE_ADVICE.get(spec.type, _PARSE_ADVICE["text"])
-        too_long = cells[header].map(lambda v: isinstance(v, str) and len(v) > settings.MAX_FIELD_CHARS)
+        too_long = values.text_only(cells[header]).str.len().gt(settings.MAX_FIELD_CHARS)
         problems += [Problem(int(n), header, cells.at[n, header], advice) for n in bad.index[bad & ~too_long]]
         parsed[canonical] = result
     for name, spec in known.items():

@@ -183,8 +183,14 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
 
 def _filled(frame: pd.DataFrame) -> pd.DataFrame:
     """Which cells hold something (text cells that are not only spaces)."""
-    return pd.DataFrame({column: [_has_value(cell) for cell in frame[column].tolist()] for column in frame.columns},
-                        index=frame.index) if len(frame.columns) else frame.notna()
+    return pd.DataFrame({i: _column_filled(frame.iloc[:, i]) for i in range(frame.shape[1])},
+                        index=frame.index).set_axis(frame.columns, axis=1) if len(frame.columns) else frame.notna()
+
+
+def _column_filled(column: pd.Series) -> pd.Series:
+    from dashboard.ingest.values import text_only
+
+    return column.notna() & ~text_only(column).str.strip().eq("").fillna(False).astype(bool)
 
 
 def _has_value(cell) -> bool:

@@ -8,7 +8,6 @@ cells are missing, never wrong.
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from datetime import date, datetime
 
 import numpy as np
@@ -66,8 +65,13 @@ def parse_coordinate(series: pd.Series) -> tuple[pd.Series, pd.Series]:
             return float(cell)
         return _number(cell)
 
-    values, bad = _parse(series, coordinate)
-    return values.astype("float64"), bad
+    # Most coordinates are plain decimals, all different: read those at once, the rest cell by cell.
+    text = text_only(series).str.strip()
+    plain = text.str.fullmatch(r"[+-]?\d+(?:[.,]\d+)?").fillna(False).astype(bool)
+    values = pd.to_numeric(text.where(plain).str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+    rest, bad = _parse(series[~plain], coordinate)
+    values[~plain] = rest.astype("float64")
+    return values, bad.reindex(series.index, fill_value=False)
 
 
 def _number(cell) -> float:
@@ -224,20 +228,20 @@ def _word(cell) -> str:
     return " ".join(str(cell).strip().lower().replace("_", " ").split())
 
 
+def text_only(series: pd.Series) -> pd.Series:
+    """The text cells of a column, other cells missing: ``.str`` works on it whatever the file held
+    (an Excel column of numbers has no text at all)."""
+    return series.astype(object).where(series.map(lambda cell: isinstance(cell, str)))
+
+
 def _parse(series: pd.Series, parse_one) -> tuple[pd.Series, pd.Series]:
     # Files repeat values (dates, statuses, towns): each distinct cell is parsed once.
-    memo: dict = {}
-    results, bad = [], []
-    for cell in series.tolist():
-        try:
-            value, wrong = memo[cell]
-        except (KeyError, TypeError):
-            value, wrong = _parse_one(cell, parse_one)
-            with suppress(TypeError):  # an unhashable cell is parsed every time
-                memo[cell] = (value, wrong)
-        results.append(value)
-        bad.append(wrong)
-    return pd.Series(results, index=series.index, dtype=object), pd.Series(bad, index=series.index, dtype=bool)
+    codes, distinct = pd.factorize(series.astype(object), use_na_sentinel=True)
+    parsed = [_parse_one(cell, parse_one) for cell in distinct]
+    values = np.empty(len(parsed) + 1, dtype=object)  # the last slot: missing cells (code -1)
+    values[:-1] = [value for value, _ in parsed]
+    bad = np.array([wrong for _, wrong in parsed] + [False], dtype=bool)
+    return pd.Series(values[codes], index=series.index, dtype=object), pd.Series(bad[codes], index=series.index)
 
 
 def _parse_one(cell, parse_one) -> tuple[object, bool]:

@@ -1,0 +1,66 @@
+"""Columnar copies of batches (dashboard.columnar): the same frame from the database and from the copy."""
+
+import pandas as pd
+import pytest
+
+from dashboard import settings
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+
+def _units(*statuses: str, day: str = "2024-01-01") -> pd.DataFrame:
+    rows = [{"unit_id": f"U{i}", "status": s, "group_code": "00" if s == "vacant" else "22", "street": "Markt",
+             "house_number": str(i), "floor_area_m2": 100.0 + i,
+             "vacant_since": "2022-07-01" if s == "vacant" else None,
+             "chain": [True, False, None][i % 3], "name": "<b>Zaak 'X'</b>" if i == 0 else None}
+            for i, s in enumerate(statuses)]
+    return unit_rows(*rows, observed_on=day)
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(settings.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_second_read_comes_from_the_copy_and_equals_the_database(store_url, cache, monkeypatch):
+    store = Store(store_url)
+    store.add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), _units("vacant", "occupied", "occupied"))
+    first = store.units()
+    copies = list(cache.rglob("units-1-*.parquet"))
+    assert len(copies) == 1  # one file for the one batch
+    from_copy = Store(store_url).units()  # a new process would read the same file
+    pd.testing.assert_frame_equal(from_copy, first)
+    assert first["status"].dtype == "category" and str(first["chain"].dtype) == "boolean"
+    assert first["chain"].tolist()[:2] == [True, False] and pd.isna(first["chain"].iloc[2])  # unknown stays unknown
+    assert first.loc[0, "name"] == "<b>Zaak 'X'</b>" and first.loc[0, "vacant_since"] == pd.Timestamp("2022-07-01")
+    monkeypatch.setenv(settings.CACHE_ENV, "none")
+    pd.testing.assert_frame_equal(Store(store_url).units(), first)  # without copies: the same frame
+
+
+def test_rolled_back_batch_leaves_the_frame_though_its_copy_stays(store_url, cache):
+    store = Store(store_url)
+    store.add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), _units("vacant", "occupied"))
+    second = store.add_batch(Batch(kind="units", file_name="b.csv", raw=b"b"), _units("occupied", day="2025-01-01"))
+    assert len(store.units()) == 3
+    store.rollback_batch(second)
+    assert store.units()["observed_on"].dt.year.tolist() == [2024, 2024]
+    assert len(list(cache.rglob("units-*.parquet"))) == 2
+
+
+def test_a_new_store_at_the_same_place_never_reads_old_copies(tmp_path, cache):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    Store(url).add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), _units("vacant", "vacant"))
+    assert Store(url).units()["status"].tolist() == ["vacant", "vacant"]
+    for path in tmp_path.glob("k.db*"):
+        path.unlink()
+    Store(url).add_batch(Batch(kind="units", file_name="a.csv", raw=b"other bytes"), _units("occupied"))
+    assert Store(url).units()["status"].tolist() == ["occupied"]  # batch 1 again, but another file and time
+
+
+def test_default_cache_folders(monkeypatch):
+    monkeypatch.delenv(settings.CACHE_ENV, raising=False)
+    assert str(settings.cache_dir("sqlite:////srv/k/kernmonitor.db")) == "/srv/k/kernmonitor.db.cache"
+    assert settings.cache_dir("sqlite://") is None  # in memory: nothing to keep
+    assert settings.cache_dir("postgresql+psycopg://u:secret@db/k").parent == settings.DATA_DIR / "cache"
+    assert "secret" not in str(settings.cache_dir("postgresql+psycopg://u:secret@db/k"))

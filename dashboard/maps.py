@@ -191,34 +191,37 @@ COORDINATE_DECIMALS = 5
 
 
 class UnitLayer(folium.FeatureGroup):
-    """Units of one status as circle markers that the browser builds from compact columns.
+    """Units of one status as one GeoJSON layer of circle markers, with compact features.
 
-    A GeoJSON feature per unit costs about 400 bytes of HTML; columns of coordinates, group
-    codes and text cost about 100, so a town of 20,000 units stays near 2 MB. Every text is
-    JSON inside the script (``<``, ``>`` and ``&`` as ``\\u`` escapes, so nothing can close it)
-    and is HTML-escaped in the browser before it reaches a popup.
+    Each feature carries only its group code and its popup text (a folium GeoJson with the popup
+    as HTML and a style per feature costs about 400 bytes a unit; this about 170), and the browser
+    builds markers and popups from them. Texts are JSON inside the script (``<``, ``>`` and ``&``
+    as ``\\u`` escapes, so nothing can close it) and are HTML-escaped in the browser before they
+    reach a popup.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
-        (function (layer, data) {
+        (function (layer, data, look) {
             function esc(text) {
                 return String(text).replace(/[&<>"']/g, function (c) {
                     return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
                 });
             }
-            function popup(i) {
-                var lines = data.text[i].split("\\n").map(esc);
-                if (data.named[i]) { lines[0] = "<b>" + lines[0] + "</b>"; }
+            function popup(feature) {
+                var lines = feature.properties.t.split("\\n").map(esc);
+                if (feature.properties.n) { lines[0] = "<b>" + lines[0] + "</b>"; }
                 return lines.join("<br>");
             }
-            for (var i = 0; i < data.lat.length; i++) {
-                L.circleMarker([data.lat[i], data.lon[i]], {radius: data.radius, weight: 1, color: data.stroke,
-                                fillColor: data.colours[data.group[i]] || data.colours[""], fillOpacity: 0.9})
-                 .bindPopup(popup.bind(null, i)).addTo(layer);
-            }
-        })({{ this.get_name() }}, {{ this.data }});
+            L.geoJSON(data, {
+                pointToLayer: function (feature, latlng) {
+                    return L.circleMarker(latlng, {radius: look.radius, weight: 1, color: look.stroke, fillOpacity: 0.9,
+                                                   fillColor: look.colours[feature.properties.g] || look.colours[""]});
+                },
+                onEachFeature: function (feature, marker) { marker.bindPopup(popup.bind(null, feature)); }
+            }).addTo(layer);
+        })({{ this.get_name() }}, {{ this.data }}, {{ this.look }});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """)
@@ -227,14 +230,23 @@ class UnitLayer(folium.FeatureGroup):
         super().__init__(name=name)
         groups = units["group_code"].astype(object).where(units["group_code"].notna(), "").tolist()
         texts = [_popup_lines(row, names) for row in _rows(units)]
-        data = {"lat": units["lat"].round(COORDINATE_DECIMALS).tolist(),
-                "lon": units["lon"].round(COORDINATE_DECIMALS).tolist(),
-                "group": groups, "named": [int(bool(lines[0])) for lines in texts],
-                "text": ["\n".join(line for line in lines if line) for lines in texts],
-                "colours": {**{code: group_colour(code) for code in set(groups)}, "": group_colour(None)},
-                "radius": 6 if status == "vacant" else 4, "stroke": "#000" if status == "vacant" else "#444"}
-        self.data = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c") \
-            .replace(">", "\\u003e").replace("&", "\\u0026")
+        lons = units["lon"].round(COORDINATE_DECIMALS).tolist()
+        lats = units["lat"].round(COORDINATE_DECIMALS).tolist()
+        features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                     "properties": {"g": group, "n": int(bool(lines[0])),
+                                    "t": "\n".join(line for line in lines if line)}}
+                    for lon, lat, group, lines in zip(lons, lats, groups, texts, strict=True)]
+        self.data = _script_json({"type": "FeatureCollection", "features": features})
+        self.look = _script_json({"colours": {**{code: group_colour(code) for code in set(groups)},
+                                              "": group_colour(None)},
+                                  "radius": 6 if status == "vacant" else 4,
+                                  "stroke": "#000" if status == "vacant" else "#444"})
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside a <script> element: no ``<``, ``>`` or ``&`` as such."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 _POPUP_FIELDS = ["name", "street", "house_number", "group_code", "status", "floor_area_m2", "vacant_since",

@@ -33,17 +33,18 @@ def _town() -> pd.DataFrame:
 
 def unit_layers(page: str) -> list[dict]:
     """The data of each `maps.UnitLayer` in a rendered map."""
-    return [json.loads(found) for found in re.findall(r"\}\)\(feature_group_\w+, (\{.*\})\);", page)]
+    return [json.loads(found) for found in re.findall(r"\}\)\(feature_group_\w+, (\{.*\}), \{.*\}\);", page)]
 
 
 def test_unit_map_has_one_layer_per_status_with_every_placed_unit():
     page = maps.standalone_html(maps.unit_map(_town(), group_names={"00": "Leegstand", "22": "Mode & Luxe"}))
     layers = unit_layers(page)
-    assert sorted(len(layer["lat"]) for layer in layers) == [1, 12]  # the unit without coordinates is left out
-    vacant = next(layer for layer in layers if layer["radius"] == 6)
-    assert vacant["text"] == ["<img src=x onerror=alert(1)>\nMarkt<script>alert(1)</script> 1\nLeegstand · "
-                              "leegstaand\noppervlakte 120 m²\nleeg sinds 01/01/2021 (3,0 jaar)"]
-    assert vacant["named"] == [1] and vacant["lat"] == [50.827] and vacant["group"] == ["00"]
+    assert sorted(len(layer["features"]) for layer in layers) == [1, 12]  # the unit without coordinates is left out
+    vacant = next(layer["features"][0] for layer in layers if len(layer["features"]) == 1)
+    assert vacant["properties"] == {"g": "00", "n": 1, "t": "<img src=x onerror=alert(1)>\nMarkt<script>alert(1)"
+                                    "</script> 1\nLeegstand · leegstaand\noppervlakte 120 m²\nleeg sinds 01/01/2021 "
+                                    "(3,0 jaar)"}
+    assert vacant["geometry"] == {"type": "Point", "coordinates": [3.265, 50.827]}
     # In the page the texts are JSON escapes that cannot close the script; the browser escapes them again
     # before they reach a popup (tests/browser/test_map_popups.py).
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -84,7 +85,7 @@ def test_map_command_writes_the_town(tmp_path, capsys):
     page = out.read_text(encoding="utf-8")
     cores = [json.loads(found) for found in re.findall(r"geo_json_\w+_add\((\{.*?\})\);", page)]
     assert [len(layer["features"]) for layer in cores] == [1]
-    assert sorted(len(layer["lat"]) for layer in unit_layers(page)) == [1, 12]  # vacant, occupied
+    assert sorted(len(layer["features"]) for layer in unit_layers(page)) == [1, 12]  # vacant, occupied
     labels = [f["properties"].get("label") for layer in cores for f in layer["features"]]
     assert "Kern 1 — Markt" in labels  # 13 units within 75 m of each other form a core
     assert main(["map", "99999", "--out", str(out), "--db", url]) == 1

@@ -83,8 +83,9 @@ def test_units_look_like_an_inventory(units):
     assert 0.1 <= units.loc[~vacant, "chain"].astype(bool).mean() <= 0.4
     assert units["street"].notna().all() and units["lat"].notna().all()
     centres = reference.municipalities("2018").set_index("nis_code")
-    distance_km = np.hypot((units["lat"] - units["nis_code"].map(centres["lat"])) * 111.3,
-                           (units["lon"] - units["nis_code"].map(centres["lon"])) * 70.0)
+    codes = units["nis_code"].astype(str)  # the store keeps codes categorical
+    distance_km = np.hypot((units["lat"] - codes.map(centres["lat"])) * 111.3,
+                           (units["lon"] - codes.map(centres["lon"])) * 70.0)
     assert distance_km.max() < 6  # clustered around each centre
     assert distance_km.median() < 1.5
     assert units.groupby(["unit_id", "observed_on"]).size().max() == 1

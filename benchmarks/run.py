@@ -45,8 +45,7 @@ def run_cases(url: str, *, runs: int, import_rows: int) -> list[Measure]:
     measures, units = cases.load(store, runs=runs)
     campaign = store.campaign()
     measures += cases.indicators(units, campaign, runs=runs)
-    latest = units[units["observed_on"] == units["observed_on"].max()]
-    largest = str(latest["nis_code"].value_counts().idxmax())
+    largest = str(cases.town_sizes(units).index[0])
     measures += cases.pages(url, largest, runs=runs)
     measures += cases.unit_map(units, largest)
     measures += cases.reports(store, units, runs=1)

@@ -231,6 +231,10 @@ def _word(cell) -> str:
 def text_only(series: pd.Series) -> pd.Series:
     """The text cells of a column, other cells missing: ``.str`` works on it whatever the file held
     (an Excel column of numbers has no text at all)."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return series
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):  # a CSV column: text or nothing
+        return series
     return series.astype(object).where(series.map(lambda cell: isinstance(cell, str)))
 
 

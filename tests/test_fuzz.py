@@ -6,7 +6,8 @@ answers 0 or 1, never with a traceback, and leaves the store alone on 1.
 
 CI runs a fixed set of examples (derandomised, so every run tries the same inputs). For a longer
 hunt, ``KERNMONITOR_FUZZ_SCALE=20`` runs twenty times as many, freshly random each time. A bug
-found here gets a regression test with hypothesis' minimal example at the end of this file.
+found here gets a regression test at the end of this file, with its minimal input (hypothesis'
+shrunk example, or one reduced by hand).
 """
 
 from __future__ import annotations
@@ -149,7 +150,8 @@ def mutated_grid(draw) -> list[list[str]]:
             row[draw(st.integers(0, len(row) - 1))] = draw(st.sampled_from(HEADERS) if row is grid[0] else CELLS)
     for _ in range(draw(st.integers(0, 3))):
         where = draw(st.integers(0, len(grid) - 1))
-        action = draw(st.sampled_from(["drop", "repeat", "shorten", "lengthen", "blank", "header again"]))
+        action = draw(st.sampled_from(["drop", "repeat", "shorten", "lengthen", "blank", "header again",
+                                       "many rows"]))
         if action == "drop" and len(grid) > 1:
             del grid[where]
         elif action == "repeat":
@@ -162,6 +164,8 @@ def mutated_grid(draw) -> list[list[str]]:
             grid.insert(where, [])
         elif action == "header again":
             grid.insert(where, list(grid[0]))
+        elif action == "many rows":  # past the first 4 kB, which the reader looks at more closely
+            grid[where + 1:where + 1] = [list(grid[where]) for _ in range(100)]
     return grid
 
 
@@ -232,7 +236,7 @@ def generated_table(draw) -> bytes:
     return buffer.getvalue().encode("utf-8", errors="replace")
 
 
-@fuzz(300)
+@fuzz(250)
 @given(generated_table(), import_options())
 def test_generated_tables(raw, options):
     outcome(raw, **options)
@@ -320,7 +324,7 @@ _XLSX_VALUES = st.one_of(
 )
 
 
-@fuzz(120)
+@fuzz(100)
 @given(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8), st.data())
 def test_xlsx_with_random_cells(header, data):
     width = len(header)
@@ -454,3 +458,16 @@ def test_a_damaged_zip_is_refused_in_dutch():
         with pytest.raises(ingest.FileRejected) as refused:
             ingest.prepare(damaged, "kapot.xlsx", today=TODAY)
         assert_dutch(str(refused.value))
+
+
+def test_a_zero_byte_after_the_first_4_kb_is_refused_before_the_store(store_url):
+    # Found checking what PostgreSQL stores: the reader looked for zero bytes in the first 4 kB only,
+    # so one further on reached a street name and PostgreSQL refused the insert (psycopg.DataError).
+    rows = files.good_rows(120) + ["Kortrijk;Markt\x00straat;999;bezet;100;01/01/2024"]  # on line 122
+    raw = files.units_csv(rows)
+    assert raw.index(b"\x00") > 4096
+    store = Store(store_url)
+    with pytest.raises(ingest.FileRejected) as refused:
+        ingest.import_file(store, raw, "nul.csv", imported_by="test")
+    assert str(refused.value).startswith("Het bestand bevat op regel 122 een nulteken (byte 0)")
+    assert store.is_empty()

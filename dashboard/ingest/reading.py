@@ -34,9 +34,14 @@ def decode(raw: bytes) -> str:
     """
     if not raw.strip():
         raise FileRejected("Het bestand is leeg. Kies een CSV- of Excelbestand met een kopregel en gegevens.")
-    if b"\x00" in raw[:4096]:
+    zero = raw.find(b"\x00")
+    if 0 <= zero < 4096:
         raise FileRejected("Dit is geen tekstbestand (CSV) of Excelbestand (XLSX). Bewaar het in Excel als "
                            "'CSV (gescheiden door lijstscheidingsteken)' of als .xlsx en probeer opnieuw.")
+    if zero >= 0:  # text never holds a zero byte, and PostgreSQL refuses to store one
+        line = raw.count(b"\n", 0, zero) + 1
+        raise FileRejected(f"Het bestand bevat op regel {line} een nulteken (byte 0), dat "
+                           "in tekst niet voorkomt: het is beschadigd. Bewaar het opnieuw als CSV of als .xlsx.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -11,7 +11,7 @@ import io
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from dashboard.exports import neutralise_formulas
+from dashboard.exports import excel_safe
 from dashboard.methodology import definitions
 from dashboard.report_data import RATE_COLUMNS, ReportData
 
@@ -44,7 +44,7 @@ def report_xlsx(data: ReportData) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, table in sheets(data).items():
-            neutralise_formulas(table).to_excel(writer, sheet_name=name, index=False)
+            excel_safe(table).to_excel(writer, sheet_name=name, index=False)
             _format(writer.sheets[name], table)
     return buffer.getvalue()
 

@@ -131,3 +131,35 @@ def bcrypt_rounds() -> int:
     """bcrypt's cost for new password hashes (``KERNMONITOR_BCRYPT_ROUNDS``, default 12)."""
     value = os.environ.get(BCRYPT_ROUNDS_ENV, "").strip()
     return int(value) if value else DEFAULT_BCRYPT_ROUNDS
+
+
+#: Environment variable that lowers or raises the upload limit (in MB) for imports on the command
+#: line and in tests; the page's own limit stays server.maxUploadSize in .streamlit/config.toml.
+MAX_UPLOAD_MB_ENV = "KERNMONITOR_MAX_UPLOAD_MB"
+#: Most rows one imported file may have under its header (blank rows count, as Excel numbers them):
+#: ten times the province's whole inventory. Reading stops at the first row past it.
+MAX_ROWS = 2_000_000
+#: Environment variable that overrides ``MAX_ROWS``.
+MAX_ROWS_ENV = "KERNMONITOR_MAX_ROWS"
+#: Most columns one imported file may have (a Locatus export has about 40).
+MAX_COLUMNS = 500
+#: Most that the parts of an XLSX file may add up to once unpacked, in MB, read from the zip's
+#: directory before anything is unpacked.
+MAX_XLSX_UNPACKED_MB = 1_000
+#: Most times smaller than its unpacked size one part of an XLSX file may be packed. Worksheets
+#: pack 5 to 20 times; a zip bomb about 1,000 times. Apache POI refuses beyond 100 as well.
+MAX_COMPRESSION_RATIO = 100
+#: Parts smaller than this (in bytes, unpacked) may be packed as tightly as they like.
+COMPRESSION_GRACE_BYTES = 1_000_000
+#: Most parts one XLSX file may have (a workbook has about 10, plus one per sheet or picture).
+MAX_XLSX_PARTS = 10_000
+
+
+def max_upload_bytes() -> int:
+    """The largest file an import accepts, in bytes (``KERNMONITOR_MAX_UPLOAD_MB`` or ``MAX_UPLOAD_MB``)."""
+    return int(float(os.environ.get(MAX_UPLOAD_MB_ENV) or MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def max_rows() -> int:
+    """The most rows an imported file may have under its header (``KERNMONITOR_MAX_ROWS`` or ``MAX_ROWS``)."""
+    return int(os.environ.get(MAX_ROWS_ENV) or MAX_ROWS)

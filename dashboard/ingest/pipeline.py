@@ -87,7 +87,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     Raises
     ------
     FileRejected
-        When the file is not a table at all (empty, binary, only a header).
+        When the file is not a table at all (empty, binary, only a header, a damaged workbook) or
+        breaks a limit of `dashboard.ingest.limits` (size, rows, columns, zip bomb, DTD).
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")

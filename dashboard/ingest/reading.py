@@ -2,6 +2,8 @@
 
 Nothing is interpreted here except the layout: every CSV cell stays text (an empty cell is
 None), XLSX cells keep the type Excel gave them. Interpreting values is `dashboard.ingest.values`.
+The limits of `dashboard.ingest.limits` are checked first, and whatever a damaged file makes the
+readers raise becomes a `FileRejected` with a Dutch message.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
+from dashboard import settings
+from dashboard.ingest import limits
 from dashboard.ingest.problems import FileRejected
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -28,9 +34,14 @@ def decode(raw: bytes) -> str:
     """
     if not raw.strip():
         raise FileRejected("Het bestand is leeg. Kies een CSV- of Excelbestand met een kopregel en gegevens.")
-    if b"\x00" in raw[:4096]:
+    zero = raw.find(b"\x00")
+    if 0 <= zero < 4096:
         raise FileRejected("Dit is geen tekstbestand (CSV) of Excelbestand (XLSX). Bewaar het in Excel als "
                            "'CSV (gescheiden door lijstscheidingsteken)' of als .xlsx en probeer opnieuw.")
+    if zero >= 0:  # text never holds a zero byte, and PostgreSQL refuses to store one
+        line = raw.count(b"\n", 0, zero) + 1
+        raise FileRejected(f"Het bestand bevat op regel {line} een nulteken (byte 0), dat "
+                           "in tekst niet voorkomt: het is beschadigd. Bewaar het opnieuw als CSV of als .xlsx.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -68,13 +79,19 @@ def delimiter_name(delimiter: str) -> str:
 
 
 def is_xlsx(raw: bytes) -> bool:
-    """Whether the bytes are an Excel workbook (a zip with ``xl/workbook.xml``)."""
+    """Whether the bytes are an Excel workbook (a zip with ``xl/workbook.xml``).
+
+    A zip that declares more parts than a workbook may have counts as one without being listed
+    (listing millions of parts takes gigabytes), so that reading it refuses it by that limit.
+    """
     if not raw.startswith(b"PK\x03\x04"):
         return False
+    if (limits.declared_parts(raw) or 0) > settings.MAX_XLSX_PARTS:
+        return True
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except limits.ZIP_ERRORS:
         return False
 
 
@@ -84,6 +101,7 @@ def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, s
     The index is the row number as Excel shows it (the header is row 1); wholly blank rows are
     left out without renumbering the others.
     """
+    limits.check_size(raw)
     first_row = 2  # the row under the header, as Excel numbers it
     if is_xlsx(raw):
         frame, used, first_row = _read_xlsx(raw, sheet)
@@ -105,45 +123,77 @@ def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, s
 
 
 def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
+    """The cells of a CSV text; reading stops at the first row past the row limit."""
+    limits.check_columns(_header_width(text, delimiter))
+    limit = settings.max_rows()
     try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False, on_bad_lines="error", engine="c")
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, on_bad_lines="error", engine="c", nrows=limit + 1)
     except pd.errors.EmptyDataError as error:
         raise FileRejected("Het bestand bevat geen kopregel.") from error
     except pd.errors.ParserError as error:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        if not found:
-            raise FileRejected(f"Het bestand is geen geldige CSV: {error}") from error
+        raise _layout_problem(str(error), delimiter) from error
+    if len(frame) > limit:
+        raise limits.too_many_rows()
+    return frame
+
+
+def _header_width(text: str, delimiter: str) -> int:
+    """How many fields the first line has; delimiters inside quotes do not count.
+
+    >>> _header_width('naam;"straat; nr";x\\r\\n1;2;3', ";")
+    3
+    """
+    end = re.search(r"\r\n|\r|\n", text)
+    line = text[:end.start()] if end else text
+    return re.sub(r'"[^"]*"', "", line).count(delimiter) + 1
+
+
+def _layout_problem(message: str, delimiter: str) -> FileRejected:
+    """pandas' complaint about a CSV layout, in Dutch with the row as Excel numbers it."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found:
         expected, line, seen = found.groups()
-        raise FileRejected(
+        return FileRejected(
             f"Rij {line} heeft {seen} velden, de kopregel {expected} (gescheiden door {delimiter_name(delimiter)}). "
-            "Zet tekst met een scheidingsteken tussen aanhalingstekens, of verwijder het overtollige veld."
-        ) from error
+            "Zet tekst met een scheidingsteken tussen aanhalingstekens, of verwijder het overtollige veld.")
+    found = re.search(r"EOF inside string starting at row (\d+)", message)
+    if found:  # pandas counts from 0 with the header
+        return FileRejected(f"Een aanhalingsteken (\") in rij {int(found[1]) + 1} wordt nooit gesloten, zodat de "
+                            "rest van het bestand één veld wordt. Sluit het aanhalingsteken of verwijder het.")
+    return FileRejected("Het bestand is geen geldige CSV: de scheidingstekens of aanhalingstekens kloppen niet. "
+                        "Bewaar het in Excel opnieuw als 'CSV (gescheiden door lijstscheidingsteken)' of als .xlsx.")
 
 
 def sheet_names(raw: bytes) -> list[str]:
-    """The worksheets of an Excel workbook, in order."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(raw), read_only=True)
+    """The worksheets of an Excel workbook, in order; none when it cannot be opened (reading it
+    then says why)."""
     try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
+        limits.check_size(raw)
+        with _workbook(raw) as workbook:
+            return list(workbook.sheetnames)
+    except FileRejected:
+        return []
 
 
 def unique_headers(headers: list[str]) -> list[str]:
     """Headers that can name columns: a blank one becomes ``kolom <letter>``, a repeated one gets
-    `` (2)``, `` (3)``…
+    `` (2)``, `` (3)``… (the first number no other header has).
 
     >>> unique_headers(["gemeente", "", "gemeente", "2020", "2020"])
     ['gemeente', 'kolom B', 'gemeente (2)', '2020', '2020 (2)']
+    >>> unique_headers(["gemeente (2)", "gemeente", "gemeente"])
+    ['gemeente (2)', 'gemeente', 'gemeente (3)']
     """
-    result, seen = [], {}
+    result, taken = [], set()
     for number, header in enumerate(headers):
-        name = header or f"kolom {_column_letter(number)}"
-        seen[name] = seen.get(name, 0) + 1
-        result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+        name = candidate = header or f"kolom {_column_letter(number)}"
+        repeat = 1
+        while candidate in taken:
+            repeat += 1
+            candidate = f"{name} ({repeat})"
+        taken.add(candidate)
+        result.append(candidate)
     return result
 
 
@@ -157,21 +207,10 @@ def _column_letter(number: int) -> str:
 
 
 def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise FileRejected(f"Het werkblad '{sheet}' bestaat niet; dit bestand heeft: "
-                               + ", ".join(workbook.sheetnames) + ".")
-        used = sheet or workbook.sheetnames[0]
-        rows = [list(row) for row in workbook[used].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    skipped = 0
-    while rows and all(not _has_value(cell) for cell in rows[0]):
-        rows.pop(0)
-        skipped += 1
+    rows, used = _sheet_rows(raw, sheet)
+    # Leading blank rows are skipped (their number keeps the row numbers as Excel shows them).
+    skipped = next((number for number, row in enumerate(rows) if any(_has_value(cell) for cell in row)), len(rows))
+    rows = rows[skipped:]
     if not rows:
         raise FileRejected(f"Het werkblad '{used}' is leeg.")
     # Up to the last column that holds anything (formatted but empty cells do not count).
@@ -179,6 +218,69 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
     header = [("" if cell is None else str(cell)) for cell in rows[0][:width]] + [""] * (width - len(rows[0]))
     body = [list(row[:width]) + [None] * (width - len(row)) for row in rows[1:]]
     return pd.DataFrame(body, columns=header, dtype=object), used, skipped + 2
+
+
+@contextmanager
+def _workbook(raw: bytes):
+    """The workbook opened read-only once the limits' checks passed; closed afterwards."""
+    from openpyxl import load_workbook
+
+    limits.check_archive(raw)
+    workbook = _from_openpyxl(lambda: load_workbook(io.BytesIO(raw), read_only=True, data_only=True))
+    try:
+        yield workbook
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(raw: bytes, sheet: str | None) -> tuple[list[tuple], str]:
+    with _workbook(raw) as workbook:
+        names = _from_openpyxl(lambda: list(workbook.sheetnames))
+        if not names:
+            raise FileRejected("Het Excelbestand heeft geen werkbladen.")
+        if sheet is not None and sheet not in names:
+            raise FileRejected(f"Het werkblad '{sheet}' bestaat niet; dit bestand heeft: " + ", ".join(names) + ".")
+        used = sheet or names[0]
+        worksheet = _from_openpyxl(lambda: workbook[used])
+        # A wrong <dimension> in the file must not pad every row, or add a million empty ones.
+        worksheet.reset_dimensions()
+        cells = _from_openpyxl(lambda: worksheet.iter_rows(max_col=settings.MAX_COLUMNS + 1, values_only=True))
+        return _capped_rows(_guarded(cells)), used
+
+
+def _from_openpyxl(call: Callable):
+    """What ``call`` returns; whatever openpyxl raises on a damaged file becomes a `FileRejected`."""
+    try:
+        return call()
+    except FileRejected:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises ParseError, KeyError, TypeError, IndexError…
+        raise FileRejected(limits.DAMAGED_XLSX) from error
+
+
+def _guarded(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """The rows openpyxl reads one by one (it parses as it goes), each read through `_from_openpyxl`."""
+    done = object()
+    while (row := _from_openpyxl(lambda: next(rows, done))) is not done:
+        yield row
+
+
+def _capped_rows(rows: Iterator[tuple]) -> list[tuple]:
+    """Rows without their trailing empty cells; refused past the row limit (blank rows count) or
+    with a value in the column after the last one allowed."""
+    limit = settings.max_rows() + 1  # the header and the rows under it
+    kept, width = [], 0
+    for row in rows:
+        if len(kept) == limit:
+            raise limits.too_many_rows()
+        if len(row) > settings.MAX_COLUMNS and _has_value(row[settings.MAX_COLUMNS]):
+            limits.check_columns(len(row))
+        # Rows come padded to MAX_COLUMNS + 1 cells; counting the empty ones in C keeps a million
+        # rows fast. Only a row wider than all before it is looked at cell by cell.
+        if row[width:].count(None) != len(row) - width:
+            width = max(i + 1 for i, cell in enumerate(row) if cell is not None)
+        kept.append(row[:width])
+    return kept
 
 
 def _filled(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,10 @@ import pandas as pd
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 #: Numbers read as Excel serial dates: 1 January 1900 up to the year 2173.
 _EXCEL_SERIALS = (1, 100_000)
+#: The days pandas holds in nanoseconds, as the units' date columns do: 22/09/1677 up to 11/04/2262.
+_FIRST_DAY, _LAST_DAY = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+#: Whole numbers beyond 2**53 are not exact as floats and fit no count column (int64 ends near 2**63).
+_LARGEST_COUNT = 2**53
 
 _NUMBER = re.compile(r"^[+-]?\d[\d.,\s']*$")
 _DATE_FORMS = (
@@ -94,9 +98,15 @@ def _number(cell) -> float:
 
 
 def parse_integer(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers ≥ 0 (``1.250`` is 1250); fractions and negatives are unreadable here."""
+    """Whole numbers ≥ 0 (``1.250`` is 1250); fractions, negatives and numbers too large to be a
+    count are unreadable here.
+
+    >>> values, bad = parse_integer(pd.Series(["1.250", "2,5", "-3", "99999999999999999999"]))
+    >>> values.tolist(), bad.tolist()
+    ([1250, <NA>, <NA>, <NA>], [False, True, True, True])
+    """
     values, bad = parse_number(series)
-    wrong = values.notna() & ((values % 1 != 0) | (values < 0))
+    wrong = values.notna() & ((values % 1 != 0) | (values < 0) | (values > _LARGEST_COUNT))
     return values.where(~wrong).astype("Int64"), bad | wrong
 
 
@@ -113,9 +123,8 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _date(cell) -> pd.Timestamp:
-    if isinstance(cell, datetime | date | pd.Timestamp):
-        return pd.Timestamp(cell).tz_localize(None).normalize() if pd.Timestamp(cell).tzinfo else \
-            pd.Timestamp(cell).normalize()
+    if isinstance(cell, datetime | date):  # pd.Timestamp is a datetime too
+        return _held(cell)
     if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
         return _serial_or_year(float(cell))
     text = str(cell).strip()
@@ -124,12 +133,24 @@ def _date(cell) -> pd.Timestamp:
         if not match:
             continue
         if form == "year":
-            return pd.Timestamp(int(match[1]), 1, 1)
+            return _held(date(int(match[1]), 1, 1))  # ValueError for the year 0
         day, month, year = (match[1], match[2], match[3]) if form == "dmy" else (match[3], match[2], match[1])
-        return pd.Timestamp(int(year), int(month), int(day))  # ValueError for 31/02
+        return _held(date(int(year), int(month), int(day)))  # ValueError for 31/02
     if re.fullmatch(r"\d+(?:[.,]0+)?", text):
         return _serial_or_year(float(text.replace(",", ".")))
     raise ValueError
+
+
+def _held(moment: date) -> pd.Timestamp:
+    """A real day as one pandas holds: a day before 1677 or after 2262 becomes the nearest it holds,
+    which the rules then report as before 1900 or in the future (what it is), not as unreadable.
+
+    >>> _held(date(1, 1, 1)), _held(datetime(2018, 12, 31, 15, 30))
+    (Timestamp('1677-09-22 00:00:00'), Timestamp('2018-12-31 00:00:00'))
+    """
+    day = pd.Timestamp(moment)
+    day = (day.tz_localize(None) if day.tzinfo else day).normalize()
+    return min(max(day, _FIRST_DAY), _LAST_DAY)
 
 
 def _serial_or_year(number: float) -> pd.Timestamp:

@@ -1,0 +1,168 @@
+"""Limits on what an import reads, checked before the expensive (or dangerous) work starts.
+
+A file larger than the upload limit, with more rows or columns than the settings allow, or an
+XLSX that would unpack to far more than it weighs (a zip bomb) or that declares a DTD (the door
+to external entities, which Office files never use) is refused with a Dutch message that says
+what is wrong. The XLSX checks read only the zip's directory and the first bytes of each part,
+so a refused file costs milliseconds and almost no memory.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+
+from dashboard import settings
+from dashboard.ingest.problems import FileRejected
+
+#: What zipfile raises on a damaged, encrypted or exotic archive (it names no common base class).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, ValueError, OSError, EOFError, RuntimeError)
+DAMAGED_XLSX = ("Het Excelbestand is beschadigd of onvolledig en kan niet gelezen worden. Open het in Excel en "
+                "bewaar het opnieuw als .xlsx, of bewaar het als CSV.")
+#: The zip's end record: signature, disk numbers, entries on this disk, entries, directory size and
+#: offset, comment length (APPNOTE.TXT 4.3.16).
+_END_RECORD = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
+#: How far from the end the end record can be: itself plus the longest comment.
+_END_SEARCH = _END_RECORD.size + 0xFFFF
+#: How much of a part's start is searched for a DTD; a longer prolog is refused as suspect.
+_PROLOG_BYTES = 64 * 1024
+#: What may come before a document's root element besides a DTD: spaces, the XML declaration,
+#: processing instructions and comments.
+_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    """A number as Dutch text: ``1.234,5``."""
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _megabytes(size: int) -> str:
+    return _number(size / 1024 / 1024, 1)
+
+
+def check_size(raw: bytes) -> None:
+    """Refuse a file over the upload limit (the page's limit, also on the command line).
+
+    >>> check_size(b"gemeente;status\\nKortrijk;leeg\\n")
+    """
+    limit = settings.max_upload_bytes()
+    if len(raw) > limit:
+        raise FileRejected(f"Het bestand is {_megabytes(len(raw))} MB; de grens is {_megabytes(limit)} MB. Splits "
+                           "het per gemeente of per jaar en importeer de delen apart.")
+
+
+def too_many_rows() -> FileRejected:
+    """The refusal of a file with more rows under its header than ``settings.max_rows()``."""
+    limit = _number(settings.max_rows())
+    return FileRejected(f"Het bestand heeft meer dan {limit} rijen onder de kopregel (lege rijen tellen mee); de "
+                        f"grens is {limit}. Splits het per gemeente of per jaar en importeer de delen apart.")
+
+
+def check_columns(width: int) -> None:
+    """Refuse a table wider than ``settings.MAX_COLUMNS``.
+
+    >>> check_columns(16)
+    """
+    if width > settings.MAX_COLUMNS:
+        raise FileRejected(f"Het bestand heeft meer dan {settings.MAX_COLUMNS} kolommen; de grens is "
+                           f"{settings.MAX_COLUMNS}. Controleer het scheidingsteken, of verwijder de kolommen die "
+                           "niet nodig zijn.")
+
+
+def declared_parts(raw: bytes) -> int | None:
+    """How many parts a zip says it holds, read from its end record before ``zipfile`` builds an
+    object for every one of them (None when there is no end record).
+
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w") as archive:
+    ...     archive.writestr("a.xml", "<a/>"), archive.writestr("b.xml", "<b/>")
+    (None, None)
+    >>> declared_parts(buffer.getvalue())
+    2
+    """
+    found = raw.rfind(_END_SIGNATURE, max(0, len(raw) - _END_SEARCH))
+    if found < 0 or found + _END_RECORD.size > len(raw):
+        return None
+    return _END_RECORD.unpack_from(raw, found)[4]
+
+
+def check_archive(raw: bytes) -> None:
+    """Refuse an XLSX before openpyxl opens it: too many parts, too large or too tightly packed
+    once unpacked (sizes from the zip's directory), or a part that declares a DTD.
+
+    Raises
+    ------
+    FileRejected
+        Naming the limit or the part; a zip that cannot be read at all is a damaged file.
+    """
+    if (declared_parts(raw) or 0) > settings.MAX_XLSX_PARTS:
+        _too_many_parts()
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+            if len(parts) > settings.MAX_XLSX_PARTS:
+                _too_many_parts()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > settings.MAX_XLSX_UNPACKED_MB * 1024 * 1024:
+                raise FileRejected(f"Het Excelbestand zou uitgepakt {_megabytes(unpacked)} MB worden; de grens is "
+                                   f"{_number(settings.MAX_XLSX_UNPACKED_MB)} MB. Splits het, of bewaar het als CSV.")
+            for part in parts:
+                _check_ratio(part)
+            for part in parts:
+                _check_prolog(archive, part)
+    except FileRejected:  # a ValueError too: it must not become "damaged"
+        raise
+    except ZIP_ERRORS as error:
+        raise FileRejected(DAMAGED_XLSX) from error
+
+
+def _too_many_parts():
+    raise FileRejected(f"Het Excelbestand bestaat uit meer dan {_number(settings.MAX_XLSX_PARTS)} delen; een "
+                       "werkboek heeft er hooguit enkele tientallen. Het wordt niet geopend.")
+
+
+def _check_ratio(part: zipfile.ZipInfo) -> None:
+    if part.file_size <= settings.COMPRESSION_GRACE_BYTES:
+        return
+    ratio = part.file_size / max(part.compress_size, 1)
+    if ratio > settings.MAX_COMPRESSION_RATIO:
+        raise FileRejected(f"Het Excelbestand is verdacht: het deel '{part.filename}' is {_number(ratio)} keer "
+                           f"samengeperst ({_megabytes(part.file_size)} MB uitgepakt), zoals bij een zipbom; "
+                           f"echte werkbladen hooguit {settings.MAX_COMPRESSION_RATIO} keer. Het wordt niet "
+                           "geopend.")
+
+
+def _check_prolog(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Refuse a part whose XML declares a DTD (``<!DOCTYPE``): it can define entities that read
+    files or URLs (XXE) or expand without end. A DTD can only stand before the root element."""
+    with archive.open(part) as stream:
+        head = stream.read(_PROLOG_BYTES)
+    text = _as_text(head)
+    position = 0
+    while found := _PROLOG_ITEM.match(text, position):
+        position = found.end()
+    rest = text[position:]
+    if rest.startswith(("<!DOCTYPE", "<!ENTITY")):
+        raise FileRejected(f"Het Excelbestand bevat een DTD (<!DOCTYPE …>) in het deel '{part.filename}'. "
+                           "Excel schrijft die nooit; ze kan verwijzen naar andere bestanden (externe entiteiten). "
+                           "Het wordt niet geopend. Bewaar het opnieuw in Excel, of als CSV.")
+    # A prolog that does not end in what was read (endless spaces, a comment left open) could
+    # hide a DTD further on; anything else there is broken XML, which openpyxl refuses itself.
+    if len(head) == _PROLOG_BYTES and (not rest or rest.startswith(("<!--", "<?"))):
+        raise FileRejected(f"Het Excelbestand is verdacht: het deel '{part.filename}' begint met meer dan "
+                           f"{_PROLOG_BYTES // 1024} kB zonder inhoud. Het wordt niet geopend.")
+
+
+def _as_text(head: bytes) -> str:
+    """A part's first bytes as text, enough to see its markup: UTF-16 by its byte order mark or its
+    zero bytes, else byte for byte (markup is ASCII in UTF-8 and every 8-bit encoding)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    if head.startswith((b"<\x00", b"\x00<")):
+        return head.decode("utf-16-le" if head[0] else "utf-16-be", errors="replace")
+    return head.decode("latin-1").removeprefix("\xef\xbb\xbf")

@@ -104,11 +104,16 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
             folium.CircleMarker(
                 [row.lat, row.lon], radius=4 + 18 * math.sqrt(max(float(size), 0) / largest),
                 color="#333", weight=1, fill=True, fill_color=colour(getattr(row, value)), fill_opacity=0.85,
-                tooltip=f"{html.escape(str(row.name_nl))}: {shown}",
+                tooltip=_template_safe(f"{html.escape(str(row.name_nl))}: {shown}"),
             ).add_to(fmap)
     legend = _band_legend(label) if value.startswith("vacancy_rate") else _ramp_legend(label, data[value], value)
     fmap.get_root().html.add_child(legend)
     return fmap
+
+
+def _template_safe(text: str) -> str:
+    """Escaped text that also stays text inside a JavaScript template literal (folium's tooltips)."""
+    return text.replace("`", "&#96;").replace("$", "&#36;")
 
 
 def _is_rate(column: str) -> bool:

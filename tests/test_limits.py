@@ -309,12 +309,14 @@ def test_openpyxl_itself_refuses_entities_as_a_second_line(monkeypatch, secret_f
     assert SECRET not in str(refused.value)
 
 
-def test_the_gegevens_page_shows_the_refusal(monkeypatch, tmp_path, secret_file):
+def test_the_gegevens_page_shows_the_refusal(monkeypatch, tmp_path, secret_file, coordinator):
     from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import sign_in
 
     monkeypatch.setenv("KERNMONITOR_DB", f"sqlite:///{tmp_path / 'k.db'}")
     page = str(Path(__file__).resolve().parent.parent / "pages" / "gegevens.py")
-    at = AppTest.from_file(page, default_timeout=60).run()
+    at = sign_in(AppTest.from_file(page, default_timeout=60).run())
     raw = _with_dtd(SHEET, f'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file://{secret_file}">]>')
     at.file_uploader(key="upload").upload("xxe.xlsx", raw, "application/vnd.ms-excel")
     at.run()

@@ -121,14 +121,25 @@ def _cores(url: str, version: int, nis_code: str, geography: str, year: int):
     return derived_cores(_town(url, version, nis_code, geography, year))
 
 
-@st.cache_data(show_spinner="Kaart tekenen…", max_entries=8)
-def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int) -> tuple[str, str]:
+@st.cache_resource(show_spinner="Kaart tekenen…", max_entries=8)
+def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
     from dashboard import maps, reference
 
     names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
-    fmap = maps.unit_map(_town(url, version, nis_code, geography, year),
+    return maps.unit_map(_town(url, version, nis_code, geography, year),
                          cores=_cores(url, version, nis_code, geography, year), group_names=names)
-    return fmap.get_root().render(), maps.standalone_html(fmap)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _unit_map_page(url: str, version: int, nis_code: str, geography: str, year: int) -> str:
+    return _unit_map(url, version, nis_code, geography, year).get_root().render()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _unit_map_file(url: str, version: int, nis_code: str, geography: str, year: int) -> str:
+    from dashboard import maps
+
+    return maps.standalone_html(_unit_map(url, version, nis_code, geography, year))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -144,11 +155,17 @@ def town_units(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
     return _town(current.url, current.version(), nis_code, geography, year)
 
 
-def unit_map_html(nis_code: str, *, geography: str, year: int) -> tuple[str, str]:
+def unit_map_html(nis_code: str, *, geography: str, year: int) -> str:
     """The town's unit map (`dashboard.maps.unit_map`) as the page shows it (Leaflet from the app's
-    static folder) and as a file to download (Leaflet inside)."""
+    static folder)."""
     current = store()
-    return _unit_map(current.url, current.version(), nis_code, geography, year)
+    return _unit_map_page(current.url, current.version(), nis_code, geography, year)
+
+
+def unit_map_file(nis_code: str, *, geography: str, year: int) -> str:
+    """The same map as one HTML file that needs no network (Leaflet inside), for downloads."""
+    current = store()
+    return _unit_map_file(current.url, current.version(), nis_code, geography, year)
 
 
 def action_list(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:

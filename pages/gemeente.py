@@ -42,10 +42,9 @@ units = loaders.town_units(nis, geography=geography, year=year)
 group_names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
 # The map is built once per town, year and store version; a static frame sends nothing back, so
 # panning never reruns the page.
-shown_map, map_file = loaders.unit_map_html(nis, geography=geography, year=year)
-st.iframe(shown_map, height=480)
-st.download_button("Kaart downloaden (HTML)", map_file, file_name=f"kaart_{nis}_{year}.html",
-                   mime="text/html", key="download_map")
+st.iframe(loaders.unit_map_html(nis, geography=geography, year=year), height=480)
+st.download_button("Kaart downloaden (HTML)", lambda: loaders.unit_map_file(nis, geography=geography, year=year),
+                   file_name=f"kaart_{nis}_{year}.html", mime="text/html", key="download_map")  # made on click
 
 trend, mix, duration, moves = st.tabs(["Trend", "Winkelmix", "Leegstandsduur", "Stromen"])
 with trend:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -132,6 +133,23 @@ def test_signing_in_uploading_and_importing_a_file(browser, tmp_path, coordinato
         page.close()
     batch = Store(db_url).batches().iloc[0]
     assert (batch["imported_by"], batch["rows_imported"]) == (COORDINATOR, 4)
+
+
+def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_path_factory):
+    """The download is made on click (a callable), so it must work in a real server session."""
+    with _serve(seeded_url, tmp_path_factory.mktemp("download")) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+        page.goto(f"{url}/gemeente?gemeente=34022")
+        button = page.get_by_role("button", name="Kaart downloaden (HTML)")
+        button.wait_for(timeout=120_000)
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        html = Path(download.value.path()).read_text(encoding="utf-8")
+        assert download.value.suggested_filename == "kaart_34022_2024.html"
+        assert "Leaflet 1.9.4" in html  # Leaflet inside the file
+        assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', html)  # nothing from a CDN
+        assert html.count('"type":"Feature"') == 2559  # Kortrijk 2024 in the sample: 2,273 in use + 286 vacant
+        page.close()
 
 
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"

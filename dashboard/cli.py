@@ -21,7 +21,7 @@ from dashboard.i18n import format_date
 from dashboard.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
 from dashboard.ingest.columns import KINDS
 from dashboard.settings import DEFAULT_GEOGRAPHY
-from dashboard.store import Store
+from dashboard.store import Store, StoreBusy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     except ingest.ImportRejected as rejected:
         print(rejected.describe(), file=sys.stderr)
         return 1
-    except (ingest.FileRejected, LookupError) as problem:
+    except (ingest.FileRejected, LookupError, StoreBusy) as problem:
         print(f"Geweigerd: {problem}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error

@@ -2,27 +2,51 @@
 
 SQLite (WAL mode) is the embedded default; any SQLAlchemy URL selects another database. Every
 write is one transaction that also bumps the store version, so a batch lands whole or not at
-all, and readers that cache on :meth:`Store.version` see it at once.
+all, and readers that cache on :meth:`Store.version` see it at once. Writers take the store's
+write lock as their transaction begins (`Store._write`), so two imports at once queue instead of
+failing, and readers never wait.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Engine, Integer, Numeric, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    Numeric,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from dashboard import columnar, schema
 from dashboard.settings import db_url
 
 _INSERT_CHUNK = 20_000
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
+#: Execution option that marks a connection as a writer: it takes the write lock when its
+#: transaction begins (see `_engine` and `Store._write`).
+_WRITER = "kernmonitor_writer"
+#: PostgreSQL advisory lock held while a process creates the schema ("KERN" in ASCII).
+_CREATE_LOCK = 0x4B45524E
+#: How long a writer waits for another writer's transaction before it gives up (`StoreBusy`).
+_BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +63,18 @@ class Batch:
     sha256: str | None = None
 
 
+class StoreBusy(RuntimeError):
+    """Another write (an import or a rollback) held the store longer than the busy timeout."""
+
+
+class AlreadyImported(ValueError):
+    """An active batch already holds a file with this SHA-256 (``batch_id`` names it)."""
+
+    def __init__(self, batch_id: int):
+        super().__init__(f"Dit bestand werd al geïmporteerd als batch {batch_id}.")
+        self.batch_id = batch_id
+
+
 class Store:
     """A Kernmonitor store at a SQLAlchemy URL (``KERNMONITOR_DB`` or the embedded SQLite file).
 
@@ -48,13 +84,49 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = url or db_url()
         self.engine = _engine(self.url)
-        schema.metadata.create_all(self.engine)
-        try:
-            with self.engine.begin() as conn:
-                if conn.execute(_VERSION).first() is None:
-                    conn.execute(insert(schema.store_meta).values(key="version", value=0))
-        except IntegrityError:  # another process created the store at the same moment
-            pass
+        # The same pool; its connections take the write lock as their transaction begins.
+        self._writer = self.engine.execution_options(**{_WRITER: True})
+        with self.engine.connect() as conn:
+            ready = (set(schema.metadata.tables) <= set(inspect(conn).get_table_names())
+                     and conn.execute(_VERSION).first() is not None)
+        if not ready:
+            self._create()
+
+    def _create(self) -> None:
+        """Create the missing tables and the version row, one process at a time: two imports that
+        open a new store at the same moment would otherwise both create it, and one would fail."""
+        with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, see `_engine`
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
+            schema.metadata.create_all(conn)
+            if conn.execute(_VERSION).first() is None:
+                conn.execute(insert(schema.store_meta).values(key="version", value=0))
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction that holds the store's write lock from its first statement.
+
+        Writers queue here instead of failing halfway, and what a writer reads inside the
+        transaction (the duplicate-file check) stays true until it commits. SQLite: ``BEGIN
+        IMMEDIATE`` (see `_engine`). PostgreSQL: the version row, which every write bumps anyway, is
+        locked first. Both wait at most ``_BUSY_TIMEOUT_MS``, then raise `StoreBusy`. Readers never
+        wait for writers (WAL, MVCC) and see a batch whole or not at all.
+        """
+        with self._writer.connect() as conn:
+            try:
+                transaction = conn.begin()
+                with transaction:
+                    if conn.dialect.name != "sqlite":
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_BUSY_TIMEOUT_MS}")
+                        conn.execute(_VERSION.with_for_update())
+                    yield conn
+            except OperationalError as problem:
+                if _lock_timeout(problem):
+                    raise StoreBusy(
+                        f"De databank is bezig met een andere import of ongedaanmaking (langer dan "
+                        f"{_BUSY_TIMEOUT_MS // 1000} seconden). Er is niets opgeslagen: probeer het over een "
+                        "minuut opnieuw.") from problem
+                raise
 
     def version(self) -> int:
         """A number that changes with every batch written or rolled back (a cache key)."""
@@ -67,19 +139,30 @@ class Store:
             return conn.execute(select(func.count()).select_from(schema.batches)).scalar_one() == 0
 
     def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None, *,
-                  rows_rejected: int | None = None) -> int:
+                  rows_rejected: int | None = None, refuse_duplicate: bool = False) -> int:
         """Write one batch with its rows (and rejected rows) in one transaction; return its id.
 
         ``rows`` has the columns of the batch kind's table (``schema.DATA_COLUMNS``); missing
         optional columns are stored as NULL. ``rejected`` holds one problem per row
         (``schema.REJECTED_COLUMNS``); ``rows_rejected`` counts the file rows left out (by
         default one per problem).
+
+        Raises
+        ------
+        AlreadyImported
+            With ``refuse_duplicate``, when an active batch has the same SHA-256. The check runs
+            inside the write transaction, so two processes importing one file at once cannot
+            both land.
+        StoreBusy
+            When another write held the store longer than the busy timeout; nothing is written.
         """
         if batch.kind not in schema.DATA_TABLES:
             raise ValueError(f"Onbekende soort gegevens {batch.kind!r}.")
         rejected = rejected if rejected is not None else pd.DataFrame(columns=schema.REJECTED_COLUMNS)
         digest = batch.sha256 or hashlib.sha256(batch.raw or b"").hexdigest()
-        with self.engine.begin() as conn:
+        with self._write() as conn:
+            if refuse_duplicate and (earlier := conn.execute(_active_with_checksum(digest)).scalar()) is not None:
+                raise AlreadyImported(earlier)
             batch_id = conn.execute(
                 insert(schema.batches).returning(schema.batches.c.batch_id),
                 {
@@ -99,7 +182,7 @@ class Store:
 
     def rollback_batch(self, batch_id: int) -> None:
         """Mark a batch rolled back: its rows stop counting, as if it had never been imported."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             done = conn.execute(
                 update(schema.batches)
                 .where(schema.batches.c.batch_id == batch_id, schema.batches.c.status == "active")
@@ -117,11 +200,10 @@ class Store:
             return pd.read_sql(query, conn)
 
     def batch_with_checksum(self, sha256: str) -> int | None:
-        """The active batch that imported a file with this SHA-256, if any."""
-        query = select(schema.batches.c.batch_id).where(
-            schema.batches.c.sha256 == sha256, schema.batches.c.status == "active")
+        """The active batch that imported a file with this SHA-256, if any (a hint for previews:
+        `add_batch` with ``refuse_duplicate`` is the race-free check)."""
         with self.engine.connect() as conn:
-            return conn.execute(query.limit(1)).scalar_one_or_none()
+            return conn.execute(_active_with_checksum(sha256)).scalar_one_or_none()
 
     def rejected(self, batch_id: int) -> pd.DataFrame:
         """The problems kept with a batch (rejected rows and warnings)."""
@@ -136,7 +218,7 @@ class Store:
         values = {"kind": kind, "mapping_json": json.dumps(mapping, ensure_ascii=False), "saved_by": saved_by,
                   "saved_at": datetime.now(UTC)}
         table = schema.header_mappings
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             done = conn.execute(update(table).where(table.c.name == name).values(**values)).rowcount
             if not done:
                 conn.execute(insert(table).values(name=name, **values))
@@ -212,18 +294,39 @@ def _engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
+        # SQLAlchemy, not the sqlite3 module, opens transactions (SQLAlchemy's pysqlite recipe
+        # "Serializable isolation / Savepoints / Transactional DDL"): see `_begin`.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # A writer takes the write lock up front (waiting up to the busy timeout). With the
+        # default deferred BEGIN a transaction that reads first and then writes cannot wait for
+        # another writer: SQLite fails it at once with "database is locked". Readers stay
+        # deferred, so they never wait for a writer.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITER) else "BEGIN")
+
     return engine
+
+
+def _lock_timeout(problem: OperationalError) -> bool:
+    """Whether a write gave up waiting for another writer (SQLite busy, PostgreSQL lock_timeout)."""
+    return "database is locked" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "55P03"
+
+
+def _active_with_checksum(sha256: str):
+    return (select(schema.batches.c.batch_id)
+            .where(schema.batches.c.sha256 == sha256, schema.batches.c.status == "active").limit(1))
 
 
 def _bump_version(conn: Connection) -> None:

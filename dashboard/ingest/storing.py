@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.ingest.pipeline import Prepared, prepare
 from dashboard.ingest.problems import ImportRejected
-from dashboard.store import Batch, Store
+from dashboard.store import AlreadyImported, Batch, Store, StoreBusy
 
 
 def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, imported_by: str) -> int:
@@ -19,12 +19,13 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
     ------
     ImportRejected
         With the problems, when the file was imported before, has errors (and not ``partial``),
-        or has no valid row.
+        or has no valid row; or when another import kept the store busy (then a retry works).
     """
+    # Checked first so a file imported before is named as such even when it has errors; the
+    # race-free check is the one inside the write transaction (`refuse_duplicate` below).
     earlier = store.batch_with_checksum(prepared.sha256)
     if earlier is not None:
-        raise ImportRejected(f"Geweigerd: dit bestand werd al geïmporteerd als batch {earlier}. "
-                             f"Maak batch {earlier} eerst ongedaan als je het opnieuw wilt importeren.")
+        raise _imported_before(earlier)
     errors = prepared.errors
     if not prepared.file_errors.empty:
         raise ImportRejected(f"Geweigerd: {prepared.file_name} kan niet geïmporteerd worden. Er is niets "
@@ -43,7 +44,18 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
                   prepared.description)
     rejected = prepared.problems.astype({"row_number": "object"})
     rejected["row_number"] = rejected["row_number"].map(lambda n: None if pd.isna(n) else int(n))
-    return store.add_batch(batch, rows.reset_index(drop=True), rejected, rows_rejected=len(prepared.error_rows))
+    try:
+        return store.add_batch(batch, rows.reset_index(drop=True), rejected, rows_rejected=len(prepared.error_rows),
+                               refuse_duplicate=True)
+    except AlreadyImported as duplicate:  # another process imported the same file a moment ago
+        raise _imported_before(duplicate.batch_id) from duplicate
+    except StoreBusy as busy:
+        raise ImportRejected(f"Geweigerd: {busy}") from busy
+
+
+def _imported_before(batch_id: int) -> ImportRejected:
+    return ImportRejected(f"Geweigerd: dit bestand werd al geïmporteerd als batch {batch_id}. "
+                          f"Maak batch {batch_id} eerst ongedaan als je het opnieuw wilt importeren.")
 
 
 def import_file(store: Store, raw: bytes, file_name: str, *, imported_by: str, partial: bool = False,

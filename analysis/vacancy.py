@@ -195,8 +195,11 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     result["vacancy_rate_units"] = _ratio(result["units_vacant"], result["units_total"])
     result["vacancy_rate_floor"] = _ratio(result["floor_area_vacant_m2"], result["floor_area_total_m2"])
     result["floor_area_coverage"] = _ratio(result["_area_known"], result["units_total"])
-    result["vacancy_rate_floor_excl_largest3"] = _ratio(result["floor_area_vacant_m2"] - largest,
-                                                        result["floor_area_total_m2"] - largest)
+    # Differences of sums: rounding leaves crumbs (1e-13 m²) that depend on the order of the rows.
+    crumbs = 1e-9 * result["floor_area_total_m2"].abs().clip(lower=1)
+    rest_vacant, rest_total = result["floor_area_vacant_m2"] - largest, result["floor_area_total_m2"] - largest
+    result["vacancy_rate_floor_excl_largest3"] = _ratio(rest_vacant.where(rest_vacant > crumbs, 0.0),
+                                                        rest_total.where(rest_total > crumbs, 0.0))
     result["long_term_vacancy_share"] = _ratio(result["_long"], result["units_vacant_dated"])
     result["structural_vacancy_share"] = _ratio(result["units_vacant_structural"], result["units_vacant_dated"])
     return result.reset_index()[by + VACANCY_COLUMNS]

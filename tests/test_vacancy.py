@@ -172,3 +172,12 @@ def test_rates_stay_within_0_and_1_and_ignore_row_order(rows, scope, seed):
     assert (table["units_vacant"] <= table["units_total"]).all()
     shuffled = vacancy(units.sample(frac=1, random_state=seed), scope=scope)
     pd.testing.assert_frame_equal(shuffled, table)
+
+
+def test_floor_rate_without_the_three_largest_is_missing_when_nothing_is_left_in_any_row_order():
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001 in one order and 0.6 in another: the rest is rounding.
+    units = pd.DataFrame({"nis_code": "34022", "observed_on": pd.Timestamp("2024-01-01"), "status": "vacant",
+                          "group_code": "00", "floor_area_m2": [0.1, 0.2, 0.3], "vacant_since": pd.NaT})
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]):
+        rate = vacancy(units.iloc[order])["vacancy_rate_floor_excl_largest3"].iloc[0]
+        assert pd.isna(rate), order

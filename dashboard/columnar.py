@@ -97,7 +97,7 @@ def _typed_arrow(arrow: pa.Table, table: str) -> pa.Table:
     for column in schema.DATA_TABLES[table].columns:
         target = _arrow_type(column)
         values = arrow.column(column.name) if column.name in arrow.column_names else pa.nulls(arrow.num_rows)
-        if target == pa.date32() and pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        if pa.types.is_large_string(values.type):  # pandas' text: the same values, 64-bit offsets
             values = pc.cast(values, pa.string())
         values = pc.cast(values, target) if values.type != target else values
         if table == "units" and column.name in CATEGORICAL_COLUMNS:

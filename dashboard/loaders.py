@@ -190,12 +190,6 @@ def mix_indicators(*, geography: str) -> pd.DataFrame:
     return _mix(current.url, current.version(), geography)
 
 
-def cores(nis_code: str, *, geography: str, year: int):
-    """The derived cores of one town's inventory of ``year``."""
-    current = store()
-    return _cores(current.url, current.version(), nis_code, geography, year)
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _boundaries(source: str | bytes):
     import io

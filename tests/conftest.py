@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import bcrypt
@@ -78,11 +79,11 @@ def _postgres_server() -> str:
     pytest.skip(f"no PostgreSQL server ({PG_ENV} not set); CI runs these against a real server")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards."""
-    server = make_url(_postgres_server())
-    name = f"kernmonitor_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def fresh_postgres_database(server_url, *, prefix: str = "kernmonitor_test") -> Iterator[str]:
+    """A new, empty database on the server of ``server_url``; dropped afterwards."""
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -92,6 +93,27 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
+    with fresh_postgres_database(_postgres_server()) as url:
+        yield url
+
+
+def store_state(url: str) -> tuple:
+    """The store's version and the row count of every table: equal before and after a refusal."""
+    from sqlalchemy import func, select
+
+    from dashboard import schema
+
+    store = Store(url)
+    with store.engine.connect() as conn:
+        counts = tuple(conn.execute(select(func.count()).select_from(table)).scalar_one()
+                       for table in (schema.batches, schema.units, schema.campaign, schema.votes,
+                                     schema.rejected_rows))
+    return store.version(), counts
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -92,3 +93,18 @@ def units_csv(rows: list[str], header: str = "gemeente;straat;huisnummer;status;
 def good_rows(count: int, *, start: int = 1) -> list[str]:
     return [f"Kortrijk;Doorniksestraat;{i};{'leeg' if i % 10 == 0 else 'bezet'};100;01/01/2024"
             for i in range(start, start + count)]
+
+
+def zip_members(raw: bytes) -> dict[str, bytes]:
+    """The parts of a zip (an XLSX) by name."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of these parts (to rebuild an XLSX with one part changed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

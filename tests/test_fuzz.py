@@ -27,14 +27,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import func, select
 
-from dashboard import ingest, schema
+from dashboard import ingest
 from dashboard.cli import main
 from dashboard.ingest.columns import COLUMNS
 from dashboard.ingest.templates import template_csv
 from dashboard.store import Store
 from tests import ingest_files as files
+from tests.conftest import store_state
 
 #: The latest acceptable date, fixed so a run does not depend on the day it runs.
 TODAY = pd.Timestamp("2025-06-30")
@@ -244,22 +244,10 @@ def test_generated_tables(raw, options):
 
 # --- XLSX: random zips, corrupted workbooks, random cell values ---------------------------------
 
-def _members(raw: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-REAL_XLSX = {"roeselare": _members(files.roeselare_lambert_xlsx()),
-             "kortrijk": _members(files.xlsx(VALID_CSV["kortrijk"])),
-             "twee bladen": _members(files.xlsx([["kleur"], ["rood"]], sheets={"Data": VALID_CSV["oostende"]}))}
+REAL_XLSX = {"roeselare": files.zip_members(files.roeselare_lambert_xlsx()),
+             "kortrijk": files.zip_members(files.xlsx(VALID_CSV["kortrijk"])),
+             "twee bladen": files.zip_members(files.xlsx([["kleur"], ["rood"]],
+                                                         sheets={"Data": VALID_CSV["oostende"]}))}
 #: Pieces of SpreadsheetML that stress the reader: huge rows and columns, odd types, entities.
 XML_SNIPPETS = [
     b'<row r="1048576"><c r="A1048576"><v>1</v></c></row>', b'<row r="99999999">', b'<row r="-1">', b'<row r="x">',
@@ -291,7 +279,7 @@ def corrupted_xlsx(draw) -> bytes:
             members[name] = draw(st.binary(max_size=200))
         else:
             members[name] = b""
-    raw = _zip(members, draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])))
+    raw = files.zip_bytes(members, draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])))
     if draw(st.booleans()):
         raw = draw(_byte_mutation(raw))
     return raw
@@ -314,7 +302,7 @@ XLSX_NAMES = ["xl/workbook.xml", "[Content_Types].xml", "_rels/.rels", "xl/_rels
 def test_random_zips(members, with_workbook):
     if with_workbook:  # without xl/workbook.xml a zip is not taken for Excel at all
         members.setdefault("xl/workbook.xml", b"<workbook/>")
-    outcome(_zip(members), "bestand.xlsx")
+    outcome(files.zip_bytes(members), "bestand.xlsx")
 
 
 _XLSX_VALUES = st.one_of(
@@ -335,15 +323,6 @@ def test_xlsx_with_random_cells(header, data):
 
 # --- the command line ---------------------------------------------------------------------------
 
-def _store_state(url: str) -> tuple:
-    store = Store(url)
-    with store.engine.connect() as conn:
-        counts = tuple(conn.execute(select(func.count()).select_from(table)).scalar_one()
-                       for table in (schema.batches, schema.units, schema.campaign, schema.votes,
-                                     schema.rejected_rows))
-    return store.version(), counts
-
-
 @pytest.fixture(scope="module")
 def cli_store():
     with tempfile.TemporaryDirectory() as folder:
@@ -358,13 +337,13 @@ def test_command_line_answers_0_or_1_and_refusals_change_nothing(cli_store, raw,
     url, folder = cli_store
     path = folder / ("invoer.xlsx" if raw.startswith(b"PK") else "invoer.csv")
     path.write_bytes(raw)
-    before = _store_state(url)
+    before = store_state(url)
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         code = main(["import", str(path), "--db", url, "--by", "fuzz", *(["--partial"] if partial else [])])
     assert code in (0, 1), err.getvalue()
     assert "Traceback" not in err.getvalue() and "onverwachte fout" not in err.getvalue(), err.getvalue()
-    after = _store_state(url)
+    after = store_state(url)
     if code == 1:
         assert after == before
     else:
@@ -420,7 +399,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 def _workbook_with(change) -> bytes:
     members = dict(REAL_XLSX["kortrijk"])
     change(members)
-    return _zip(members)
+    return files.zip_bytes(members)
 
 
 def _no_sheets(members: dict[str, bytes]) -> None:
@@ -446,7 +425,7 @@ def test_a_damaged_workbook_is_refused_in_dutch(name):
 
 
 def test_a_damaged_zip_is_refused_in_dutch():
-    raw = _zip(REAL_XLSX["kortrijk"])
+    raw = files.zip_bytes(REAL_XLSX["kortrijk"])
     sheet = raw.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml")
     cases = {
         "bad data": raw[:sheet + 40] + b"\xff" * 40 + raw[sheet + 80:],  # zlib.error

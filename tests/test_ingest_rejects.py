@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 
-from dashboard import schema
 from dashboard.cli import main
-from dashboard.store import Store
 from tests import ingest_files as files
+from tests.conftest import store_state
 
 HEADER = "gemeente;straat;huisnummer;status;wvo;peildatum"
 
@@ -67,15 +65,6 @@ BAD_FILES = {
 }
 
 
-def _state(url: str) -> tuple:
-    store = Store(url)
-    with store.engine.connect() as conn:
-        counts = tuple(conn.execute(select(func.count()).select_from(table)).scalar_one()
-                       for table in (schema.batches, schema.units, schema.campaign, schema.votes,
-                                     schema.rejected_rows))
-    return store.version(), counts
-
-
 @pytest.fixture
 def filled_url(store_url, tmp_path) -> str:
     """A store that already holds one good batch, which a refused file must leave alone."""
@@ -89,7 +78,7 @@ def filled_url(store_url, tmp_path) -> str:
 def test_bad_file_is_refused_whole(name, filled_url, tmp_path, capsys):
     raw, expected = BAD_FILES[name]
     capsys.readouterr()
-    before = _state(filled_url)
+    before = store_state(filled_url)
     path = tmp_path / "slecht.csv"
     path.write_bytes(raw)
     code = main(["import", str(path), "--db", filled_url])
@@ -97,7 +86,7 @@ def test_bad_file_is_refused_whole(name, filled_url, tmp_path, capsys):
     assert code == 1
     for text in expected:
         assert text in err
-    assert _state(filled_url) == before
+    assert store_state(filled_url) == before
     assert before[1] == (1, 4, 0, 0, 0)  # the earlier batch is still all there
 
 

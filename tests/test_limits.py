@@ -27,23 +27,10 @@ from tests import ingest_files as files
 MB = 1024 * 1024
 
 
-def _members(raw: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 KORTRIJK = [["gemeente", "straat", "huisnummer", "status", "peildatum"],
             ["Kortrijk", "Markt", "1", "bezet", "01/01/2024"],
             ["Kortrijk", "Markt", "2", "leeg", "01/01/2024"]]
-WORKBOOK = _members(files.xlsx(KORTRIJK))
+WORKBOOK = files.zip_members(files.xlsx(KORTRIJK))
 SHEET = "xl/worksheets/sheet1.xml"
 
 
@@ -104,11 +91,11 @@ def test_a_csv_over_the_row_limit_is_refused_without_reading_on(monkeypatch):
 
 def test_an_xlsx_over_the_row_limit_is_refused_without_reading_on(monkeypatch):
     monkeypatch.setenv(settings.MAX_ROWS_ENV, "100")
-    members = _members(files.xlsx([KORTRIJK[0], *[KORTRIJK[1]] * 2000]))
+    members = files.zip_members(files.xlsx([KORTRIJK[0], *[KORTRIJK[1]] * 2000]))
     # Cut the end off the sheet: reading it to the end would fail as a damaged file.
     members[SHEET] = members[SHEET][:-200]
     with pytest.raises(FileRejected, match="meer dan 100 rijen onder de kopregel"):
-        read_table(_zip(members))
+        read_table(files.zip_bytes(members))
 
 
 def test_the_row_limit_defaults_to_two_million(monkeypatch):
@@ -150,9 +137,9 @@ def test_a_wrong_sheet_dimension_adds_no_rows_or_columns():
     members = dict(WORKBOOK)
     members[SHEET] = members[SHEET].replace(b'<dimension ref="A1:E3"', b'<dimension ref="A1:XFD1048576"')
     assert b"XFD1048576" in members[SHEET]
-    seconds, peak, raised = _measured(lambda: read_table(_zip(members)))
+    seconds, peak, raised = _measured(lambda: read_table(files.zip_bytes(members)))
     assert raised is None
-    assert read_table(_zip(members))[0].shape == (2, 5)
+    assert read_table(files.zip_bytes(members))[0].shape == (2, 5)
     assert seconds < 5 and peak < 50 * MB
 
 
@@ -167,7 +154,7 @@ def test_many_blank_rows_before_the_header_are_skipped_quickly():
             sheet = sheet.replace(f'r="{column}{old}"'.encode(), f'r="{column}{new}"'.encode())
     members[SHEET] = sheet
     started = time.perf_counter()
-    frame = read_table(_zip(members))[0]
+    frame = read_table(files.zip_bytes(members))[0]
     assert time.perf_counter() - started < 10  # about 1 s; dropping them one by one from the front took minutes
     assert frame.index.tolist() == [200001, 200002]  # the rows as Excel numbers them
 
@@ -229,13 +216,13 @@ def test_an_xlsx_too_large_once_unpacked_is_refused(monkeypatch):
     members = dict(WORKBOOK)
     members["xl/media/foto.bin"] = bytes(range(256)) * 8192  # 2 MB stored as they are: packed 1 time
     with pytest.raises(FileRejected) as refused:
-        read_table(_zip(members, zipfile.ZIP_STORED))
+        read_table(files.zip_bytes(members, zipfile.ZIP_STORED))
     assert str(refused.value).startswith("Het Excelbestand zou uitgepakt 2,0 MB worden; de grens is 1 MB.")
 
 
 def test_an_xlsx_with_too_many_parts_is_refused_before_they_are_listed(monkeypatch):
     monkeypatch.setattr(settings, "MAX_XLSX_PARTS", 5)
-    raw = _zip(WORKBOOK)
+    raw = files.zip_bytes(WORKBOOK)
     assert limits.declared_parts(raw) == len(WORKBOOK) == 9
     assert is_xlsx(raw)
     with pytest.raises(FileRejected, match="bestaat uit meer dan 5 delen"):
@@ -245,7 +232,7 @@ def test_an_xlsx_with_too_many_parts_is_refused_before_they_are_listed(monkeypat
 def test_a_small_part_may_be_packed_tightly():
     members = dict(WORKBOOK)
     members["xl/printerSettings/leeg.bin"] = b"\x00" * 500_000  # 500 kB of zeros packs 1.000 times: allowed
-    assert read_table(_zip(members))[0].shape == (2, 5)
+    assert read_table(files.zip_bytes(members))[0].shape == (2, 5)
 
 
 # --- DTDs and external entities -----------------------------------------------------------------
@@ -269,7 +256,7 @@ def _with_dtd(part: str, dtd: str, *, encoding: str = "utf-8", prefix: bytes = b
     if part == SHEET:
         body = body.replace("<t>Markt</t>", "<t>&e;</t>", 1)
     members[part] = prefix + (dtd + body).encode(encoding)
-    return _zip(members)
+    return files.zip_bytes(members)
 
 
 @pytest.mark.parametrize(("part", "dtd", "encoding", "prefix"), [

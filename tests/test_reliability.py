@@ -11,7 +11,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ from dashboard.indicators import campaign_table, mix_table, vacancy_table
 from dashboard.store import Store
 from tests import ingest_files as files
 from tests import reliability_helpers as helpers
+from tests.conftest import fresh_postgres_database
 from tests.test_admin import fill, require
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -222,16 +222,8 @@ def _empty_store_beside(url: str, tmp_path: Path) -> Iterator[str]:
     if parsed.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'hersteld' / 'kernmonitor.db'}"
         return
-    name = f"kernmonitor_hersteld_{uuid.uuid4().hex[:12]}"
-    server = create_engine(parsed, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with fresh_postgres_database(parsed, prefix="kernmonitor_hersteld") as empty:
+        yield empty
 
 
 def _views(url: str) -> dict[str, pd.DataFrame]:

@@ -12,6 +12,8 @@ import unicodedata
 
 import pandas as pd
 
+from analysis.grouping import group_ids
+
 from analysis.vacancy import RETAIL_GROUP_CODES
 
 REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed", "votes_cast", "ambassadors",
@@ -23,8 +25,9 @@ LEGAL_FORMS = ("bvba", "bv", "nv", "vof", "commv", "cv", "srl", "sprl", "sa", "v
 
 def occupied_retail_units(units: pd.DataFrame) -> pd.DataFrame:
     """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``."""
-    retail = units[units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)]
-    counts = retail.groupby(["nis_code", "observed_on"], observed=True).size().rename("units").reset_index()
+    retail = units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)
+    groups = group_ids(units, ["nis_code", "observed_on"], where=retail.to_numpy(dtype=bool))
+    counts = groups.keys.assign(units=groups.count())
     return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.grouping import group_ids
 from analysis.vacancy import in_scope
 
 FLOW_COLUMNS = ["observed_on_before", "observed_on", "units_before", "units_after", "new_vacancies",
@@ -42,14 +43,14 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all") -> p
     >>> [int(row[c]) for c in ["new_vacancies", "reoccupations", "openings", "closures"]], bool(row["is_balanced"])
     ([1, 1, 1, 1], True)
     """
-    counted = units.loc[in_scope(units, scope), [by, "observed_on", "unit_id", "status"]]
-    counted = counted.assign(observed_on=pd.to_datetime(counted["observed_on"]))
-    inventories = counted.groupby([by, "observed_on"], sort=True, observed=True)
-    sizes = inventories.size().rename("units").reset_index()
+    counted = in_scope(units, scope).to_numpy()
+    observed = pd.to_datetime(units["observed_on"])
+    inventories = group_ids(units.assign(observed_on=observed), [by, "observed_on"], where=counted)
+    sizes = inventories.keys.assign(units=inventories.count())
     follows = (sizes[by] == sizes[by].shift()).to_numpy()  # inventory i comes after i - 1 of its area
     if not follows.any():
         return pd.DataFrame(columns=[by, *FLOW_COLUMNS])
-    counts = _transitions(counted, inventories.ngroup().to_numpy(), by, follows)
+    counts = _transitions(units, counted, inventories.ids, by, follows)
     result = pd.DataFrame({
         by: sizes[by].to_numpy(), "observed_on_before": sizes["observed_on"].shift().to_numpy(),
         "observed_on": sizes["observed_on"].to_numpy(), "units_before": sizes["units"].shift().to_numpy(),
@@ -59,18 +60,20 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all") -> p
     return result[[by, *FLOW_COLUMNS]].reset_index(drop=True)
 
 
-def _transitions(counted: pd.DataFrame, inventory: np.ndarray, by: str, follows: np.ndarray) -> dict[str, np.ndarray]:
-    """Flow counts per inventory (indexed like the sorted inventories), from integer codes.
+def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray, by: str,
+                 follows: np.ndarray) -> dict[str, np.ndarray]:
+    """Flow counts per inventory (indexed like the sorted inventories), from integer codes of
+    the ``counted`` units.
 
     A unit is ``by`` plus ``unit_id``. Sorted by unit and inventory, each run of equal (unit,
     inventory) is one group; a group is linked to the next when that is the same unit in the
     following inventory. Counting runs rather than rows keeps the semantics of an outer merge on
     the unit when an id repeats within an inventory (every pair counts).
     """
-    unit = pd.factorize(counted[by])[0].astype(np.int64) * (len(counted) + 1) + pd.factorize(counted["unit_id"])[0]
-    order = np.lexsort((inventory, unit))
+    unit = (pd.factorize(units[by])[0].astype(np.int64) * (len(units) + 1) + pd.factorize(units["unit_id"])[0])[counted]
+    order = np.argsort(unit * len(follows) + inventory, kind="stable")
     unit, inventory = unit[order], inventory[order]
-    vacant = counted["status"].eq("vacant").to_numpy()[order].astype(np.int64)
+    vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted][order].astype(np.int64)
     starts = np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (inventory[1:] != inventory[:-1])])
     size = np.diff(np.r_[starts, len(unit)])
     n_vacant = np.add.reduceat(vacant, starts)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.grouping import group_ids
+
 
 def assign_geography(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) -> pd.DataFrame:
     """Units with ``nis_code`` expressed in one municipal geography.
@@ -56,8 +58,13 @@ def latest_inventory_per_year(units: pd.DataFrame, *, by: str = "nis_code") -> p
     ['06-01', '06-01', '03-01']
     """
     observed = pd.to_datetime(units["observed_on"])
-    year = observed.dt.year
-    is_latest = observed == observed.groupby([units[by], year], observed=True).transform("max")
-    if is_latest.all():  # one inventory a year: nothing to drop, and no copy
+    # Decide per inventory (area and date), of which there are few, then look each row up.
+    inventories = group_ids(units.assign(observed_on=observed), [by, "observed_on"])
+    dates = inventories.keys["observed_on"]
+    years = dates.dt.year
+    latest = (dates == dates.groupby([inventories.keys[by], years], observed=True, dropna=False).transform("max"))
+    year = pd.Series(years.to_numpy()[inventories.ids], index=units.index, name="year")
+    if latest.all():  # one inventory a year: nothing to drop, and no copy
         return units.assign(year=year)
+    is_latest = latest.to_numpy()[inventories.ids]
     return units.loc[is_latest].assign(year=year[is_latest])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.grouping import Groups, group_ids, sorted_codes
 from analysis.vacancy import RETAIL_GROUP_CODES, is_outlet
 
 DAILY_GROUP_CODES = frozenset({"11"})
@@ -20,8 +21,20 @@ MIX_COLUMNS = ["units_mix_known", "shannon_diversity", "evenness", "retail_share
 
 def mix_units(units: pd.DataFrame) -> pd.DataFrame:
     """The units a mix is made of: occupied outlets with a known group."""
+    return units.loc[_is_mix_unit(units)]
+
+
+def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
     keep = is_outlet(units) & units["status"].eq("occupied") & units["group_code"].notna()
-    return units.loc[keep]
+    return keep.to_numpy(dtype=bool, na_value=False)
+
+
+def _mix_groups(units: pd.DataFrame, by: list[str]) -> tuple[Groups, np.ndarray, pd.Index, np.ndarray]:
+    """The mix units' groups by ``by``, their Locatus group codes (positions in the sorted codes
+    returned third) and which rows of ``units`` they are."""
+    keep = _is_mix_unit(units)
+    codes, group_codes = sorted_codes(units["group_code"])
+    return group_ids(units, by, where=keep), codes[keep], group_codes, keep
 
 
 def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
@@ -38,14 +51,17 @@ def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis
     [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
     """
     by = list(by)
-    mix = mix_units(units[[*by, "group_code", "status", "floor_area_m2"]])
-    mix = mix.assign(_area=pd.to_numeric(mix["floor_area_m2"], errors="coerce"))
-    counts = mix.groupby([*by, "group_code"], observed=True).agg(units=("group_code", "size"),
-                                                                 floor_area_m2=("_area", "sum")).reset_index()
-    totals = counts.groupby(by)[["units", "floor_area_m2"]].transform("sum")
-    counts["share_units"] = counts["units"] / totals["units"]
-    counts["share_floor"] = counts["floor_area_m2"] / totals["floor_area_m2"].where(totals["floor_area_m2"] > 0)
-    return counts
+    groups, codes, group_codes, keep = _mix_groups(units, by)
+    area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
+    counts = groups.cross(codes, len(group_codes))
+    areas = groups.cross_sum(codes, len(group_codes), area)
+    row, column = np.nonzero(counts)  # only the groups present, in order of area and code
+    total_area = areas.sum(axis=1)[row]
+    shares = groups.keys.iloc[row].reset_index(drop=True).assign(
+        group_code=group_codes.take(column), units=counts[row, column], floor_area_m2=areas[row, column])
+    shares["share_units"] = shares["units"] / counts.sum(axis=1)[row]
+    shares["share_floor"] = shares["floor_area_m2"] / np.where(total_area > 0, total_area, np.nan)
+    return shares
 
 
 def shannon_diversity(counts: pd.Series) -> float:
@@ -94,29 +110,30 @@ def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_cod
     its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
     """
     by = list(by)
-    mix = mix_units(units[[*by, "group_code", "status", *(["chain"] if "chain" in units else [])]])
-    group = mix["group_code"]
-    chain = mix["chain"] if "chain" in mix else pd.Series(pd.NA, index=mix.index)
-    flags = mix[by].assign(
-        _retail=group.isin(RETAIL_GROUP_CODES).astype(int), _daily=group.isin(DAILY_GROUP_CODES).astype(int),
-        _horeca=group.isin(HORECA_GROUP_CODES).astype(int), _services=group.isin(SERVICES_GROUP_CODES).astype(int),
-        _chain=chain.astype("boolean").astype("Float64"))
-    result = flags.groupby(by).agg(units_mix_known=("_retail", "size"), _retail=("_retail", "sum"),
-                                   _daily=("_daily", "sum"), _horeca=("_horeca", "sum"),
-                                   _services=("_services", "sum"), chain_share=("_chain", "mean"))
-    counts = mix.groupby([*by, "group_code"], observed=True).size()
-    counts = counts[counts > 0]
-    levels = list(range(len(by)))
-    p = counts / counts.groupby(level=levels).transform("sum")
-    # shannon_diversity and evenness below, for every area at once
-    result["shannon_diversity"] = -(p * np.log(p)).groupby(level=levels).sum()
-    groups_present = counts.groupby(level=levels).size()
-    result["evenness"] = result["shannon_diversity"] / np.log(groups_present.where(groups_present >= 2))
-    total = result["units_mix_known"].astype(float)
-    result["retail_share"] = result["_retail"] / total
-    result["daily_share"] = result["_daily"] / result["_retail"].where(result["_retail"] > 0)
+    groups, codes, group_codes, keep = _mix_groups(units, by)
+    counts = groups.cross(codes, len(group_codes))
+    total = counts.sum(axis=1)
+
+    def units_in(codes_of: frozenset[str]) -> np.ndarray:
+        return counts[:, group_codes.isin(codes_of)].sum(axis=1)
+
+    retail = units_in(RETAIL_GROUP_CODES)
+    chain = (units["chain"] if "chain" in units else pd.Series(pd.NA, index=units.index)).astype("boolean")
+    chain_known = chain.notna().to_numpy()[keep]
+    is_chain = chain.fillna(False).to_numpy(dtype=bool)[keep]
+    p = counts / np.where(total > 0, total, 1)[:, None]
+    # shannon_diversity and evenness, for every area at once (0 · ln 0 counts as 0)
+    shannon = -(p * np.log(np.where(p > 0, p, 1))).sum(axis=1)
+    groups_present = (counts > 0).sum(axis=1)
+    result = groups.keys.assign(
+        units_mix_known=total,
+        shannon_diversity=np.where(total > 0, shannon, np.nan),
+        evenness=shannon / np.log(np.where(groups_present >= 2, groups_present, np.nan)),
+        retail_share=retail / total,
+        daily_share=units_in(DAILY_GROUP_CODES) / np.where(retail > 0, retail, np.nan),
+        horeca_share=units_in(HORECA_GROUP_CODES) / total,
+        services_share=units_in(SERVICES_GROUP_CODES) / total,
+        chain_share=groups.count(is_chain) / np.where(groups.count(chain_known) > 0, groups.count(chain_known), np.nan),
+    )
     result["non_daily_share"] = 1 - result["daily_share"]
-    result["horeca_share"] = result["_horeca"] / total
-    result["services_share"] = result["_services"] / total
-    result["chain_share"] = result["chain_share"].astype(float)
-    return result.reset_index()[[*by, *MIX_COLUMNS]]
+    return result[[*by, *MIX_COLUMNS]]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.grouping import group_ids
+
 #: Locatus groups that are not outlets: transport & fuel, ATMs.
 NON_OUTLET_GROUP_CODES = frozenset({"45", "80"})
 #: Locatus retail groups: daily, fashion & luxury, leisure, in/around the house, other retail.
@@ -157,59 +159,43 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     (0.3333, 0.6667)
     """
     by = list(by)
-    needed = [*by, *(c for c in ("status", "floor_area_m2", "vacant_since", "observed_on") if c not in by)]
-    selected = units.loc[in_scope(units, scope), needed]
-    is_vacant = selected["status"].eq("vacant").to_numpy()
-    area = pd.to_numeric(selected["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    days = vacancy_days(selected).to_numpy(dtype=float, na_value=np.nan)
+    scoped = in_scope(units, scope).to_numpy()
+    groups = group_ids(units, by, where=scoped)
+    vacant_row = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False) & scoped
+    is_vacant = vacant_row[scoped]
+    area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[scoped]
+    known = ~np.isnan(area)
+    # Durations, medians and the largest units concern only the vacant rows (about a tenth).
+    vacant = groups.subset(is_vacant)
+    vacant_area = area[is_vacant]
+    days = vacancy_days(units.loc[vacant_row, ["status", "observed_on", "vacant_since"]]).to_numpy(
+        dtype=float, na_value=np.nan)
     dated = ~np.isnan(days)
     long_term = dated & (days >= long_term_days)
     structural = dated & (days >= structural_days)
-    counts = selected[by].assign(
-        _vacant=is_vacant.astype(np.int64),
-        _area=area,
-        _area_vacant=np.where(is_vacant, area, np.nan),
-        _area_known=(~np.isnan(area)).astype(np.int64),
-        _dated=dated.astype(np.int64),
-        _frictional=(dated & ~long_term).astype(np.int64),
-        _long_term=(long_term & ~structural).astype(np.int64),
-        _structural=structural.astype(np.int64),
-        _long=long_term.astype(np.int64),
+    result = groups.keys.assign(
+        units_total=groups.count(),
+        units_vacant=vacant.count(),
+        floor_area_total_m2=groups.sum(area, known),
+        floor_area_vacant_m2=vacant.sum(vacant_area, ~np.isnan(vacant_area)),
+        units_vacant_dated=vacant.count(dated),
+        units_vacant_frictional=vacant.count(dated & ~long_term),
+        units_vacant_long_term=vacant.count(long_term & ~structural),
+        units_vacant_structural=vacant.count(structural),
+        median_vacancy_days=vacant.median(days),
     )
-    result = counts.groupby(by, sort=True, observed=True, dropna=False).agg(
-        units_total=("_vacant", "size"),
-        units_vacant=("_vacant", "sum"),
-        floor_area_total_m2=("_area", "sum"),
-        floor_area_vacant_m2=("_area_vacant", "sum"),
-        _area_known=("_area_known", "sum"),
-        units_vacant_dated=("_dated", "sum"),
-        units_vacant_frictional=("_frictional", "sum"),
-        units_vacant_long_term=("_long_term", "sum"),
-        units_vacant_structural=("_structural", "sum"),
-        _long=("_long", "sum"),
-    )
-    # Medians and the largest vacant units need only the vacant rows (about a tenth).
-    vacant = counts.loc[is_vacant, by].assign(_days=days[is_vacant], _area=area[is_vacant])
-    result["median_vacancy_days"] = vacant.groupby(by, observed=True, dropna=False)["_days"].median()
-    largest = _largest_vacant_areas(vacant, by).reindex(result.index, fill_value=0.0)
+    largest = vacant.top_sum(vacant_area, top=LARGEST_VACANT_LEFT_OUT)
     result["vacancy_rate_units"] = _ratio(result["units_vacant"], result["units_total"])
     result["vacancy_rate_floor"] = _ratio(result["floor_area_vacant_m2"], result["floor_area_total_m2"])
-    result["floor_area_coverage"] = _ratio(result["_area_known"], result["units_total"])
+    result["floor_area_coverage"] = _ratio(pd.Series(groups.count(known)), result["units_total"])
     # Differences of sums: rounding leaves crumbs (1e-13 m²) that depend on the order of the rows.
     crumbs = 1e-9 * result["floor_area_total_m2"].abs().clip(lower=1)
     rest_vacant, rest_total = result["floor_area_vacant_m2"] - largest, result["floor_area_total_m2"] - largest
     result["vacancy_rate_floor_excl_largest3"] = _ratio(rest_vacant.where(rest_vacant > crumbs, 0.0),
                                                         rest_total.where(rest_total > crumbs, 0.0))
-    result["long_term_vacancy_share"] = _ratio(result["_long"], result["units_vacant_dated"])
+    result["long_term_vacancy_share"] = _ratio(pd.Series(vacant.count(long_term)), result["units_vacant_dated"])
     result["structural_vacancy_share"] = _ratio(result["units_vacant_structural"], result["units_vacant_dated"])
-    return result.reset_index()[by + VACANCY_COLUMNS]
-
-
-def _largest_vacant_areas(vacant: pd.DataFrame, by: list[str]) -> pd.Series:
-    """Per group, the summed area of its ``LARGEST_VACANT_LEFT_OUT`` largest vacant units."""
-    known = vacant[vacant["_area"].notna()].sort_values("_area", ascending=False, kind="stable")
-    top = known[known.groupby(by, observed=True, dropna=False).cumcount() < LARGEST_VACANT_LEFT_OUT]
-    return top.groupby(by, observed=True, dropna=False)["_area"].sum()
+    return result[by + VACANCY_COLUMNS]
 
 
 def vacancy_band(rate: pd.Series, *, healthy_max: float = HEALTHY_MAX,

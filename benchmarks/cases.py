@@ -53,8 +53,9 @@ def all_indicators(units: pd.DataFrame, campaign: pd.DataFrame) -> dict[str, pd.
     last_year = int(units["observed_on"].max().year)
     last_edition = int(campaign["edition"].max())
     # Each table once, as the dashboard's cached loaders share them.
-    tables = {"vacancy": vacancy_table(units, geography=GEOGRAPHY),
-              "vacancy_province": vacancy_table(units, level="province", geography=GEOGRAPHY),
+    municipal = vacancy_table(units, geography=GEOGRAPHY)
+    tables = {"vacancy": municipal,
+              "vacancy_province": vacancy_table(units, level="province", geography=GEOGRAPHY, municipal=municipal),
               "mix": mix_table(units, geography=GEOGRAPHY),
               "campaign": campaign_table(campaign, units, geography=GEOGRAPHY)}
     shared = {"vacancy": tables["vacancy"], "reach": tables["campaign"], "geography": GEOGRAPHY}

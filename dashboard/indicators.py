@@ -29,7 +29,8 @@ CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:]]
 
 
 def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography: str = "2025",
-                  year: int | None = None, scope: str = "all") -> pd.DataFrame:
+                  year: int | None = None, scope: str = "all",
+                  municipal: pd.DataFrame | None = None) -> pd.DataFrame:
     """Vacancy indicators per area and inventory (the province: per year).
 
     Parameters
@@ -47,6 +48,9 @@ def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography
         inventory before it).
     scope : {"all", "retail"}
         All outlets or retail only (`analysis.vacancy.in_scope`).
+    municipal : DataFrame, optional
+        For the province: the municipalities' table of all years in the same geography and
+        scope, when the caller has it already (the province's flows are the sum of theirs).
 
     Returns
     -------
@@ -64,7 +68,9 @@ def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography
         return pd.DataFrame(columns=columns)
     placed = assign_geography(units, reference.crosswalk(), geography)
     if level == "province":
-        table = _province_vacancy(placed, scope)
+        if municipal is None:
+            municipal = vacancy_table(units, geography=geography, scope=scope)
+        table = _province_vacancy(placed, scope, municipal)
     else:
         placed = _with_areas(placed, level)
         key = area[0] if area else "nis_code"
@@ -83,16 +89,15 @@ def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography
     return table.sort_values([key, "observed_on"]).reset_index(drop=True)[columns]
 
 
-def _province_vacancy(placed: pd.DataFrame, scope: str) -> pd.DataFrame:
-    latest = latest_inventory_per_year(placed)
-    table = vacancy(latest.assign(nis_code=PROVINCE_NIS_CODE), by=["nis_code", "year"], scope=scope)
-    table["observed_on"] = table["year"].map(latest.groupby("year")["observed_on"].max())
-    table["municipality"] = PROVINCE_NAME
-    moves = flows(placed, scope=scope)
-    moves = moves.assign(year=pd.to_datetime(moves["observed_on"]).dt.year).merge(
-        latest[["nis_code", "observed_on"]].drop_duplicates(), on=["nis_code", "observed_on"])
-    totals = moves.groupby("year")[FLOW_COUNTS].sum()
-    return table.join(totals, on="year")
+def _province_vacancy(placed: pd.DataFrame, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
+    """Each municipality's latest inventory of a year together; flows summed over those inventories."""
+    table = vacancy(latest_inventory_per_year(placed), by=["year"], scope=scope)
+    dates = municipal["observed_on"]
+    latest = municipal[dates == dates.groupby([municipal["nis_code"], municipal["year"]]).transform("max")]
+    per_year = latest.groupby("year")[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
+    per_year["observed_on"] = latest.groupby("year")["observed_on"].max()
+    table = table.join(per_year, on="year")
+    return table.assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)
 
 
 def _with_areas(placed: pd.DataFrame, level: str) -> pd.DataFrame:

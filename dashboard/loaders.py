@@ -35,7 +35,8 @@ def _units(url: str, version: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _vacancy(url: str, version: int, level: str, geography: str) -> pd.DataFrame:
-    return vacancy_table(_units(url, version), level=level, geography=geography)
+    municipal = _vacancy(url, version, "municipality", geography) if level == "province" else None
+    return vacancy_table(_units(url, version), level=level, geography=geography, municipal=municipal)
 
 
 def units() -> pd.DataFrame:

@@ -100,6 +100,11 @@ def to_nis_2025(nis_code: pd.Series) -> pd.Series:
 
 def municipality_names(geography: str = "2025") -> dict[str, str]:
     """NIS code → Dutch name for one geography, plus the other geography's codes as fallback."""
+    return dict(_municipality_names(geography))
+
+
+@cache
+def _municipality_names(geography: str) -> dict[str, str]:
     other = "2018" if geography == "2025" else "2025"
     names = dict(zip(*municipalities(other)[["nis_code", "name_nl"]].T.values, strict=False))
     names.update(zip(*municipalities(geography)[["nis_code", "name_nl"]].T.values, strict=False))

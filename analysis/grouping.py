@@ -1,0 +1,138 @@
+"""Group ids for the indicator functions: every unit's group as an integer, once per call.
+
+A pandas group-by factorises its keys again for every aggregation. The indicators sum a dozen
+columns over the same groups of 1.5 million units, so they factorise once (`group_ids`) and
+count with `numpy.bincount`. Groups come in the order ``groupby(by, sort=True, dropna=False)``
+gives them: sorted by each key in turn, a missing key last (categoricals by value, not by the
+order of their categories).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Above this many possible key combinations the ids are made compact by sorting (np.unique).
+_DENSE_LIMIT = 1 << 22
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The group of each row (``ids``, 0 … ``len(keys)`` − 1) and the key values of each group."""
+
+    ids: np.ndarray
+    keys: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def cross(self, codes: np.ndarray, size: int) -> np.ndarray:
+        """Rows per group (rows of the matrix) and code 0 … ``size`` − 1 (columns)."""
+        cells = np.bincount(self.ids * size + codes, minlength=len(self) * size)
+        return cells.reshape(len(self), size)
+
+    def cross_sum(self, codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` (NaN left out) per group and code, as `cross` lays them out."""
+        known = ~np.isnan(values)
+        cells = np.bincount(self.ids[known] * size + codes[known], weights=values[known],
+                            minlength=len(self) * size)
+        return cells.reshape(len(self), size)
+
+    def subset(self, where: np.ndarray) -> Groups:
+        """The same groups over the rows where ``where`` is true (arrays then go with those rows)."""
+        return Groups(ids=self.ids[where], keys=self.keys)
+
+    def count(self, where: np.ndarray | None = None) -> np.ndarray:
+        """Rows per group (only rows where ``where`` is true)."""
+        ids = self.ids if where is None else self.ids[where]
+        return np.bincount(ids, minlength=len(self))
+
+    def sum(self, values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        """Sum of ``values`` per group, over rows where ``where`` is true (0.0 for none)."""
+        if where is None:
+            return np.bincount(self.ids, weights=values, minlength=len(self))
+        return np.bincount(self.ids[where], weights=values[where], minlength=len(self))
+
+    def median(self, values: np.ndarray) -> np.ndarray:
+        """Median of ``values`` per group, NaN left out (NaN for a group without values)."""
+        ids, ordered, starts, sizes = self._sorted(values)
+        median = np.full(len(self), np.nan)
+        some = sizes > 0
+        low, high = starts[some] + (sizes[some] - 1) // 2, starts[some] + sizes[some] // 2
+        median[some] = (ordered[low] + ordered[high]) / 2
+        return median
+
+    def top_sum(self, values: np.ndarray, *, top: int) -> np.ndarray:
+        """Sum of the ``top`` largest ``values`` per group, NaN left out."""
+        ids, ordered, starts, _ = self._sorted(-values)
+        first = np.arange(len(ids)) - starts[ids] < top
+        return -np.bincount(ids[first], weights=ordered[first], minlength=len(self))
+
+    def _sorted(self, values: np.ndarray):
+        """Rows with a value, sorted by group and value: ids, values, group starts and sizes."""
+        known = ~np.isnan(values)
+        ids, values = self.ids[known], values[known]
+        order = np.lexsort((values, ids))
+        sizes = np.bincount(ids, minlength=len(self))
+        return ids[order], values[order], np.cumsum(sizes) - sizes, sizes
+
+
+def group_ids(frame: pd.DataFrame, by: list[str], *, where: np.ndarray | None = None) -> Groups:
+    """The groups of ``frame`` by the columns ``by``, only those that occur.
+
+    With ``where`` (a boolean array), only those rows count: ``ids`` has one entry per selected
+    row. Selecting integer codes rather than the frame's rows saves copying every column.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"nis_code": ["2", "1", "2", None], "year": [2024, 2024, 2023, 2024]})
+    >>> groups = group_ids(frame, ["nis_code", "year"])
+    >>> groups.ids.tolist(), groups.keys.values.tolist()
+    ([2, 0, 1, 3], [['1', 2024], ['2', 2023], ['2', 2024], [nan, 2024]])
+    """
+    codes, uniques = zip(*(sorted_codes(frame[column]) for column in by), strict=True) if by else ((), ())
+    sizes = [len(values) + 1 for values in uniques]  # + 1: a slot for a missing key
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        combined = combined * size + np.where(code < 0, size - 1, code)
+    if where is not None:
+        combined = combined[where]
+    if np.prod(sizes, dtype=float) <= _DENSE_LIMIT:  # a lookup table: no sort of the rows
+        possible = np.bincount(combined, minlength=int(np.prod(sizes)))
+        present = np.flatnonzero(possible)
+        lookup = np.zeros(len(possible), dtype=np.intp)
+        lookup[present] = np.arange(len(present))
+        ids = lookup[combined]
+    else:
+        present, ids = np.unique(combined, return_inverse=True)
+    keys = {}
+    for column, values, size in zip(reversed(by), reversed(uniques), reversed(sizes), strict=True):
+        position = present % size
+        present = present // size
+        missing = position == size - 1
+        keys[column] = (values.take(np.where(missing, -1, position), allow_fill=True, fill_value=np.nan)
+                        if missing.any() else values.take(position))
+    return Groups(ids=ids.astype(np.intp), keys=pd.DataFrame({column: keys[column] for column in by}))
+
+
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``values`` in sorted order of the values (−1: missing) and the sorted values."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories, codes = values.cat.categories, values.cat.codes.to_numpy().astype(np.int64)
+        if categories.is_monotonic_increasing:
+            return codes, categories
+        order = categories.argsort()
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return np.where(codes < 0, -1, rank[codes]), categories[order]
+    if values.dtype.kind == "M":  # factorise the integers under the dates: a third of the time
+        stamps = values.to_numpy()
+        codes, uniques = pd.factorize(stamps.view(np.int64), sort=True)
+        uniques = pd.Index(uniques.view(stamps.dtype))
+        if len(uniques) and pd.isna(uniques[0]):  # NaT is the smallest integer: first, not missing
+            codes, uniques = codes - 1, uniques[1:]
+        return codes.astype(np.int64), uniques
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), pd.Index(uniques)

@@ -1,0 +1,90 @@
+"""analysis.grouping on hand-made tables, and against pandas' group-by as a property."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import grouping
+from analysis.grouping import group_ids, sorted_codes
+
+DAY = pd.Timestamp("2024-01-01")
+YEAR_LATER = pd.Timestamp("2025-01-01")
+
+
+def _units() -> pd.DataFrame:
+    return pd.DataFrame({
+        "nis_code": pd.Categorical(["34022", "31005", "34022", None, "31005"],
+                                   categories=["34022", "31005"]),  # categories not in sorted order
+        "observed_on": pd.to_datetime([YEAR_LATER, DAY, DAY, DAY, DAY]).astype("datetime64[s]"),
+        "area": [100.0, 50.0, np.nan, 20.0, 30.0],
+    })
+
+
+def test_groups_in_sorted_key_order_missing_last():
+    groups = group_ids(_units(), ["nis_code", "observed_on"])
+    assert groups.keys["nis_code"].tolist()[:3] == ["31005", "34022", "34022"]
+    assert pd.isna(groups.keys["nis_code"].iloc[3])  # the missing code: last, as pandas' dropna=False
+    assert groups.keys["observed_on"].tolist() == [DAY, DAY, YEAR_LATER, DAY]
+    assert groups.ids.tolist() == [2, 0, 1, 3, 0]
+    assert groups.count().tolist() == [2, 1, 1, 1]
+
+
+def test_where_keeps_only_the_selected_rows_and_their_groups():
+    where = np.array([True, True, False, False, True])  # drops 34022 on DAY and the missing code
+    groups = group_ids(_units(), ["nis_code"], where=where)
+    assert groups.keys["nis_code"].tolist() == ["31005", "34022"]
+    assert groups.ids.tolist() == [1, 0, 0]  # one id per selected row
+    area = _units()["area"].to_numpy()[where]  # 100, 50, 30
+    assert groups.sum(area).tolist() == [80.0, 100.0]
+
+
+def test_sums_medians_and_largest_leave_missing_values_out():
+    frame = pd.DataFrame({"area": ["a", "a", "a", "a", "a", "b", "c"]})
+    values = np.array([10.0, 40.0, np.nan, 30.0, 20.0, np.nan, 5.0])
+    groups = group_ids(frame, ["area"])
+    assert groups.sum(values, ~np.isnan(values)).tolist() == [100.0, 0.0, 5.0]
+    assert groups.median(values)[[0, 2]].tolist() == [25.0, 5.0]  # (20 + 30) / 2; one value
+    assert np.isnan(groups.median(values)[1])  # b has no value
+    assert groups.top_sum(values, top=3).tolist() == [90.0, 0.0, 5.0]  # 40 + 30 + 20
+
+
+def test_cross_counts_and_sums_per_group_and_code():
+    frame = pd.DataFrame({"area": ["a", "a", "b", "b", "b"]})
+    codes = np.array([0, 1, 1, 1, 2])
+    groups = group_ids(frame, ["area"])
+    assert groups.cross(codes, 3).tolist() == [[1, 1, 0], [0, 2, 1]]
+    values = np.array([1.0, 2.0, 3.0, np.nan, 5.0])
+    assert groups.cross_sum(codes, 3, values).tolist() == [[1.0, 2.0, 0.0], [0.0, 3.0, 5.0]]
+
+
+def test_sorted_codes_of_dates_put_nat_as_missing():
+    codes, values = sorted_codes(pd.Series(pd.to_datetime([YEAR_LATER, None, DAY])))
+    assert codes.tolist() == [1, -1, 0]
+    assert list(values) == [DAY, YEAR_LATER]
+
+
+def test_no_rows_no_groups():
+    groups = group_ids(_units().iloc[:0], ["nis_code", "observed_on"])
+    assert len(groups) == 0 and groups.count().tolist() == []
+
+
+@pytest.mark.parametrize("dense_limit", [grouping._DENSE_LIMIT, 0])  # 0: the sorting path
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]), st.integers(0, 3),
+                               st.sampled_from([DAY, YEAR_LATER, None])), max_size=40))
+def test_same_groups_as_pandas(rows, dense_limit):
+    grouping_limit = grouping._DENSE_LIMIT
+    grouping._DENSE_LIMIT = dense_limit
+    try:
+        frame = pd.DataFrame(rows, columns=["text", "number", "day"]).astype({"number": "int64"})
+        frame["text"] = frame["text"].astype("category")
+        frame["day"] = pd.to_datetime(frame["day"])
+        by = ["text", "number", "day"]
+        groups = group_ids(frame, by)
+        expected = frame.groupby(by, observed=True, dropna=False, sort=True)
+        assert groups.count().tolist() == expected.size().tolist()
+        assert groups.ids.tolist() == expected.ngroup().tolist()
+    finally:
+        grouping._DENSE_LIMIT = grouping_limit

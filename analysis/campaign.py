@@ -13,7 +13,6 @@ import unicodedata
 import pandas as pd
 
 from analysis.grouping import group_ids
-
 from analysis.vacancy import RETAIL_GROUP_CODES
 
 REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed", "votes_cast", "ambassadors",

@@ -12,7 +12,7 @@ import unicodedata
 
 import pandas as pd
 
-from analysis.grouping import group_ids
+from analysis.grouping import Groups, group_ids
 from analysis.vacancy import RETAIL_GROUP_CODES
 
 REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed", "votes_cast", "ambassadors",
@@ -22,15 +22,21 @@ REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed
 LEGAL_FORMS = ("bvba", "bv", "nv", "vof", "commv", "cv", "srl", "sprl", "sa", "vzw")
 
 
-def occupied_retail_units(units: pd.DataFrame) -> pd.DataFrame:
-    """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``."""
+def occupied_retail_units(units: pd.DataFrame, *, inventories: Groups | None = None) -> pd.DataFrame:
+    """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``.
+
+    ``inventories``: ``units`` grouped by ``nis_code`` and ``observed_on``, when the caller has them.
+    """
     retail = units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)
-    groups = group_ids(units, ["nis_code", "observed_on"], where=retail.to_numpy(dtype=bool))
+    retail = retail.to_numpy(dtype=bool)
+    groups = (group_ids(units, ["nis_code", "observed_on"], where=retail) if inventories is None
+              else inventories.select(retail))
     counts = groups.keys.assign(units=groups.count())
     return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
 
 
-def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.DataFrame, *,
+                   inventories: Groups | None = None) -> pd.DataFrame:
     """Reach measures per municipality and edition (`REACH_COLUMNS`).
 
     Parameters
@@ -39,6 +45,8 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.D
         ``bags_distributed``, ``votes_cast``, ``ambassadors``; missing where not reported).
     units : stored units, for the occupied retail units of each municipality.
     population : ``nis_code``, ``year``, ``population``.
+    inventories : Groups, optional
+        ``units`` grouped by ``nis_code`` and ``observed_on``, when the caller has them.
 
     Examples
     --------
@@ -54,7 +62,7 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.D
     """
     reach = campaign.copy()
     reach["edition"] = reach["edition"].astype(int)
-    inventories = occupied_retail_units(units)
+    inventories = occupied_retail_units(units, inventories=inventories)
     inventories = inventories.assign(year=pd.to_datetime(inventories["observed_on"]).dt.year.astype(int))
     reach = _latest_at_or_before(reach, inventories.rename(columns={"units": "retail_units_occupied",
                                                                      "observed_on": "inventory_observed_on"}))

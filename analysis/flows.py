@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import group_ids
+from analysis.grouping import Groups, group_ids
 from analysis.vacancy import in_scope
 
 FLOW_COLUMNS = ["observed_on_before", "observed_on", "units_before", "units_after", "new_vacancies",
                 "reoccupations", "openings", "closures", "is_balanced"]
 
 
-def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all") -> pd.DataFrame:
+def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
+          inventories: Groups | None = None) -> pd.DataFrame:
     """Flows per ``by`` value between each inventory and the one before it, matched on ``unit_id``.
 
     Parameters
@@ -24,6 +25,8 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all") -> p
     scope : {"all", "retail"}
         Which units count (`analysis.vacancy.in_scope`): a unit that enters the scope counts
         as an opening, one that leaves it as a closure.
+    inventories : Groups, optional
+        ``units`` grouped by ``by`` and ``observed_on`` (a date), when the caller has them.
 
     Returns
     -------
@@ -44,8 +47,10 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all") -> p
     ([1, 1, 1, 1], True)
     """
     counted = in_scope(units, scope).to_numpy()
-    observed = pd.to_datetime(units["observed_on"])
-    inventories = group_ids(units.assign(observed_on=observed), [by, "observed_on"], where=counted)
+    if inventories is None:
+        observed = pd.to_datetime(units["observed_on"])
+        inventories = group_ids(units.assign(observed_on=observed), [by, "observed_on"])
+    inventories = inventories.select(counted)
     sizes = inventories.keys.assign(units=inventories.count())
     follows = (sizes[by] == sizes[by].shift()).to_numpy()  # inventory i comes after i - 1 of its area
     if not follows.any():
@@ -65,12 +70,14 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     """Flow counts per inventory (indexed like the sorted inventories), from integer codes of
     the ``counted`` units.
 
-    A unit is ``by`` plus ``unit_id``. Sorted by unit and inventory, each run of equal (unit,
-    inventory) is one group; a group is linked to the next when that is the same unit in the
-    following inventory. Counting runs rather than rows keeps the semantics of an outer merge on
-    the unit when an id repeats within an inventory (every pair counts).
+    A unit is ``by`` plus ``unit_id``. Sorted by ``unit_id`` and inventory (inventories are
+    numbered by area, then date), each run of equal (id, inventory) is one group; a group is
+    linked to the next when that is the same id in the following inventory of the same area.
+    Counting runs rather than rows keeps the semantics of an outer merge on the unit when an id
+    repeats within an inventory (every pair counts). Units come in batch order, mostly sorted
+    already, which a stable sort (timsort) exploits.
     """
-    unit = (pd.factorize(units[by])[0].astype(np.int64) * (len(units) + 1) + pd.factorize(units["unit_id"])[0])[counted]
+    unit = pd.factorize(units["unit_id"])[0][counted].astype(np.int64)
     order = np.argsort(unit * len(follows) + inventory, kind="stable")
     unit, inventory = unit[order], inventory[order]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted][order].astype(np.int64)
@@ -79,7 +86,7 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     n_vacant = np.add.reduceat(vacant, starts)
     n_occupied = size - n_vacant
     unit, inventory = unit[starts], inventory[starts]
-    linked = (unit[1:] == unit[:-1]) & (inventory[1:] == inventory[:-1] + 1)
+    linked = (unit[1:] == unit[:-1]) & (inventory[1:] == inventory[:-1] + 1) & follows[inventory[1:]]
     later = inventory[1:][linked]
     last = np.r_[~follows[1:], True]  # the area's last inventory: nothing can close after it
     opened = ~np.r_[False, linked] & follows[inventory]

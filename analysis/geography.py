@@ -60,11 +60,17 @@ def latest_inventory_per_year(units: pd.DataFrame, *, by: str = "nis_code") -> p
     observed = pd.to_datetime(units["observed_on"])
     # Decide per inventory (area and date), of which there are few, then look each row up.
     inventories = group_ids(units.assign(observed_on=observed), [by, "observed_on"])
-    dates = inventories.keys["observed_on"]
-    years = dates.dt.year
-    latest = (dates == dates.groupby([inventories.keys[by], years], observed=True, dropna=False).transform("max"))
-    year = pd.Series(years.to_numpy()[inventories.ids], index=units.index, name="year")
+    year = pd.Series(inventories.keys["observed_on"].dt.year.to_numpy()[inventories.ids], index=units.index,
+                     name="year")
+    latest = latest_of_year(inventories.keys, by=by)
     if latest.all():  # one inventory a year: nothing to drop, and no copy
         return units.assign(year=year)
-    is_latest = latest.to_numpy()[inventories.ids]
+    is_latest = latest[inventories.ids]
     return units.loc[is_latest].assign(year=year[is_latest])
+
+
+def latest_of_year(inventories: pd.DataFrame, *, by: str = "nis_code") -> np.ndarray:
+    """Per inventory (``by``, ``observed_on``): whether it is the latest of its ``by`` and year."""
+    dates = inventories["observed_on"]
+    latest = dates.groupby([inventories[by], dates.dt.year], observed=True, dropna=False).transform("max")
+    return (dates == latest).to_numpy()

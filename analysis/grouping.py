@@ -40,6 +40,19 @@ class Groups:
                             minlength=len(self) * size)
         return cells.reshape(len(self), size)
 
+    def select(self, where: np.ndarray) -> Groups:
+        """The rows where ``where`` is true, and only the groups they fall in."""
+        ids = self.ids[where]
+        present = np.flatnonzero(np.bincount(ids, minlength=len(self)))
+        lookup = np.zeros(len(self), dtype=np.intp)
+        lookup[present] = np.arange(len(present))
+        return Groups(ids=lookup[ids], keys=self.keys.iloc[present].reset_index(drop=True))
+
+    def coarsen(self, by: list[str]) -> Groups:
+        """The same rows grouped by only the key columns ``by``."""
+        outer = group_ids(self.keys, by)
+        return Groups(ids=outer.ids[self.ids], keys=outer.keys)
+
     def subset(self, where: np.ndarray) -> Groups:
         """The same groups over the rows where ``where`` is true (arrays then go with those rows)."""
         return Groups(ids=self.ids[where], keys=self.keys)
@@ -74,7 +87,9 @@ class Groups:
         """Rows with a value, sorted by group and value: ids, values, group starts and sizes."""
         known = ~np.isnan(values)
         ids, values = self.ids[known], values[known]
-        order = np.lexsort((values, ids))
+        order = np.argsort(values)
+        narrow = ids[order].astype(np.int16 if len(self) < 2**15 else np.int64)
+        order = order[np.argsort(narrow, kind="stable")]  # by group, values sorted within: radix sort
         sizes = np.bincount(ids, minlength=len(self))
         return ids[order], values[order], np.cumsum(sizes) - sizes, sizes
 

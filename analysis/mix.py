@@ -29,19 +29,23 @@ def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
     return keep.to_numpy(dtype=bool, na_value=False)
 
 
-def _mix_groups(units: pd.DataFrame, by: list[str]) -> tuple[Groups, np.ndarray, pd.Index, np.ndarray]:
+def _mix_groups(units: pd.DataFrame, by: list[str],
+                groups: Groups | None) -> tuple[Groups, np.ndarray, pd.Index, np.ndarray]:
     """The mix units' groups by ``by``, their Locatus group codes (positions in the sorted codes
     returned third) and which rows of ``units`` they are."""
     keep = _is_mix_unit(units)
     codes, group_codes = sorted_codes(units["group_code"])
-    return group_ids(units, by, where=keep), codes[keep], group_codes, keep
+    groups = group_ids(units, by, where=keep) if groups is None else groups.select(keep)
+    return groups, codes[keep], group_codes, keep
 
 
-def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
+def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
+                 groups: Groups | None = None) -> pd.DataFrame:
     """Per ``by`` and Locatus group: ``units``, ``floor_area_m2`` and their shares.
 
     ``share_units`` = units of the group / mix units; ``share_floor`` = floor area of the group /
-    known floor area of the mix units (missing when no area is known).
+    known floor area of the mix units (missing when no area is known). ``groups``: ``units``
+    grouped by ``by`` (`analysis.grouping.group_ids`), when the caller has them.
 
     Examples
     --------
@@ -51,13 +55,13 @@ def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis
     [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
     """
     by = list(by)
-    groups, codes, group_codes, keep = _mix_groups(units, by)
+    groups, codes, group_codes, keep = _mix_groups(units, by, groups)
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
     counts = groups.cross(codes, len(group_codes))
     areas = groups.cross_sum(codes, len(group_codes), area)
     row, column = np.nonzero(counts)  # only the groups present, in order of area and code
     total_area = areas.sum(axis=1)[row]
-    shares = groups.keys.iloc[row].reset_index(drop=True).assign(
+    shares = groups.keys[by].iloc[row].reset_index(drop=True).assign(
         group_code=group_codes.take(column), units=counts[row, column], floor_area_m2=areas[row, column])
     shares["share_units"] = shares["units"] / counts.sum(axis=1)[row]
     shares["share_floor"] = shares["floor_area_m2"] / np.where(total_area > 0, total_area, np.nan)
@@ -102,15 +106,17 @@ def location_quotients(shares: pd.DataFrame, *, area: str = "nis_code",
     return pd.Series(shares["share_units"].to_numpy() / pooled.reindex(index).to_numpy(), index=shares.index)
 
 
-def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
+def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
+             groups: Groups | None = None) -> pd.DataFrame:
     """Mix measures per ``by``: `MIX_COLUMNS`.
 
     ``retail_share`` (groups 11–38), ``horeca_share`` (59) and ``services_share`` (65) are
     shares of the mix units; ``daily_share`` = group 11 / retail units and ``non_daily_share``
     its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
+    ``groups``: as in `group_shares`.
     """
     by = list(by)
-    groups, codes, group_codes, keep = _mix_groups(units, by)
+    groups, codes, group_codes, keep = _mix_groups(units, by, groups)
     counts = groups.cross(codes, len(group_codes))
     total = counts.sum(axis=1)
 

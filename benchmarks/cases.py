@@ -48,11 +48,12 @@ def minimal_groupby(units: pd.DataFrame) -> pd.Series:
 def all_indicators(units: pd.DataFrame, campaign: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every topic of ``python -m dashboard indicators`` for all municipalities and years."""
     from dashboard.composite import impact, vitality_table
-    from dashboard.indicators import campaign_table, mix_table, vacancy_table
+    from dashboard.indicators import campaign_table, mix_table, placed_units, vacancy_table
 
     last_year = int(units["observed_on"].max().year)
     last_edition = int(campaign["edition"].max())
-    # Each table once, as the dashboard's cached loaders share them.
+    # Each table once, and the units placed once, as the dashboard's cached loaders share them.
+    units = placed_units(units, GEOGRAPHY)
     municipal = vacancy_table(units, geography=GEOGRAPHY)
     tables = {"vacancy": municipal,
               "vacancy_province": vacancy_table(units, level="province", geography=GEOGRAPHY, municipal=municipal),

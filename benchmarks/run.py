@@ -29,28 +29,34 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     url, seed_seconds = _store(args)
     measures = [Measure("seed", f"Voorbeeldopslag bouwen (schaal {args.scale:g}, apart proces)", [seed_seconds])]
-    measures += run_cases(url, runs=args.runs, import_rows=args.import_rows)
+    found, peaks = run_cases(url, runs=args.runs, import_rows=args.import_rows)
+    measures += found
     measures.append(Measure("peak_rss", "Piekgeheugen (RSS) van het benchmarkproces", [peak_rss_bytes()],
                             unit="B", max_value=MAX_RSS))
     total = time.perf_counter() - started
-    write(measures, args.out, scale=args.scale, total_seconds=total)
+    write(measures, args.out, scale=args.scale, total_seconds=total, peaks=peaks)
     print((args.out / "results.md").read_text(encoding="utf-8"))
     return 0
 
 
-def run_cases(url: str, *, runs: int, import_rows: int) -> list[Measure]:
+def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], dict[str, int]]:
+    """Every case in turn; also the process's peak RSS after each (which case raised it)."""
     from dashboard.store import Store
 
     store = Store(url)
     measures, units = cases.load(store, runs=runs)
+    peaks = {"load": peak_rss_bytes()}
     campaign = store.campaign()
-    measures += cases.indicators(units, campaign, runs=runs)
     largest = str(cases.town_sizes(units).index[0])
-    measures += cases.pages(url, largest, runs=runs)
-    measures += cases.unit_map(units, largest)
-    measures += cases.reports(store, units, runs=1)
-    measures += cases.import_csv(store, units, rows=import_rows, runs=runs)
-    return measures
+    steps = {"indicators": lambda: cases.indicators(units, campaign, runs=runs),
+             "pages": lambda: cases.pages(url, largest, runs=runs),
+             "unit_map": lambda: cases.unit_map(units, largest),
+             "reports": lambda: cases.reports(store, units, runs=1),
+             "import": lambda: cases.import_csv(store, units, rows=import_rows, runs=runs)}
+    for name, step in steps.items():
+        measures += step()
+        peaks[name] = peak_rss_bytes()
+    return measures, peaks
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,10 +84,12 @@ def _store(args: argparse.Namespace) -> tuple[str, float]:
     return url, time.perf_counter() - start
 
 
-def write(measures: list[Measure], out: Path, *, scale: float, total_seconds: float) -> None:
-    """``results.json`` (every run) and ``results.md`` (the table for the README)."""
+def write(measures: list[Measure], out: Path, *, scale: float, total_seconds: float,
+          peaks: dict[str, int] | None = None) -> None:
+    """``results.json`` (every run, and the peak RSS after each case) and ``results.md`` (the
+    table for the README)."""
     facts = {"scale": scale, "total_seconds": round(total_seconds, 1), "python": platform.python_version(),
-             "machine": platform.machine(), "cpus": _cpus()}
+             "machine": platform.machine(), "cpus": _cpus(), "peak_rss_after_bytes": peaks or {}}
     rows = [{"name": m.name, "label": m.label, "unit": m.unit, "value": m.value, "runs": m.runs,
              "baseline": m.baseline, "ratio": m.ratio, "max_value": m.max_value, "max_ratio": m.max_ratio,
              "meets_target": m.meets_target} for m in measures]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.impact import ImpactResult, campaign_impact
+from analysis.inventories import PlacedUnits
 from analysis.vitality import DEFAULT_WEIGHTS, peer_group, rank_within, vitality_index
 from dashboard import reference
 from dashboard.indicators import campaign_table, mix_table, vacancy_table
@@ -14,7 +15,8 @@ from dashboard.indicators import campaign_table, mix_table, vacancy_table
 CAMPAIGN_FIGURES = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
 
 
-def yearly_vacancy(units: pd.DataFrame, *, geography: str = "2025", table: pd.DataFrame | None = None) -> pd.DataFrame:
+def yearly_vacancy(units: pd.DataFrame | PlacedUnits, *, geography: str = "2025",
+                   table: pd.DataFrame | None = None) -> pd.DataFrame:
     """``nis_code``, ``year``, ``vacancy_rate_units``, ``long_term_vacancy_share``: each
     municipality's latest inventory of each year (from ``table``, the municipalities'
     `vacancy_table`, when already computed)."""
@@ -23,7 +25,7 @@ def yearly_vacancy(units: pd.DataFrame, *, geography: str = "2025", table: pd.Da
     return latest[["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share"]].reset_index(drop=True)
 
 
-def vitality_table(units: pd.DataFrame, campaign: pd.DataFrame, *, year: int, geography: str = "2025",
+def vitality_table(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame, *, year: int, geography: str = "2025",
                    weights: Mapping[str, float] = DEFAULT_WEIGHTS, vacancy: pd.DataFrame | None = None,
                    mix: pd.DataFrame | None = None, reach: pd.DataFrame | None = None) -> pd.DataFrame:
     """The vitality index of every municipality in ``year``, with its components, the weights used,
@@ -65,7 +67,7 @@ def vitality_table(units: pd.DataFrame, campaign: pd.DataFrame, *, year: int, ge
         "rank_in_province").reset_index(drop=True)
 
 
-def impact(units: pd.DataFrame, campaign: pd.DataFrame, *, edition: int, geography: str = "2025",
+def impact(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame, *, edition: int, geography: str = "2025",
            vacancy: pd.DataFrame | None = None, reach: pd.DataFrame | None = None, **options) -> ImpactResult:
     """`analysis.impact.campaign_impact` with the participants of ``edition``: municipalities with
     any campaign figure above 0 in that edition. ``vacancy`` and ``reach``: as in `vitality_table`."""

@@ -10,7 +10,8 @@ import pandas as pd
 
 from analysis.campaign import REACH_COLUMNS, campaign_reach
 from analysis.flows import flows
-from analysis.geography import assign_geography, latest_inventory_per_year
+from analysis.geography import assign_geography
+from analysis.inventories import PlacedUnits, place_units
 from analysis.mix import MIX_COLUMNS, group_shares, location_quotients, shop_mix
 from analysis.quality import QUALITY_COLUMNS, quality_flags
 from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band
@@ -28,15 +29,32 @@ AREA_COLUMNS = {"core": ["core_id", "core_name"], "shopping_area": ["shopping_ar
 CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:]]
 
 
-def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography: str = "2025",
+def placed_units(units: pd.DataFrame | PlacedUnits, geography: str) -> PlacedUnits:
+    """``units`` placed in ``geography`` (`analysis.inventories.place_units`), unless they are already.
+
+    Every table function takes either stored units or these: callers that make several tables
+    of one store version place the units once and pass them to each.
+    """
+    if isinstance(units, PlacedUnits):
+        if units.geography != geography:
+            raise ValueError(f"Deze verkooppunten staan in indeling {units.geography}, niet {geography}.")
+        return units
+    return place_units(units, reference.crosswalk(), geography)
+
+
+def _frame(units: pd.DataFrame | PlacedUnits) -> pd.DataFrame:
+    return units.units if isinstance(units, PlacedUnits) else units
+
+
+def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality", geography: str = "2025",
                   year: int | None = None, scope: str = "all",
                   municipal: pd.DataFrame | None = None) -> pd.DataFrame:
     """Vacancy indicators per area and inventory (the province: per year).
 
     Parameters
     ----------
-    units : DataFrame
-        Stored units (``Store.units()``).
+    units : DataFrame or PlacedUnits
+        Stored units (``Store.units()``), or those placed by `placed_units`.
     level : {"municipality", "province", "core", "shopping_area"}
         Province rows add up each municipality's latest inventory of the year. Cores are
         derived from the coordinates of each municipality's latest inventory
@@ -64,21 +82,22 @@ def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography
         raise ValueError(f"Onbekende afbakening {scope!r}: kies {' of '.join(SCOPES)}.")
     area = AREA_COLUMNS.get(level, [])
     columns = area + VACANCY_TABLE_COLUMNS
-    if units.empty:
+    if _frame(units).empty:
         return pd.DataFrame(columns=columns)
-    placed = assign_geography(units, reference.crosswalk(), geography)
+    placed = placed_units(units, geography)
     if level == "province":
         if municipal is None:
-            municipal = vacancy_table(units, geography=geography, scope=scope)
+            municipal = vacancy_table(placed, geography=geography, scope=scope)
         table = _province_vacancy(placed, scope, municipal)
     else:
-        placed = _with_areas(placed, level)
+        frame = _with_areas(placed.units, level)
         key = area[0] if area else "nis_code"
-        table = vacancy(placed, by=[key, "observed_on"], scope=scope)
-        table = table.merge(flows(placed, by=key, scope=scope).drop(columns=["observed_on_before", "units_before",
-                                                                            "units_after", "is_balanced"]),
+        inventories = placed.inventories if level == "municipality" else None
+        table = vacancy(frame, by=[key, "observed_on"], scope=scope, groups=inventories)
+        moves = flows(frame, by=key, scope=scope, inventories=inventories)
+        table = table.merge(moves.drop(columns=["observed_on_before", "units_before", "units_after", "is_balanced"]),
                             on=[key, "observed_on"], how="left")
-        table = _describe_areas(table, placed, level, geography)
+        table = _describe_areas(table, frame, level, geography)
         table["year"] = pd.to_datetime(table["observed_on"]).dt.year
     key = area[0] if area else "nis_code"
     table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
@@ -89,9 +108,10 @@ def vacancy_table(units: pd.DataFrame, *, level: str = "municipality", geography
     return table.sort_values([key, "observed_on"]).reset_index(drop=True)[columns]
 
 
-def _province_vacancy(placed: pd.DataFrame, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
+def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
     """Each municipality's latest inventory of a year together; flows summed over those inventories."""
-    table = vacancy(latest_inventory_per_year(placed), by=["year"], scope=scope)
+    latest, by_year = placed.latest()
+    table = vacancy(latest, by=["year"], scope=scope, groups=by_year.coarsen(["year"]))
     dates = municipal["observed_on"]
     latest = municipal[dates == dates.groupby([municipal["nis_code"], municipal["year"]]).transform("max")]
     per_year = latest.groupby("year")[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
@@ -135,26 +155,30 @@ def _describe_areas(table: pd.DataFrame, placed: pd.DataFrame, level: str, geogr
     return table
 
 
-def mix_table(units: pd.DataFrame, *, level: str = "municipality", geography: str = "2025",
+def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality", geography: str = "2025",
               year: int | None = None) -> pd.DataFrame:
     """Shop mix per municipality and inventory (or province and year): `analysis.mix.MIX_COLUMNS`
     plus, per Locatus group, ``share_units_<code>``, ``share_floor_<code>`` and
     ``location_quotient_<code>`` (against the province in the same year)."""
     if level not in ("municipality", "province"):
         raise ValueError("De winkelmix bestaat per gemeente of voor de provincie.")
-    if units.empty:
+    if _frame(units).empty:
         return pd.DataFrame(columns=ID_COLUMNS + MIX_COLUMNS)
-    latest = latest_inventory_per_year(assign_geography(units, reference.crosswalk(), geography))
+    placed = placed_units(units, geography)
+    latest, groups = placed.latest()
+    inventories = placed.inventories.keys[placed.is_latest]
     if level == "province":
-        latest = latest.assign(nis_code=PROVINCE_NIS_CODE)
-    shares = group_shares(latest, by=["nis_code", "year"])
+        groups = groups.coarsen(["year"])
+        groups = type(groups)(ids=groups.ids, keys=groups.keys.assign(nis_code=PROVINCE_NIS_CODE))
+        inventories = inventories.assign(nis_code=PROVINCE_NIS_CODE)
+    dates = inventories.groupby(["nis_code", inventories["observed_on"].dt.year.rename("year")])["observed_on"].max()
+    shares = group_shares(latest, by=["nis_code", "year"], groups=groups)
     shares["location_quotient"] = location_quotients(shares)
     wide = shares.pivot_table(index=["nis_code", "year"], columns="group_code",
                               values=["share_units", "share_floor", "location_quotient"])
     wide.columns = [f"{measure}_{group}" for measure, group in wide.columns]
-    table = shop_mix(latest, by=["nis_code", "year"]).join(wide, on=["nis_code", "year"])
-    table["observed_on"] = table.set_index(["nis_code", "year"]).index.map(
-        latest.groupby(["nis_code", "year"])["observed_on"].max())
+    table = shop_mix(latest, by=["nis_code", "year"], groups=groups).join(wide, on=["nis_code", "year"])
+    table["observed_on"] = table.set_index(["nis_code", "year"]).index.map(dates)
     names = reference.municipality_names(geography)
     table["municipality"] = table["nis_code"].map(names).fillna(PROVINCE_NAME)
     if year is not None:
@@ -172,7 +196,7 @@ def population(geography: str = "2025") -> pd.DataFrame:
     return long
 
 
-def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame, *, level: str = "municipality",
+def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
                    geography: str = "2025", edition: int | None = None) -> pd.DataFrame:
     """Campaign reach per municipality (or for the province) and edition: `CAMPAIGN_TABLE_COLUMNS`."""
     if level not in ("municipality", "province"):
@@ -182,17 +206,22 @@ def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame, *, level: str = 
     figures = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
     walk = reference.crosswalk()
     placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *figures]), walk, geography)
-    placed_units = assign_geography(units, walk, geography) if not units.empty else units
     people = population(geography)
+    if _frame(units).empty:
+        shops, inventories = _no_units(), None
+    else:
+        stored = placed_units(units, geography)
+        shops, inventories = stored.units, stored.inventories
     if level == "province":
         placed = placed.assign(nis_code=PROVINCE_NIS_CODE)
         people = people.groupby("year", as_index=False)["population"].sum().assign(nis_code=PROVINCE_NIS_CODE)
-        if not units.empty:  # each municipality's latest inventory of a year, together
-            latest = latest_inventory_per_year(placed_units)
-            placed_units = latest.assign(nis_code=PROVINCE_NIS_CODE,
-                                         observed_on=pd.to_datetime(latest["year"].astype(str) + "-01-01"))
+        if inventories is not None:  # each municipality's latest inventory of a year, together
+            latest, _ = stored.latest()
+            shops = latest.assign(nis_code=PROVINCE_NIS_CODE,
+                                  observed_on=pd.to_datetime(latest["year"].astype(str) + "-01-01"))
+            inventories = None
     summed = placed.groupby(["nis_code", "edition"], as_index=False)[figures].sum(min_count=1)
-    reach = campaign_reach(summed, placed_units if not units.empty else _no_units(), people)
+    reach = campaign_reach(summed, shops, people, inventories=inventories)
     reach["municipality"] = reach["nis_code"].map(reference.municipality_names(geography)).fillna(PROVINCE_NAME)
     if edition is not None:
         reach = reach[reach["edition"] == edition]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.inventories import PlacedUnits
 from dashboard import ingest
-from dashboard.indicators import mix_table, vacancy_table
+from dashboard.indicators import mix_table, placed_units, vacancy_table
 from dashboard.ingest import reading
 from dashboard.settings import db_url
 from dashboard.store import Store
@@ -33,10 +34,16 @@ def _units(url: str, version: int) -> pd.DataFrame:
     return _store(url).units()
 
 
+# The units in one geography with their inventories grouped, shared by every indicator table.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _placed(url: str, version: int, geography: str) -> PlacedUnits:
+    return placed_units(_units(url, version), geography)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _vacancy(url: str, version: int, level: str, geography: str) -> pd.DataFrame:
     municipal = _vacancy(url, version, "municipality", geography) if level == "province" else None
-    return vacancy_table(_units(url, version), level=level, geography=geography, municipal=municipal)
+    return vacancy_table(_placed(url, version, geography), level=level, geography=geography, municipal=municipal)
 
 
 def units() -> pd.DataFrame:
@@ -105,7 +112,7 @@ def _votes(url: str, version: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _mix(url: str, version: int, geography: str) -> pd.DataFrame:
-    return mix_table(_units(url, version), geography=geography)
+    return mix_table(_placed(url, version, geography), geography=geography)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -223,14 +230,14 @@ def boundaries(upload=None):
 def _campaign_table(url: str, version: int, geography: str) -> pd.DataFrame:
     from dashboard.indicators import campaign_table
 
-    return campaign_table(_campaign(url, version), _units(url, version), geography=geography)
+    return campaign_table(_campaign(url, version), _placed(url, version, geography), geography=geography)
 
 
 @st.cache_data(show_spinner="Impact berekenen…", max_entries=16)
 def _impact(url: str, version: int, edition: int, geography: str):
     from dashboard.composite import impact
 
-    return impact(_units(url, version), _campaign(url, version), edition=edition, geography=geography,
+    return impact(_placed(url, version, geography), _campaign(url, version), edition=edition, geography=geography,
                   vacancy=_vacancy(url, version, "municipality", geography),
                   reach=_campaign_table(url, version, geography))
 
@@ -251,7 +258,7 @@ def campaign_impact(*, edition: int, geography: str):
 def _vitality(url: str, version: int, year: int, geography: str) -> pd.DataFrame:
     from dashboard.composite import vitality_table
 
-    return vitality_table(_units(url, version), _campaign(url, version), year=year, geography=geography,
+    return vitality_table(_placed(url, version, geography), _campaign(url, version), year=year, geography=geography,
                           vacancy=_vacancy(url, version, "municipality", geography), mix=_mix(url, version, geography),
                           reach=_campaign_table(url, version, geography))
 

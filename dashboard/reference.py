@@ -56,7 +56,13 @@ def municipalities(geography: str = "2018") -> pd.DataFrame:
     ``population_2018``, ``population_2020``, ``lat``, ``lon``, ``area_km2`` and the
     ``is_`` flags (centrumstad, KraK West partner, 2018 campaign, coastal).
     """
-    frame = _municipalities_2018().copy()
+    return _municipalities(geography).copy()
+
+
+@cache
+def _municipalities(geography: str) -> pd.DataFrame:
+    """`municipalities`, made once per geography."""
+    frame = _municipalities_2018()
     if geography == "2018":
         return frame
     if geography != "2025":

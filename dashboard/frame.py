@@ -63,8 +63,9 @@ def table_with_downloads(table, *, key: str, file_stem: str) -> None:
         return
     st.dataframe(table, key=key, hide_index=True)
     csv_column, xlsx_column = st.columns(2)
-    csv_column.download_button("CSV", exports.to_csv_bytes(table), file_name=f"{file_stem}.csv", mime="text/csv",
-                               key=f"{key}_csv")
-    xlsx_column.download_button("Excel", exports.to_xlsx_bytes(table), file_name=f"{file_stem}.xlsx",
+    # Files made on click, not on every rerun: a workbook takes longer than the whole page.
+    csv_column.download_button("CSV", lambda: exports.to_csv_bytes(table), file_name=f"{file_stem}.csv",
+                               mime="text/csv", key=f"{key}_csv")
+    xlsx_column.download_button("Excel", lambda: exports.to_xlsx_bytes(table), file_name=f"{file_stem}.xlsx",
                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 key=f"{key}_xlsx")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,6 +151,12 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
         assert "Leaflet 1.9.4" in html  # Leaflet inside the file
         assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', html)  # nothing from a CDN
         assert html.count('"type":"Feature"') == 2559  # Kortrijk 2024 in the sample: 2,273 in use + 286 vacant
+        workbook = page.get_by_role("button", name="Excel").first  # the streets table, also made on click
+        with page.expect_download(timeout=60_000) as download:
+            workbook.click()
+        assert download.value.suggested_filename == "straten_34022_2024.xlsx"
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+        assert [cell.value for cell in sheet[1]] == ["Straat", "Verkooppunten", "Leegstaand", "Leegstand"]
         page.close()
 
 

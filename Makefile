@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 
-.PHONY: run test lint seed clean
+.PHONY: run test lint seed bench clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/python -m dashboard seed --if-empty
@@ -21,6 +21,10 @@ lint: $(VENV)/.installed-dev
 
 seed: $(VENV)/.installed-run
 	$(BIN)/python -m dashboard seed
+
+# Speed and memory at Flanders scale (1.5 million units); see "Performance" in the README.
+bench: $(VENV)/.installed-run
+	$(BIN)/python -m benchmarks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -55,7 +55,7 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
     follows = (sizes[by] == sizes[by].shift()).to_numpy()  # inventory i comes after i - 1 of its area
     if not follows.any():
         return pd.DataFrame(columns=[by, *FLOW_COLUMNS])
-    counts = _transitions(units, counted, inventories.ids, by, follows)
+    counts = _transitions(units, counted, inventories.ids, follows)
     result = pd.DataFrame({
         by: sizes[by].to_numpy(), "observed_on_before": sizes["observed_on"].shift().to_numpy(),
         "observed_on": sizes["observed_on"].to_numpy(), "units_before": sizes["units"].shift().to_numpy(),
@@ -65,39 +65,39 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
     return result[[by, *FLOW_COLUMNS]].reset_index(drop=True)
 
 
-def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray, by: str,
+def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray,
                  follows: np.ndarray) -> dict[str, np.ndarray]:
-    """Flow counts per inventory (indexed like the sorted inventories), from integer codes of
-    the ``counted`` units.
+    """Flow counts per inventory (indexed like the sorted inventories) of the ``counted`` units.
 
-    A unit is ``by`` plus ``unit_id``. Sorted by ``unit_id`` and inventory (inventories are
-    numbered by area, then date), each run of equal (id, inventory) is one group; a group is
-    linked to the next when that is the same id in the following inventory of the same area.
-    Counting runs rather than rows keeps the semantics of an outer merge on the unit when an id
-    repeats within an inventory (every pair counts). Units come in batch order, mostly sorted
-    already, which a stable sort (timsort) exploits.
+    Inventories are numbered by area, then date, so each follows its predecessor. Walking them
+    in that order, two arrays indexed by unit hold how often each unit was vacant and occupied in
+    the area's previous inventory: each inventory's flows are then lookups, with no sort or merge
+    of all units. Counting rows per unit keeps the semantics of an outer merge on the unit when
+    an id repeats within an inventory (every pair counts).
     """
-    unit = pd.factorize(units["unit_id"])[0][counted].astype(np.int64)
-    order = np.argsort(unit * len(follows) + inventory, kind="stable")
-    unit, inventory = unit[order], inventory[order]
-    vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted][order].astype(np.int64)
-    starts = np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (inventory[1:] != inventory[:-1])])
-    size = np.diff(np.r_[starts, len(unit)])
-    n_vacant = np.add.reduceat(vacant, starts)
-    n_occupied = size - n_vacant
-    unit, inventory = unit[starts], inventory[starts]
-    linked = (unit[1:] == unit[:-1]) & (inventory[1:] == inventory[:-1] + 1) & follows[inventory[1:]]
-    later = inventory[1:][linked]
-    last = np.r_[~follows[1:], True]  # the area's last inventory: nothing can close after it
-    opened = ~np.r_[False, linked] & follows[inventory]
-    closed = ~np.r_[linked, False] & ~last[inventory]
-
-    def per_inventory(at: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        return np.bincount(at, weights=weights, minlength=len(follows)).astype(int)
-
-    return {
-        "new_vacancies": per_inventory(later, n_occupied[:-1][linked] * n_vacant[1:][linked]),
-        "reoccupations": per_inventory(later, n_vacant[:-1][linked] * n_occupied[1:][linked]),
-        "openings": per_inventory(inventory[opened], size[opened]),
-        "closures": per_inventory(inventory[closed] + 1, size[closed]),
-    }
+    unit_ids = pd.factorize(units["unit_id"], use_na_sentinel=False)[0]
+    unit = unit_ids[counted]
+    vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
+    order = np.argsort(inventory, kind="stable")  # rows come in batches, mostly in inventory order
+    bounds = np.searchsorted(inventory[order], np.arange(len(follows) + 1))
+    size = int(unit_ids.max(initial=-1)) + 1
+    vacant_before, occupied_before = np.zeros(size, np.int64), np.zeros(size, np.int64)
+    is_here = np.zeros(size, bool)
+    counts = {name: np.zeros(len(follows), np.int64) for name in
+              ("new_vacancies", "reoccupations", "openings", "closures")}
+    previous = unit[:0]
+    for at in range(len(follows)):
+        rows = order[bounds[at]:bounds[at + 1]]
+        now, now_vacant = unit[rows], vacant[rows]
+        if follows[at]:
+            counts["new_vacancies"][at] = occupied_before[now[now_vacant]].sum()
+            counts["reoccupations"][at] = vacant_before[now[~now_vacant]].sum()
+            counts["openings"][at] = np.count_nonzero(vacant_before[now] + occupied_before[now] == 0)
+            is_here[now] = True
+            counts["closures"][at] = np.count_nonzero(~is_here[previous])
+            is_here[now] = False
+        vacant_before[previous] = occupied_before[previous] = 0
+        np.add.at(vacant_before, now[now_vacant], 1)
+        np.add.at(occupied_before, now[~now_vacant], 1)
+        previous = now
+    return counts

@@ -63,3 +63,37 @@ def test_balance_holds_and_order_does_not_matter(rows, random):
     assert result["is_balanced"].all()
     shuffled = frame.sample(frac=1, random_state=random.randint(0, 1000))
     pd.testing.assert_frame_equal(flows(shuffled), result)
+
+
+def _merged_flows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The definition, one outer merge on the unit per pair of consecutive inventories."""
+    rows = []
+    for nis_code, area in frame.groupby("nis_code"):
+        days = sorted(area["observed_on"].unique())
+        for before_day, day in zip(days, days[1:]):
+            before = area[area["observed_on"] == before_day][["unit_id", "status"]]
+            after = area[area["observed_on"] == day][["unit_id", "status"]]
+            pairs = before.merge(after, on="unit_id", how="outer", suffixes=("_before", "_after"))
+            rows.append({"nis_code": nis_code, "observed_on": day,
+                         "new_vacancies": int(((pairs["status_before"] == "occupied")
+                                               & (pairs["status_after"] == "vacant")).sum()),
+                         "reoccupations": int(((pairs["status_before"] == "vacant")
+                                               & (pairs["status_after"] == "occupied")).sum()),
+                         "openings": int(pairs["status_before"].isna().sum()),
+                         "closures": int(pairs["status_after"].isna().sum())})
+    return pd.DataFrame(rows, columns=["nis_code", "observed_on", "new_vacancies", "reoccupations", "openings",
+                                       "closures"])
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(inventories)
+def test_same_counts_as_an_outer_merge_even_with_repeated_ids(rows):
+    # No de-duplication here: an id may repeat within an inventory, and then every pair counts.
+    frame = pd.DataFrame(rows, columns=["observed_on", "unit_id", "status", "nis_code"]).assign(
+        observed_on=lambda f: pd.to_datetime(f["observed_on"]), unit_id=lambda f: f["unit_id"].astype(str),
+        group_code="11")
+    columns = ["nis_code", "observed_on", "new_vacancies", "reoccupations", "openings", "closures"]
+    result = flows(frame)[columns].astype({"nis_code": str})
+    expected = _merged_flows(frame)
+    pd.testing.assert_frame_equal(result.reset_index(drop=True), expected.astype(result.dtypes.to_dict()),
+                                  check_dtype=False)

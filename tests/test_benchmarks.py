@@ -1,0 +1,85 @@
+"""The benchmark harness: its table and targets on hand-made figures, its Locatus file through the
+importer, and one whole run on a small sample."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.locatus import HEADER, locatus_csv
+from benchmarks.run import markdown
+from benchmarks.timing import Measure
+from dashboard import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
+
+
+def test_targets_need_both_the_value_and_the_ratio():
+    fast = Measure("x", "x", [1.0, 3.0, 2.0], max_value=2.5, max_ratio=5.0)
+    fast.ratio = 4.0
+    assert fast.value == 2.0 and fast.meets_target  # the median of 1, 2, 3
+    slow_ratio = Measure("x", "x", [2.0], max_value=2.5, max_ratio=5.0)
+    slow_ratio.ratio = 6.0  # fast enough, but six times the baseline
+    assert not slow_ratio.meets_target
+    assert Measure("x", "x", [9.0]).meets_target is None  # no target: neither met nor missed
+
+
+def test_markdown_table_in_dutch_notation():
+    seed = Measure("seed", "Opslag bouwen", [float("nan")])  # not measured: a reused store
+    load = Measure("cold_load", "Koud laden", [1.234], max_value=3.0)
+    imported = Measure("import_csv", "Import", [9.0], baseline="read_csv", max_value=8.0, max_ratio=10.0)
+    imported.ratio = 15.0
+    html = Measure("map", "Kaart", [1.5 * MB], unit="B", max_value=2 * MB)
+    text = markdown([seed, load, imported, html], {"scale": 5.1, "cpus": 2, "python": "3.11.7",
+                                                   "total_seconds": 281.4})
+    assert text.splitlines()[0] == "Schaal 5.1, 2 cores, Python 3.11.7; hele run 281 s. Mediaan van de herhalingen."
+    assert "| Opslag bouwen | – |  |  |  |" in text
+    assert "| Koud laden | 1,23 s |  | ≤ 3,00 s | ja |" in text
+    assert "| Import | 9,00 s | 15.0× | ≤ 8,00 s en ≤ 10× basislijn | **nee** |" in text
+    assert "| Kaart | 1,5 MB |  | ≤ 2,0 MB | ja |" in text
+
+
+def test_locatus_file_is_read_by_the_importer():
+    units = pd.DataFrame({
+        "observed_on": pd.to_datetime(["2023-01-01", "2024-01-01", "2024-01-01"]),
+        "status": ["occupied", "vacant", "occupied"], "name": ["Oud", None, "Bakker Peeters"],
+        "street": "Markt", "house_number": ["1", "2", "3"], "postcode": "8500", "municipality": "Kortrijk",
+        "category": ["11-Dagelijks", "00-Leegstand", "11-Dagelijks"], "floor_area_m2": [90.0, 1250.0, None],
+        "vacant_since": pd.to_datetime([None, "2022-03-15", None]), "lat": 50.8277, "lon": 3.2649})
+    raw = locatus_csv(units, rows=2)  # the latest inventory first: the two of 2024
+    frame = pd.read_csv(io.BytesIO(raw), sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == HEADER
+    assert frame["WVO"].tolist() == ["1.250", ""]  # a thousands dot, as Locatus writes areas
+    assert frame["LEEGSTAND_SINDS"].tolist() == ["15/03/2022", ""]
+    prepared = ingest.prepare(raw, "locatus.csv", observed_on=pd.Timestamp("2024-01-01").date())
+    assert prepared.errors.empty
+    assert prepared.rows["floor_area_m2"].tolist()[0] == 1250.0
+    assert prepared.rows["status"].tolist() == ["vacant", "occupied"]
+    assert prepared.rows["nis_code"].tolist() == ["34022", "34022"]  # Kortrijk, from postcode and place
+
+
+@pytest.mark.slow
+def test_a_whole_run_on_a_small_sample(tmp_path):
+    out = tmp_path / "results"
+    subprocess.run([sys.executable, "-m", "benchmarks", "--scale", "0.05", "--runs", "1", "--import-rows", "300",
+                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    measured = {row["name"]: row for row in results["measures"]}
+    assert set(measured) == {
+        "seed", "first_load", "cold_load", "minimal_groupby", "all_indicators", "page_overzicht_cold",
+        "page_overzicht_warm", "page_gemeente_cold", "page_gemeente_warm", "unit_map_build", "unit_map_html",
+        "unit_map_5000_html", "folium_markers_html", "report_pdf", "report_xlsx", "read_csv", "import_csv",
+        "peak_rss"}
+    assert all(row["value"] > 0 for row in measured.values())
+    assert measured["import_csv"]["label"] == "Import van een Locatus-CSV (300 rijen, 300 opgeslagen)"
+    assert measured["all_indicators"]["ratio"] == pytest.approx(
+        measured["all_indicators"]["value"] / measured["minimal_groupby"]["value"])
+    assert set(results["run"]["peak_rss_after_bytes"]) == {"load", "indicators", "pages", "unit_map", "reports",
+                                                           "import"}
+    table = (out / "results.md").read_text(encoding="utf-8")
+    assert table.count("\n| ") == len(measured) + 1  # the header and one row per measure

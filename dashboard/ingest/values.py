@@ -26,7 +26,8 @@ _LARGEST_COUNT = 2**53
 
 _NUMBER = re.compile(r"^[+-]?\d[\d.,\s']*$")
 #: A plain decimal coordinate, read in one go by Arrow: ASCII digits, a point or comma, ASCII spaces
-#: around it. Anything else (a sign, Unicode digits or spaces) goes through `_number` cell by cell.
+#: around it. Anything else (a plus sign, Unicode digits or spaces, a number Excel stored) is read
+#: cell by cell, as before.
 _PLAIN_COORDINATE = r"^[ \t\r\n\f\v]*-?[0-9]+(?:[.,][0-9]+)?[ \t\r\n\f\v]*$"
 _DATE_FORMS = (
     (re.compile(r"^(\d{4})$"), "year"),
@@ -308,10 +309,9 @@ def _parse(series: pd.Series, parse_one, parse_texts=None) -> tuple[pd.Series, p
     # Files repeat values (dates, statuses, towns): each distinct cell is parsed once.
     codes, distinct = pd.factorize(series.astype(object), use_na_sentinel=True)
     if parse_texts is not None and pd.api.types.infer_dtype(distinct, skipna=False) == "string":
-        parsed = zip(*parse_texts(list(distinct)), strict=True)
+        parsed = list(zip(*parse_texts(list(distinct)), strict=True))
     else:
         parsed = [_parse_one(cell, parse_one) for cell in distinct]
-    parsed = list(parsed)
     values = np.empty(len(parsed) + 1, dtype=object)  # the last slot: missing cells (code -1)
     values[:-1] = [value for value, _ in parsed]
     bad = np.array([wrong for _, wrong in parsed] + [False], dtype=bool)

@@ -20,11 +20,12 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Float, Numeric
 
 from dashboard import schema, settings
 
@@ -32,6 +33,8 @@ from dashboard import schema, settings
 #: copy of each value): a fraction of the memory, and fast group-bys and filters.
 CATEGORICAL_COLUMNS = ("nis_code", "municipality", "postcode", "street", "category", "group_code", "status",
                        "shopping_area")
+#: Rows taken from the driver at a time when a batch is read without ADBC (SQLite).
+_FETCH_ROWS = 100_000
 
 
 def read_table(engine: Engine, table: str, *, batches: pd.DataFrame) -> pd.DataFrame:
@@ -60,6 +63,7 @@ def _file_name(table: str, batch) -> str:
 def _fetch(engine: Engine, table: str, batch_id: int) -> pa.Table:
     """One batch's rows as the database gives them."""
     columns = [c.name for c in schema.DATA_TABLES[table].columns]
+    query = f"SELECT {', '.join(columns)} FROM {table} WHERE batch_id = {batch_id}"  # noqa: S608 - int, schema
     if engine.dialect.name == "postgresql":
         try:
             import adbc_driver_postgresql.dbapi as adbc
@@ -67,14 +71,45 @@ def _fetch(engine: Engine, table: str, batch_id: int) -> pa.Table:
             pass
         else:
             url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            query = f"SELECT {', '.join(columns)} FROM {table} WHERE batch_id = {batch_id}"  # noqa: S608 - int, schema
             with adbc.connect(url) as conn, conn.cursor() as cursor:
                 cursor.execute(query)
                 return cursor.fetch_arrow_table()
-    source = schema.DATA_TABLES[table]
+    return _fetch_rows(engine, query, table)
+
+
+def _fetch_rows(engine: Engine, query: str, table: str) -> pa.Table:
+    """The rows of ``query`` through the driver's own cursor, slice by slice, typed.
+
+    SQLAlchemy's processing of every value and a frame of Python objects took ten times the time
+    and memory: 1.5 million units a minute. Each slice becomes Arrow columns at once.
+    """
+    slices = []
     with engine.connect() as conn:
-        frame = pd.read_sql(select(source).where(source.c.batch_id == batch_id), conn)
-    return pa.Table.from_pandas(frame.astype(object).where(frame.notna(), None), preserve_index=False)
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(query)
+            while rows := cursor.fetchmany(_FETCH_ROWS):
+                slices.append(_cast(_slice(rows, table, sqlite=engine.dialect.name == "sqlite"), table))
+        finally:
+            cursor.close()
+    if not slices:
+        return _cast(pa.table({}), table)
+    # One chunk, as one read of the whole batch would give: the same categories in the same order.
+    return pa.concat_tables(slices).combine_chunks()
+
+
+def _slice(rows: list[tuple], table: str, *, sqlite: bool) -> pa.Table:
+    """Rows from the driver as Arrow columns of the types Arrow sees in them."""
+    cells = np.array(rows, dtype=object)  # rows × columns, in one pass in C
+    columns = {}
+    for position, column in enumerate(schema.DATA_TABLES[table].columns):
+        values = cells[:, position]
+        if sqlite and isinstance(column.type, Numeric) and not isinstance(column.type, Float):
+            # SQLite keeps what was given; SQLAlchemy rounds to the column's scale when reading.
+            scale = column.type.scale or 0
+            values = [None if value is None else float(f"{value:.{scale}f}") for value in values]
+        columns[column.name] = pa.array(values)
+    return pa.table(columns)
 
 
 def _arrow_type(column) -> pa.DataType:
@@ -93,16 +128,22 @@ def _arrow_type(column) -> pa.DataType:
 def _typed_arrow(arrow: pa.Table, table: str) -> pa.Table:
     """Every column in the type of the schema, whatever the driver returned; low-cardinality text
     of units dictionary-encoded."""
+    typed = _cast(arrow, table)
+    if table != "units":
+        return typed
+    return pa.table({name: typed[name].dictionary_encode() if name in CATEGORICAL_COLUMNS else typed[name]
+                     for name in typed.column_names})
+
+
+def _cast(arrow: pa.Table, table: str) -> pa.Table:
+    """Every column of ``table`` in the type of the schema (missing columns all null)."""
     columns = {}
     for column in schema.DATA_TABLES[table].columns:
         target = _arrow_type(column)
         values = arrow.column(column.name) if column.name in arrow.column_names else pa.nulls(arrow.num_rows)
         if pa.types.is_large_string(values.type):  # pandas' text: the same values, 64-bit offsets
             values = pc.cast(values, pa.string())
-        values = pc.cast(values, target) if values.type != target else values
-        if table == "units" and column.name in CATEGORICAL_COLUMNS:
-            values = values.dictionary_encode()
-        columns[column.name] = values
+        columns[column.name] = pc.cast(values, target) if values.type != target else values
     return pa.table(columns)
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from dashboard import settings
+from dashboard import columnar, settings
 from dashboard.store import Batch, Store
 from tests.conftest import unit_rows
 
@@ -36,6 +36,43 @@ def test_second_read_comes_from_the_copy_and_equals_the_database(store_url, cach
     assert first.loc[0, "name"] == "<b>Zaak 'X'</b>" and first.loc[0, "vacant_since"] == pd.Timestamp("2022-07-01")
     monkeypatch.setenv(settings.CACHE_ENV, "none")
     pd.testing.assert_frame_equal(Store(store_url).units(), first)  # without copies: the same frame
+
+
+def test_a_batch_read_slice_by_slice_without_a_copy_gives_the_values_stored(store_url, cache, monkeypatch):
+    """The miss path (the driver's own cursor) against hand-written values, and the copy against it.
+
+    Slices of two rows: the first slice has no date and no name at all (a column of nulls), the
+    text holds quotes and a semicolon, and a flag may be unknown.
+    """
+    monkeypatch.setattr(columnar, "_FETCH_ROWS", 2)
+    rows = _units("occupied", "occupied", "vacant", "occupied", "vacant")
+    rows.loc[0, "name"] = None
+    rows.loc[3, "name"] = 'Bakkerij "De Mol"; \'t Hoekje'
+    store = Store(store_url)
+    store.add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), rows)
+    missed = store.units()
+    assert missed["unit_id"].tolist() == ["U0", "U1", "U2", "U3", "U4"]
+    assert missed["status"].tolist() == ["occupied", "occupied", "vacant", "occupied", "vacant"]
+    assert missed["status"].cat.categories.tolist() == ["occupied", "vacant"]  # in order of appearance
+    assert missed["vacant_since"].tolist() == [pd.NaT, pd.NaT, pd.Timestamp("2022-07-01"), pd.NaT,
+                                               pd.Timestamp("2022-07-01")]
+    assert missed["observed_on"].eq(pd.Timestamp("2024-01-01")).all()
+    assert missed["chain"].tolist() == [True, False, pd.NA, True, False]
+    assert missed["name"].isna().tolist() == [True, True, True, False, True]
+    assert missed.loc[3, "name"] == 'Bakkerij "De Mol"; \'t Hoekje'
+    assert missed["floor_area_m2"].tolist() == [100.0, 101.0, 102.0, 103.0, 104.0]
+    assert missed["lat"].isna().all() and missed["municipality"].isna().all()
+    assert len(list(cache.rglob("units-1-*.parquet"))) == 1
+    pd.testing.assert_frame_equal(Store(store_url).units(), missed)  # from the copy: the same frame
+
+
+def test_budgets_read_without_a_copy_have_cents(store_url, cache):
+    """SQLite keeps a budget as given; read back it has the column's two decimals, as in PostgreSQL."""
+    store = Store(store_url)
+    store.add_batch(Batch(kind="campaign", file_name="c.csv", raw=b"c"), pd.DataFrame(
+        {"nis_code": ["34022", "34022", "34022"], "edition": [2017, 2018, 2019], "budget_eur": [99.999, 12.5, None]}))
+    budgets = store.campaign()["budget_eur"].tolist()
+    assert budgets[:2] == [100.0, 12.5] and pd.isna(budgets[2])
 
 
 def test_rolled_back_batch_leaves_the_frame_though_its_copy_stays(store_url, cache):

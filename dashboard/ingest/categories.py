@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard import reference
 from dashboard.ingest.columns import normalise_header
+from dashboard.ingest.values import map_distinct
 
 UNKNOWN = "Onbekend"
 VACANT_GROUP = "00"
@@ -54,6 +55,6 @@ def categorise(category: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """``category`` as stored, ``group_code``, and a mask of unknown categories (which become
     "Onbekend": a warning, not an error)."""
     present = category.notna()
-    codes = category.map(lambda text: None if text is None else group_code(text))
+    codes = map_distinct(category, lambda text: None if text is None else group_code(text))
     unknown = present & codes.isna()
     return category.where(~unknown, UNKNOWN), codes, unknown

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema, settings
@@ -97,11 +98,12 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     kind = kind or detect_kind(headers)
     mapping = _complete(headers, kind, mapping)
     today = (today or pd.Timestamp.now()).normalize()
-    problems = _header_problems(headers, mapping, kind) + _long_fields(cells)
+    lengths = {header: values.text_lengths(cells[header]) for header in headers}
+    problems = _header_problems(headers, mapping, kind) + _long_fields(cells, lengths)
     if not any(mapping.values()):  # nothing recognised: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
                         cells=cells, rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]), problems=report(problems))
-    parsed, parse_problems = _parse(cells, mapping, kind)
+    parsed, parse_problems = _parse(cells, mapping, kind, lengths)
     problems += parse_problems
     unreadable = {(p.row_number, mapping[p.column_name]) for p in parse_problems}
     source = {canonical: header for header, canonical in mapping.items() if canonical}
@@ -155,20 +157,23 @@ def _alternative(header: str, kind: str) -> bool:
     return map_headers([header], kind)[header] is not None
 
 
-def _long_fields(cells: pd.DataFrame) -> list[Problem]:
+def _long_fields(cells: pd.DataFrame, lengths: dict[str, np.ndarray]) -> list[Problem]:
+    """Cells longer than the limit (``lengths``: characters per cell of each column)."""
     problems = []
     limit = settings.MAX_FIELD_CHARS
     for header in cells.columns:
-        lengths = values.text_only(cells[header]).str.len().fillna(0).astype(int)
-        for row_number in lengths.index[lengths > limit]:
+        for position in np.flatnonzero(lengths[header] > limit):
+            row_number = cells.index[position]
             problems.append(Problem(int(row_number), header, cells.at[row_number, header],
-                                    f"veld van {lengths[row_number]:,} tekens; de grens is {limit:,}: "
+                                    f"veld van {lengths[header][position]:,} tekens; de grens is {limit:,}: "
                                     "controleer aanhalingstekens en scheidingstekens".replace(",", ".")))
     return problems
 
 
-def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Each mapped column parsed by its type; unreadable cells become problems and missing values."""
+def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
+           lengths: dict[str, np.ndarray]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each mapped column parsed by its type; unreadable cells become problems and missing values
+    (a cell over the length limit is reported as such already, see `_long_fields`)."""
     known = specs(kind)
     parsed = pd.DataFrame(index=cells.index)
     problems = []
@@ -179,7 +184,7 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str) -> tu
         parser = _parser(spec.name, spec.type)
         result, bad = parser(cells[header])
         advice = _PARSE_ADVICE.get(spec.name) or _PARSE_ADVICE.get(spec.type, _PARSE_ADVICE["text"])
-        too_long = values.text_only(cells[header]).str.len().gt(settings.MAX_FIELD_CHARS)
+        too_long = lengths[header] > settings.MAX_FIELD_CHARS
         problems += [Problem(int(n), header, cells.at[n, header], advice) for n in bad.index[bad & ~too_long]]
         parsed[canonical] = result
     for name, spec in known.items():
@@ -223,7 +228,7 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
         problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
                                 "onbekende gemeente: controleer de schrijfwijze, de postcode of de NIS-code"))
     provinces = {code: places.province_of(code) for code in codes.dropna().unique()}
-    elsewhere = codes.map(lambda code: code is not None and provinces.get(code) != province)
+    elsewhere = values.map_distinct(codes, lambda code: code is not None and provinces.get(code) != province)
     for row_number, code in codes[elsewhere.astype(bool)].items():
         column = next(c for c in PLACE_COLUMNS if given.at[row_number, c])
         found = places.place(code)

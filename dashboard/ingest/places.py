@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard import reference
 from dashboard.ingest.columns import normalise_header
+from dashboard.ingest.values import map_distinct
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,9 @@ def resolve(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[
     >>> codes.tolist(), source.tolist()
     (['34022', '35013', '34022', None], ['nis', 'postcode', 'name', None])
     """
-    by_code = nis_code.map(lambda code: code if code in _places() else None)
-    by_postcode = postcode.map(_postcodes().get)
-    by_name = name.map(lambda text: None if text is None else _names().get(normalise_header(text)))
+    by_code = map_distinct(nis_code, lambda code: code if code in _places() else None)
+    by_postcode = map_distinct(postcode, _postcodes().get)
+    by_name = map_distinct(name, lambda text: None if text is None else _names().get(normalise_header(text)))
     codes = by_code.where(by_code.notna(), by_postcode).where(lambda s: s.notna(), by_name)
     source = pd.Series([None] * len(nis_code), index=nis_code.index, dtype=object)
     for label, found in (("name", by_name), ("postcode", by_postcode), ("nis", by_code)):

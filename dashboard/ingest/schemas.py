@@ -97,8 +97,9 @@ DUPLICATE_MESSAGES = {
 
 def failures(frame: pd.DataFrame, kind: str, *, today: pd.Timestamp) -> pd.DataFrame:
     """Every rule a frame breaks: ``index`` (row number), ``column``, ``failure_case``, ``message``."""
+    schema = SCHEMAS[kind](today=today)
     try:
-        SCHEMAS[kind](today=today).validate(frame, lazy=True)
+        schema.validate(_text_typed(frame, schema), lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         cases = cases[cases["index"].notna()].copy()
@@ -108,3 +109,16 @@ def failures(frame: pd.DataFrame, kind: str, *, today: pd.Timestamp) -> pd.DataF
         cases = cases[~duplicate | ~cases.duplicated(["index", "check"])]
         return cases[["index", "column", "failure_case", "message"]].reset_index(drop=True)
     return pd.DataFrame(columns=["index", "column", "failure_case", "message"])
+
+
+def _text_typed(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """The frame with its text columns in pandas' text dtype where they hold only text.
+
+    pandera checks the type of a text column of Python objects cell by cell (a third of a second
+    for 100,000 rows); a column of the text dtype it checks once. A column that holds anything
+    else stays as it is, so pandera still reports that.
+    """
+    text = {name: column.dtype.type for name, column in schema.columns.items()
+            if isinstance(column.dtype.type, pd.StringDtype) and name in frame.columns and frame[name].dtype == object
+            and pd.api.types.infer_dtype(frame[name], skipna=True) in ("string", "empty")}
+    return frame.astype(text) if text else frame

@@ -10,6 +10,7 @@ from pyproj import Transformer
 
 from dashboard.ingest.categories import VACANT_GROUP, categorise
 from dashboard.ingest.problems import WARNING, Problem
+from dashboard.ingest.values import map_distinct
 
 
 @cache
@@ -71,7 +72,8 @@ def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[in
                          "onbekende categorie: wordt 'Onbekend'; gebruik een Locatus-groep (bv. 22-Mode & Luxe) "
                          "of een NACE-code (bv. 47.71)", WARNING) for n in rows.index[unknown]]
     rows["category"], rows["group_code"] = category, group_code
-    implied = group_code.map(lambda code: None if pd.isna(code) else ("vacant" if code == VACANT_GROUP else "occupied"))
+    implied = map_distinct(group_code, lambda code: None if pd.isna(code) else
+                           ("vacant" if code == VACANT_GROUP else "occupied"))
     given = rows["status"]
     conflict = given.eq("occupied") & group_code.eq(VACANT_GROUP)
     problems += [Problem(int(n), source.get("status"), cells.at[n, source["status"]],
@@ -104,23 +106,24 @@ def _unit_id(rows: pd.DataFrame, source: dict[str, str], *, file_key: str = "") 
     >>> rows["unit_id"].tolist(), [p.severity for p in problems]
     (['34022|lange steenstraat|12', 'P7', '34022|naam|bakkerij peeters', '34022|rij|ab12|3'], ['waarschuwing'])
     """
-    ids = [_unit_key(given, nis, street, number, name, f"{file_key}|{row_number}" if file_key else row_number)
-           for given, nis, street, number, name, row_number
-           in zip(rows["unit_id"], rows["nis_code"], rows["street"], rows["house_number"], rows["name"], rows.index,
-                  strict=True)]
-    rows["unit_id"] = pd.Series([key for key, _ in ids], index=rows.index, dtype=object)
-    missing = pd.Series([by_row for _, by_row in ids], index=rows.index, dtype=bool)
-    if not missing.any():
+    # Only rows without an id of their own need one made (a Locatus file gives every row one).
+    unit_id = rows["unit_id"].astype(object)
+    made = rows[unit_id.isna()]
+    ids = [_unit_key(nis, street, number, name, f"{file_key}|{row_number}" if file_key else row_number)
+           for nis, street, number, name, row_number
+           in zip(made["nis_code"], made["street"], made["house_number"], made["name"], made.index, strict=True)]
+    unit_id[made.index] = [key for key, _ in ids]
+    rows["unit_id"] = unit_id
+    missing = [by_row for _, by_row in ids]
+    if not any(missing):
         return []
-    return [Problem(None, None, None, f"{int(missing.sum())} rij(en) zonder pand-id, adres of naam: ze tellen mee, "
+    return [Problem(None, None, None, f"{sum(missing)} rij(en) zonder pand-id, adres of naam: ze tellen mee, "
                     "maar zijn niet over inventarissen heen te volgen (openingen, sluitingen). Voeg een pand-id "
                     "of straat en huisnummer toe.", WARNING)]
 
 
-def _unit_key(given, nis_code, street, number, name, row_number) -> tuple[str | None, bool]:
-    """The unit's id and whether it could only be made from the row number."""
-    if _present(given):
-        return given, False
+def _unit_key(nis_code, street, number, name, row_number) -> tuple[str | None, bool]:
+    """The id made for a unit without one, and whether it could only be made from the row number."""
     if not _present(nis_code):
         return None, False
     if _present(street):

@@ -75,7 +75,7 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     of all units. Counting rows per unit keeps the semantics of an outer merge on the unit when
     an id repeats within an inventory (every pair counts).
     """
-    unit_ids = pd.factorize(units["unit_id"], use_na_sentinel=False)[0]
+    unit_ids = _codes(units["unit_id"])
     unit = unit_ids[counted]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
     order = np.argsort(inventory, kind="stable")  # rows come in batches, mostly in inventory order
@@ -101,3 +101,11 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
         np.add.at(occupied_before, now[~now_vacant], 1)
         previous = now
     return counts
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """An integer per distinct value, a missing value included (one code for all of them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the stored units: codes at hand
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        return np.where(codes < 0, len(values.cat.categories), codes)
+    return pd.factorize(values, use_na_sentinel=False)[0]

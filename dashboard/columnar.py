@@ -29,10 +29,13 @@ from sqlalchemy import Engine, Float, Numeric
 
 from dashboard import schema, settings
 
-#: Text columns of units with few distinct values, kept as pandas categoricals (codes plus one
-#: copy of each value): a fraction of the memory, and fast group-bys and filters.
-CATEGORICAL_COLUMNS = ("nis_code", "municipality", "postcode", "street", "category", "group_code", "status",
-                       "shopping_area")
+#: Text columns of units that repeat, kept as pandas categoricals (codes plus one copy of each
+#: value): a fraction of the memory, and group-bys and filters on integer codes. ``unit_id``
+#: repeats once per inventory; flows match units on its codes.
+CATEGORICAL_COLUMNS = ("unit_id", "nis_code", "municipality", "postcode", "street", "category", "group_code",
+                       "status", "shopping_area")
+#: The layout of the copies; a new one (other columns encoded) makes the old copies unused.
+COPY_FORMAT = 2
 #: Rows taken from the driver at a time when a batch is read without ADBC (SQLite).
 _FETCH_ROWS = 100_000
 
@@ -56,7 +59,8 @@ def read_table(engine: Engine, table: str, *, batches: pd.DataFrame) -> pd.DataF
 
 
 def _file_name(table: str, batch) -> str:
-    stamp = hashlib.sha256(f"{batch.sha256}|{pd.Timestamp(batch.imported_at).isoformat()}".encode()).hexdigest()
+    made = f"{COPY_FORMAT}|{batch.sha256}|{pd.Timestamp(batch.imported_at).isoformat()}"
+    stamp = hashlib.sha256(made.encode()).hexdigest()
     return f"{table}-{int(batch.batch_id)}-{stamp[:16]}.parquet"
 
 
@@ -165,6 +169,10 @@ def _write(arrow: pa.Table, path: Path) -> None:
     try:
         pq.write_table(arrow, temporary, compression="zstd")
         os.replace(temporary, path)
+        table, batch_id, _ = path.name.split("-", 2)
+        for older in path.parent.glob(f"{table}-{batch_id}-*.parquet"):  # of an earlier format
+            if older != path:
+                older.unlink(missing_ok=True)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

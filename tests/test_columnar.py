@@ -85,6 +85,20 @@ def test_rolled_back_batch_leaves_the_frame_though_its_copy_stays(store_url, cac
     assert len(list(cache.rglob("units-*.parquet"))) == 2
 
 
+def test_a_copy_of_an_earlier_format_is_replaced(store_url, cache, monkeypatch):
+    store = Store(store_url)
+    store.add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), _units("vacant", "occupied"))
+    monkeypatch.setattr(columnar, "COPY_FORMAT", columnar.COPY_FORMAT - 1)
+    store.units()
+    [older] = cache.rglob("units-1-*.parquet")
+    monkeypatch.undo()
+    monkeypatch.setenv(settings.CACHE_ENV, str(cache))
+    frame = Store(store_url).units()  # the current format: another name, so read from the database
+    [current] = cache.rglob("units-1-*.parquet")
+    assert current != older and not older.exists()  # the old copy is gone, not left to pile up
+    assert frame["unit_id"].dtype == "category" and frame["unit_id"].tolist() == ["U0", "U1"]
+
+
 def test_a_new_store_at_the_same_place_never_reads_old_copies(tmp_path, cache):
     url = f"sqlite:///{tmp_path / 'k.db'}"
     Store(url).add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), _units("vacant", "vacant"))

@@ -1,5 +1,7 @@
 """analysis.flows on hand-made inventories, and the balance as a property."""
 
+from itertools import pairwise
+
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -70,7 +72,7 @@ def _merged_flows(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for nis_code, area in frame.groupby("nis_code"):
         days = sorted(area["observed_on"].unique())
-        for before_day, day in zip(days, days[1:]):
+        for before_day, day in pairwise(days):
             before = area[area["observed_on"] == before_day][["unit_id", "status"]]
             after = area[area["observed_on"] == day][["unit_id", "status"]]
             pairs = before.merge(after, on="unit_id", how="outer", suffixes=("_before", "_after"))

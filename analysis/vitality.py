@@ -67,8 +67,12 @@ def percentile_rank(values: pd.Series, *, higher_is_better: bool) -> pd.Series:
     [100.0, 50.0, 50.0, 0.0, nan]
     >>> percentile_rank(pd.Series([0.3, None]), higher_is_better=True).tolist()
     [50.0, nan]
+    >>> evenness = pd.Series([0.9114460275944231, 0.911446027594423, 0.5])  # one value, two roundings
+    >>> percentile_rank(evenness, higher_is_better=True).tolist()
+    [75.0, 75.0, 0.0]
     """
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    # Equal values reached by sums in another order differ in the last bits; they must still tie.
+    numbers = pd.to_numeric(values, errors="coerce").astype(float).round(12)
     count = int(numbers.notna().sum())
     ranks = numbers.rank(method="average", ascending=higher_is_better, na_option="keep")
     if count == 1:

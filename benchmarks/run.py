@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -77,11 +78,19 @@ def _store(args: argparse.Namespace) -> tuple[str, float]:
     url = f"sqlite:///{path}"
     if args.reuse and path.exists():
         return url, float("nan")
-    for old in path.parent.glob(f"{path.name}*"):
-        old.unlink()
+    remove_store(path)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "dashboard", "seed", "--scale", str(args.scale), "--db", url], check=True)
     return url, time.perf_counter() - start
+
+
+def remove_store(path: Path) -> None:
+    """An earlier store at ``path``: the database, its WAL files and its folder of copies."""
+    for old in path.parent.glob(f"{path.name}*"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
 
 
 def write(measures: list[Measure], out: Path, *, scale: float, total_seconds: float,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.locatus import HEADER, locatus_csv
-from benchmarks.run import markdown
+from benchmarks.run import markdown, remove_store
 from benchmarks.timing import Measure
 from dashboard import ingest
 
@@ -61,6 +61,16 @@ def test_locatus_file_is_read_by_the_importer():
     assert prepared.rows["floor_area_m2"].tolist()[0] == 1250.0
     assert prepared.rows["status"].tolist() == ["vacant", "occupied"]
     assert prepared.rows["nis_code"].tolist() == ["34022", "34022"]  # Kortrijk, from postcode and place
+
+
+def test_an_earlier_store_goes_with_its_copies(tmp_path):
+    (tmp_path / "store-scale-5.1.db").write_bytes(b"db")
+    (tmp_path / "store-scale-5.1.db-wal").write_bytes(b"wal")
+    (tmp_path / "store-scale-5.1.db.cache").mkdir()
+    (tmp_path / "store-scale-5.1.db.cache" / "units-1-ab.parquet").write_bytes(b"copy")
+    (tmp_path / "store-scale-0.5.db").write_bytes(b"another scale")
+    remove_store(tmp_path / "store-scale-5.1.db")
+    assert [p.name for p in tmp_path.iterdir()] == ["store-scale-0.5.db"]
 
 
 @pytest.mark.slow

@@ -29,8 +29,11 @@ def occupied_retail_units(units: pd.DataFrame, *, inventories: Groups | None = N
     """
     retail = units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)
     retail = retail.to_numpy(dtype=bool)
-    groups = (group_ids(units, ["nis_code", "observed_on"], where=retail) if inventories is None
-              else inventories.select(retail))
+    if inventories is None:
+        keys = ["nis_code", "observed_on"]
+        groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
+    else:
+        groups = inventories.select(retail)
     counts = groups.keys.assign(units=groups.count())
     return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
 

@@ -72,5 +72,5 @@ def latest_inventory_per_year(units: pd.DataFrame, *, by: str = "nis_code") -> p
 def latest_of_year(inventories: pd.DataFrame, *, by: str = "nis_code") -> np.ndarray:
     """Per inventory (``by``, ``observed_on``): whether it is the latest of its ``by`` and year."""
     dates = inventories["observed_on"]
-    latest = dates.groupby([inventories[by], dates.dt.year], observed=True, dropna=False).transform("max")
+    latest = dates.groupby([inventories[by], dates.dt.year], observed=True).transform("max")  # a missing key: never
     return (dates == latest).to_numpy()

@@ -19,11 +19,6 @@ MIX_COLUMNS = ["units_mix_known", "shannon_diversity", "evenness", "retail_share
                "non_daily_share", "horeca_share", "services_share", "chain_share"]
 
 
-def mix_units(units: pd.DataFrame) -> pd.DataFrame:
-    """The units a mix is made of: occupied outlets with a known group."""
-    return units.loc[_is_mix_unit(units)]
-
-
 def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
     keep = is_outlet(units) & units["status"].eq("occupied") & units["group_code"].notna()
     return keep.to_numpy(dtype=bool, na_value=False)
@@ -32,8 +27,11 @@ def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
 def _mix_groups(units: pd.DataFrame, by: list[str],
                 groups: Groups | None) -> tuple[Groups, np.ndarray, pd.Index, np.ndarray]:
     """The mix units' groups by ``by``, their Locatus group codes (positions in the sorted codes
-    returned third) and which rows of ``units`` they are."""
+    returned third) and which rows of ``units`` they are (a missing ``by`` value: none, as in
+    pandas' group-by, unless the caller grouped them)."""
     keep = _is_mix_unit(units)
+    if groups is None:
+        keep = keep & units[by].notna().all(axis=1).to_numpy()
     codes, group_codes = sorted_codes(units["group_code"])
     groups = group_ids(units, by, where=keep) if groups is None else groups.select(keep)
     return groups, codes[keep], group_codes, keep
@@ -59,7 +57,7 @@ def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
     counts = groups.cross(codes, len(group_codes))
     areas = groups.cross_sum(codes, len(group_codes), area)
-    row, column = np.nonzero(counts)  # only the groups present, in order of area and code
+    row, column = np.nonzero(counts)  # only the groups present, in order of the ``by`` keys, then group
     total_area = areas.sum(axis=1)[row]
     shares = groups.keys[by].iloc[row].reset_index(drop=True).assign(
         group_code=group_codes.take(column), units=counts[row, column], floor_area_m2=areas[row, column])

@@ -189,13 +189,14 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     largest = vacant.top_sum(vacant_area, top=LARGEST_VACANT_LEFT_OUT)
     result["vacancy_rate_units"] = _ratio(result["units_vacant"], result["units_total"])
     result["vacancy_rate_floor"] = _ratio(result["floor_area_vacant_m2"], result["floor_area_total_m2"])
-    result["floor_area_coverage"] = _ratio(pd.Series(groups.count(known)), result["units_total"])
+    result["floor_area_coverage"] = _ratio(pd.Series(groups.count(known), index=result.index), result["units_total"])
     # Differences of sums: rounding leaves crumbs (1e-13 m²) that depend on the order of the rows.
     crumbs = 1e-9 * result["floor_area_total_m2"].abs().clip(lower=1)
     rest_vacant, rest_total = result["floor_area_vacant_m2"] - largest, result["floor_area_total_m2"] - largest
     result["vacancy_rate_floor_excl_largest3"] = _ratio(rest_vacant.where(rest_vacant > crumbs, 0.0),
                                                         rest_total.where(rest_total > crumbs, 0.0))
-    result["long_term_vacancy_share"] = _ratio(pd.Series(vacant.count(long_term)), result["units_vacant_dated"])
+    result["long_term_vacancy_share"] = _ratio(pd.Series(vacant.count(long_term), index=result.index),
+                                               result["units_vacant_dated"])
     result["structural_vacancy_share"] = _ratio(result["units_vacant_structural"], result["units_vacant_dated"])
     return result[by + VACANCY_COLUMNS]
 

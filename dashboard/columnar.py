@@ -48,8 +48,11 @@ def read_table(engine: Engine, table: str, *, batches: pd.DataFrame) -> pd.DataF
     for batch in batches.sort_values("batch_id").itertuples():
         path = cache / _file_name(table, batch) if cache is not None else None
         if path is not None and path.exists():
-            parts.append(pq.read_table(path))
-            continue
+            try:
+                parts.append(pq.read_table(path))
+                continue
+            except FileNotFoundError:  # replaced between the two calls: read the database instead
+                pass
         arrow = _typed_arrow(_fetch(engine, table, int(batch.batch_id)), table)
         if path is not None:
             _write(arrow, path)

@@ -11,6 +11,7 @@ import pandas as pd
 from analysis.campaign import REACH_COLUMNS, campaign_reach
 from analysis.flows import flows
 from analysis.geography import assign_geography
+from analysis.grouping import Groups
 from analysis.inventories import PlacedUnits, place_units
 from analysis.mix import MIX_COLUMNS, group_shares, location_quotients, shop_mix
 from analysis.quality import QUALITY_COLUMNS, quality_flags
@@ -43,6 +44,7 @@ def placed_units(units: pd.DataFrame | PlacedUnits, geography: str) -> PlacedUni
 
 
 def _frame(units: pd.DataFrame | PlacedUnits) -> pd.DataFrame:
+    """The units frame, placed or not (to see whether there are any)."""
     return units.units if isinstance(units, PlacedUnits) else units
 
 
@@ -109,13 +111,17 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
 
 
 def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
-    """Each municipality's latest inventory of a year together; flows summed over those inventories."""
+    """Each municipality's latest inventory of a year together; flows summed over those inventories
+    (from ``municipal``: the municipalities' table of all years in the same scope)."""
     latest, by_year = placed.latest()
     table = vacancy(latest, by=["year"], scope=scope, groups=by_year.coarsen(["year"]))
-    dates = municipal["observed_on"]
-    latest = municipal[dates == dates.groupby([municipal["nis_code"], municipal["year"]]).transform("max")]
-    per_year = latest.groupby("year")[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
-    per_year["observed_on"] = latest.groupby("year")["observed_on"].max()
+    inventories = placed.inventories.keys[placed.is_latest]
+    year = inventories["observed_on"].dt.year
+    moves = inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]], on=["nis_code", "observed_on"],
+                              how="left")
+    per_year = moves.groupby(year.to_numpy())[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
+    per_year = per_year.astype({count: int for count in FLOW_COUNTS if per_year[count].notna().all()})
+    per_year["observed_on"] = inventories.groupby(year)["observed_on"].max()
     table = table.join(per_year, on="year")
     return table.assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)
 
@@ -169,7 +175,7 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
     inventories = placed.inventories.keys[placed.is_latest]
     if level == "province":
         groups = groups.coarsen(["year"])
-        groups = type(groups)(ids=groups.ids, keys=groups.keys.assign(nis_code=PROVINCE_NIS_CODE))
+        groups = Groups(ids=groups.ids, keys=groups.keys.assign(nis_code=PROVINCE_NIS_CODE))
         inventories = inventories.assign(nis_code=PROVINCE_NIS_CODE)
     dates = inventories.groupby(["nis_code", inventories["observed_on"].dt.year.rename("year")])["observed_on"].max()
     shares = group_shares(latest, by=["nis_code", "year"], groups=groups)
@@ -207,18 +213,15 @@ def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *,
     walk = reference.crosswalk()
     placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *figures]), walk, geography)
     people = population(geography)
-    if _frame(units).empty:
-        shops, inventories = _no_units(), None
-    else:
-        stored = placed_units(units, geography)
-        shops, inventories = stored.units, stored.inventories
+    stored = None if _frame(units).empty else placed_units(units, geography)
+    shops, inventories = (_no_units(), None) if stored is None else (stored.units, stored.inventories)
     if level == "province":
         placed = placed.assign(nis_code=PROVINCE_NIS_CODE)
         people = people.groupby("year", as_index=False)["population"].sum().assign(nis_code=PROVINCE_NIS_CODE)
-        if inventories is not None:  # each municipality's latest inventory of a year, together
-            latest, _ = stored.latest()
-            shops = latest.assign(nis_code=PROVINCE_NIS_CODE,
-                                  observed_on=pd.to_datetime(latest["year"].astype(str) + "-01-01"))
+        if stored is not None:  # each municipality's latest inventory of a year, together
+            shops = stored.units.loc[stored.latest_rows]
+            shops = shops.assign(nis_code=PROVINCE_NIS_CODE,
+                                 observed_on=pd.to_datetime(shops["observed_on"].dt.year.astype(str) + "-01-01"))
             inventories = None
     summed = placed.groupby(["nis_code", "edition"], as_index=False)[figures].sum(min_count=1)
     reach = campaign_reach(summed, shops, people, inventories=inventories)

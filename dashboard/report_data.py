@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.campaign import unique_enterprises
-from analysis.geography import assign_geography
 from dashboard import reference
 from dashboard.i18n import format_date, format_pct, format_pp
-from dashboard.indicators import campaign_table, mix_table, vacancy_table
+from dashboard.indicators import campaign_table, mix_table, placed_units, vacancy_table
 
 #: The start of EFRO project KraK West; the baseline is the last inventory on or before it.
 PROJECT_START = pd.Timestamp("2016-09-01")
@@ -74,9 +73,10 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     """Assemble a report for ``start``–``end`` over ``municipalities`` (default: the partners)."""
     codes = municipalities or partners(geography)
     names = {code: reference.municipality_names(geography).get(code, code) for code in codes}
-    municipal = vacancy_table(units, geography=geography)
-    municipal = municipal[municipal["nis_code"].isin(codes)]
-    province = vacancy_table(units, level="province", geography=geography)
+    placed = placed_units(units, geography) if len(units) else units  # placed once for every table
+    every_municipality = vacancy_table(placed, geography=geography)
+    municipal = every_municipality[every_municipality["nis_code"].isin(codes)]
+    province = vacancy_table(placed, level="province", geography=geography, municipal=every_municipality)
     both = pd.concat([municipal, province])
     vacancy = _at(both, end, "").join(_at(both, baseline, "_baseline")).join(_at(both, start - pd.Timedelta(days=1),
                                                                               "_previous"))
@@ -91,8 +91,8 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography) if len(units) else \
         pd.DataFrame(columns=["nis_code", "year"])
     mix = mix[mix["nis_code"].isin(codes)].sort_values("year").drop_duplicates("nis_code", keep="last")
-    placed = assign_geography(units, reference.crosswalk(), geography) if len(units) else units
-    latest = placed[placed["nis_code"].isin(codes) & (pd.to_datetime(placed["observed_on"]) <= end)] \
+    in_geography = placed.units if len(units) else units
+    latest = in_geography[in_geography["nis_code"].isin(codes) & (in_geography["observed_on"] <= end)] \
         if len(units) else units
     if len(latest):
         latest = latest[latest["observed_on"] == latest.groupby("nis_code")["observed_on"].transform("max")]
@@ -102,7 +102,7 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
                       provenance=provenance(batches, end=end), units=latest)
     data.sentences = sentences(vacancy)
     if len(campaign):
-        reach = campaign_table(campaign, units, geography=geography)
+        reach = campaign_table(campaign, placed, geography=geography)
         data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
     return data
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.flows import flows
+from analysis.inventories import place_units
 
 
 def _inventory(day: str, statuses: dict[str, str], nis_code: str = "34022", group_code: str = "11") -> pd.DataFrame:
@@ -95,7 +96,13 @@ def test_same_counts_as_an_outer_merge_even_with_repeated_ids(rows):
         observed_on=lambda f: pd.to_datetime(f["observed_on"]), unit_id=lambda f: f["unit_id"].astype(str),
         group_code="11")
     columns = ["nis_code", "observed_on", "new_vacancies", "reoccupations", "openings", "closures"]
-    result = flows(frame)[columns].astype({"nis_code": str})
     expected = _merged_flows(frame)
+    result = flows(frame)[columns].astype({"nis_code": str})
     pd.testing.assert_frame_equal(result.reset_index(drop=True), expected.astype(result.dtypes.to_dict()),
                                   check_dtype=False)
+    # As the store gives them: codes and ids as categoricals, inventories grouped by the caller.
+    stored = frame.astype({"unit_id": "category", "nis_code": "category"})
+    placed = place_units(stored, pd.DataFrame({"nis_code": ["34022", "31005"], "nis_code_2025": ["34022", "31005"]}),
+                         "2025")
+    from_placed = flows(placed.units, inventories=placed.inventories)[columns].astype({"nis_code": str})
+    pd.testing.assert_frame_equal(from_placed.reset_index(drop=True), result.reset_index(drop=True))

@@ -59,6 +59,23 @@ def test_cross_counts_and_sums_per_group_and_code():
     assert groups.cross_sum(codes, 3, values).tolist() == [[1.0, 2.0, 0.0], [0.0, 3.0, 5.0]]
 
 
+def test_select_drops_empty_groups_and_coarsen_merges_them():
+    frame = pd.DataFrame({"area": ["a", "a", "b", "c"], "year": [2023, 2024, 2024, 2024]})
+    groups = group_ids(frame, ["area", "year"])  # (a, 2023), (a, 2024), (b, 2024), (c, 2024)
+    chosen = groups.select(np.array([False, True, False, True]))  # no row of (a, 2023) or b left
+    assert chosen.keys.values.tolist() == [["a", 2024], ["c", 2024]]
+    assert chosen.ids.tolist() == [0, 1]
+    yearly = groups.coarsen(["year"])
+    assert yearly.keys["year"].tolist() == [2023, 2024] and yearly.ids.tolist() == [0, 1, 1, 1]
+    vacant = groups.subset(np.array([True, False, False, True]))  # every group kept, for counting
+    assert vacant.count().tolist() == [1, 0, 0, 1]
+
+
+def test_group_by_nothing_is_refused():
+    with pytest.raises(ValueError, match="minstens één kolom"):
+        group_ids(_units(), [])
+
+
 def test_sorted_codes_of_dates_put_nat_as_missing():
     codes, values = sorted_codes(pd.Series(pd.to_datetime([YEAR_LATER, None, DAY])))
     assert codes.tolist() == [1, -1, 0]
@@ -79,12 +96,16 @@ def test_same_groups_as_pandas(rows, dense_limit):
     grouping._DENSE_LIMIT = dense_limit
     try:
         frame = pd.DataFrame(rows, columns=["text", "number", "day"]).astype({"number": "int64"})
-        frame["text"] = frame["text"].astype("category")
+        # Categories in reverse order: groups still come sorted by value.
+        frame["text"] = pd.Categorical(frame["text"], categories=["c", "b", "a"])
         frame["day"] = pd.to_datetime(frame["day"])
         by = ["text", "number", "day"]
         groups = group_ids(frame, by)
-        expected = frame.groupby(by, observed=True, dropna=False, sort=True)
+        plain = frame.astype({"text": object})  # pandas sorts a categorical by its categories
+        expected = plain.groupby(by, observed=True, dropna=False, sort=True)
         assert groups.count().tolist() == expected.size().tolist()
         assert groups.ids.tolist() == expected.ngroup().tolist()
+        pd.testing.assert_frame_equal(groups.keys.astype(object), expected.size().index.to_frame(index=False)
+                                      .astype(object), check_dtype=False)
     finally:
         grouping._DENSE_LIMIT = grouping_limit

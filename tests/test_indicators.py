@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from dashboard.composite import impact, vitality_table
-from dashboard.indicators import campaign_table, mix_table, vacancy_table
+from dashboard.indicators import campaign_table, mix_table, placed_units, vacancy_table
 from tests.conftest import unit_rows
 
 
@@ -147,3 +147,40 @@ def test_vacancy_per_derived_core():
     assert table[["core_id", "core_name", "municipality", "units_total", "units_vacant"]].values.tolist() == [
         ["34022-K1", "Kern 1 — Lange Steenstraat", "Kortrijk", 12, 3]]
     assert table["vacancy_rate_units"].iloc[0] == pytest.approx(3 / 12)
+
+
+def _inventory(day: str, ids: list[str], group_code: str, nis_code: str = "34022") -> pd.DataFrame:
+    return pd.DataFrame({"unit_id": ids, "nis_code": nis_code, "observed_on": pd.Timestamp(day),
+                         "status": "occupied", "group_code": group_code, "floor_area_m2": 10.0,
+                         "vacant_since": pd.NaT})
+
+
+def test_province_flows_come_from_each_municipality_latest_inventory_of_the_year():
+    units = pd.concat([_inventory("2023-01-01", ["a", "b"], "11"),
+                       _inventory("2024-01-01", ["a", "c"], "11"),  # b closes, c opens
+                       _inventory("2024-06-01", ["x"], "59"),  # the latest of 2024: a café only
+                       _inventory("2024-03-01", ["k"], "11", nis_code="31005")])  # a first inventory
+    every = vacancy_table(units, level="province").set_index("year")
+    # 2024-06-01 against 2024-01-01: x opens, a and c close; Kortrijk's 2024-01-01 does not count.
+    assert (every.loc[2024, "openings"], every.loc[2024, "closures"]) == (1, 2)
+    assert every.loc[2024, "observed_on"] == pd.Timestamp("2024-06-01")
+    assert pd.isna(every.loc[2023, "openings"])  # nothing before the first inventory
+    retail = vacancy_table(units, level="province", scope="retail").set_index("year")
+    # In retail, 2024-06-01 has no units and so no flows, and 2024-01-01 is not the year's latest.
+    assert pd.isna(retail.loc[2024, "openings"]) and pd.isna(retail.loc[2024, "closures"])
+    assert retail.loc[2024, "observed_on"] == pd.Timestamp("2024-06-01")
+    assert retail.loc[2024, "units_total"] == 1  # k; the café is not retail
+
+
+def test_tables_from_placed_units_equal_those_from_stored_units():
+    units = pd.concat([_inventory("2023-01-01", ["a", "b"], "11", nis_code="37007"),  # Meulebeke
+                       _inventory("2024-01-01", ["a", "c"], "22", nis_code="37015")])  # Tielt: both Tielt in 2025
+    placed = placed_units(units, "2025")
+    municipal = vacancy_table(units)
+    pd.testing.assert_frame_equal(vacancy_table(placed), municipal)
+    pd.testing.assert_frame_equal(vacancy_table(placed, level="province", municipal=municipal),
+                                  vacancy_table(units, level="province"))
+    pd.testing.assert_frame_equal(mix_table(placed), mix_table(units))
+    assert placed_units(placed, "2025") is placed  # placed already: used as it is
+    with pytest.raises(ValueError, match="indeling 2025, niet 2018"):
+        vacancy_table(placed, geography="2018")

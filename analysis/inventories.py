@@ -43,6 +43,11 @@ class PlacedUnits:
     is_latest: np.ndarray
 
     @property
+    def latest_inventories(self) -> pd.DataFrame:
+        """``nis_code`` and ``observed_on`` of each municipality's latest inventory of a year."""
+        return self.inventories.keys[self.is_latest]
+
+    @property
     def latest_rows(self) -> np.ndarray:
         """Per unit: whether it belongs to the latest inventory of its municipality and year."""
         return self.is_latest[self.inventories.ids]

@@ -115,7 +115,7 @@ def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) 
     (from ``municipal``: the municipalities' table of all years in the same scope)."""
     latest, by_year = placed.latest()
     table = vacancy(latest, by=["year"], scope=scope, groups=by_year.coarsen(["year"]))
-    inventories = placed.inventories.keys[placed.is_latest]
+    inventories = placed.latest_inventories
     year = inventories["observed_on"].dt.year
     moves = inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]], on=["nis_code", "observed_on"],
                               how="left")
@@ -172,7 +172,7 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
         return pd.DataFrame(columns=ID_COLUMNS + MIX_COLUMNS)
     placed = placed_units(units, geography)
     latest, groups = placed.latest()
-    inventories = placed.inventories.keys[placed.is_latest]
+    inventories = placed.latest_inventories
     if level == "province":
         groups = groups.coarsen(["year"])
         groups = Groups(ids=groups.ids, keys=groups.keys.assign(nis_code=PROVINCE_NIS_CODE))

@@ -23,6 +23,8 @@ def test_inventories_in_the_2025_geography():
         ["37022", pd.Timestamp("2024-03-01")], ["37022", pd.Timestamp("2024-06-01")]]
     assert placed.is_latest.tolist() == [True, True, False, True]  # 2024-03-01 is not Tielt's latest of 2024
     assert placed.latest_rows.tolist() == [False, True, True, True, True]  # unit a is in that inventory
+    assert placed.latest_inventories["observed_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-01", "2023-06-01", "2024-06-01"]
 
 
 def test_latest_units_with_their_year_and_groups():

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 from analysis.grouping import Groups, group_ids
+from analysis.tallies import Tallies
 from analysis.vacancy import RETAIL_GROUP_CODES
 
 REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed", "votes_cast", "ambassadors",
@@ -22,23 +24,34 @@ REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed
 LEGAL_FORMS = ("bvba", "bv", "nv", "vof", "commv", "cv", "srl", "sprl", "sa", "vzw")
 
 
-def occupied_retail_units(units: pd.DataFrame, *, inventories: Groups | None = None) -> pd.DataFrame:
+def occupied_retail_units(units: pd.DataFrame | Tallies, *, inventories: Groups | None = None) -> pd.DataFrame:
     """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``.
 
-    ``inventories``: ``units`` grouped by ``nis_code`` and ``observed_on``, when the caller has them.
+    ``units``: stored units, or their `analysis.tallies.Tallies` per ``nis_code`` and
+    ``observed_on``. ``inventories``: ``units`` grouped by ``nis_code`` and ``observed_on``,
+    when the caller has them.
     """
-    retail = units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)
-    retail = retail.to_numpy(dtype=bool)
-    if inventories is None:
-        keys = ["nis_code", "observed_on"]
-        groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
+    if isinstance(units, Tallies):
+        cells = units.cells
+        counts = units.keys.assign(units=units.total("units", _is_occupied_retail(cells)))
+        counts = counts[counts["units"] > 0].reset_index(drop=True)  # as below: inventories with some
     else:
-        groups = inventories.select(retail)
-    counts = groups.keys.assign(units=groups.count())
+        retail = _is_occupied_retail(units)
+        if inventories is None:
+            keys = ["nis_code", "observed_on"]
+            groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
+        else:
+            groups = inventories.select(retail)
+        counts = groups.keys.assign(units=groups.count())
     return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
 
 
-def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.DataFrame, *,
+def _is_occupied_retail(units: pd.DataFrame) -> np.ndarray:
+    retail = units["status"].eq("occupied") & units["group_code"].isin(RETAIL_GROUP_CODES).fillna(False)
+    return retail.to_numpy(dtype=bool, na_value=False)
+
+
+def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, population: pd.DataFrame, *,
                    inventories: Groups | None = None) -> pd.DataFrame:
     """Reach measures per municipality and edition (`REACH_COLUMNS`).
 
@@ -46,7 +59,8 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame, population: pd.D
     ----------
     campaign : ``nis_code``, ``edition`` and the figures (``participating_shops``,
         ``bags_distributed``, ``votes_cast``, ``ambassadors``; missing where not reported).
-    units : stored units, for the occupied retail units of each municipality.
+    units : stored units, for the occupied retail units of each municipality (or their
+        `analysis.tallies.Tallies` per ``nis_code`` and ``observed_on``).
     population : ``nis_code``, ``year``, ``population``.
     inventories : Groups, optional
         ``units`` grouped by ``nis_code`` and ``observed_on``, when the caller has them.

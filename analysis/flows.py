@@ -69,18 +69,37 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
                  follows: np.ndarray) -> dict[str, np.ndarray]:
     """Flow counts per inventory (indexed like the sorted inventories) of the ``counted`` units.
 
-    Inventories are numbered by area, then date, so each follows its predecessor. Walking them
-    in that order, two arrays indexed by unit hold how often each unit was vacant and occupied in
-    the area's previous inventory: each inventory's flows are then lookups, with no sort or merge
-    of all units. Counting rows per unit keeps the semantics of an outer merge on the unit when
-    an id repeats within an inventory (every pair counts).
+    Inventories are numbered by area, then date, so each follows its predecessor. Sorted by
+    unit and then inventory, a unit's row and its row in the inventory before are neighbours;
+    when no id repeats within an inventory (the rule), counting such neighbours gives every flow.
     """
-    unit_ids = _codes(units["unit_id"])
-    unit = unit_ids[counted]
+    unit = _codes(units["unit_id"])[counted]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
     order = np.argsort(inventory, kind="stable")  # rows come in batches, mostly in inventory order
+    order = order[np.argsort(unit[order], kind="stable")]
+    unit, inventory, vacant = unit[order], inventory[order], vacant[order]
+    same_unit = unit[1:] == unit[:-1]
+    if (same_unit & (inventory[1:] == inventory[:-1])).any():
+        return _transitions_walk(unit, vacant, inventory, follows)
+    pair = same_unit & (inventory[1:] == inventory[:-1] + 1) & follows[inventory[1:]]
+    later, was_vacant, is_vacant = inventory[1:][pair], vacant[:-1][pair], vacant[1:][pair]
+    size = len(follows)
+    kept = np.bincount(later, minlength=size)
+    rows = np.bincount(inventory, minlength=size)
+    before = np.concatenate([[0], rows[:-1]])
+    return {"new_vacancies": np.bincount(later[is_vacant & ~was_vacant], minlength=size),
+            "reoccupations": np.bincount(later[was_vacant & ~is_vacant], minlength=size),
+            "openings": np.where(follows, rows - kept, 0), "closures": np.where(follows, before - kept, 0)}
+
+
+def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarray,
+                      follows: np.ndarray) -> dict[str, np.ndarray]:
+    """`_transitions` when an id repeats within an inventory: walking the inventories in order,
+    two arrays indexed by unit hold how often each unit was vacant and occupied in the area's
+    previous inventory, so that every pair counts, as in an outer merge on the unit."""
+    order = np.argsort(inventory, kind="stable")
     bounds = np.searchsorted(inventory[order], np.arange(len(follows) + 1))
-    size = int(unit_ids.max(initial=-1)) + 1
+    size = int(unit.max(initial=-1)) + 1
     vacant_before, occupied_before = np.zeros(size, np.int64), np.zeros(size, np.int64)
     is_here = np.zeros(size, bool)
     counts = {name: np.zeros(len(follows), np.int64) for name in
@@ -89,16 +108,17 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     for at in range(len(follows)):
         rows = order[bounds[at]:bounds[at + 1]]
         now, now_vacant = unit[rows], vacant[rows]
+        now_occupied = ~now_vacant
         if follows[at]:
             counts["new_vacancies"][at] = occupied_before[now[now_vacant]].sum()
-            counts["reoccupations"][at] = vacant_before[now[~now_vacant]].sum()
+            counts["reoccupations"][at] = vacant_before[now[now_occupied]].sum()
             counts["openings"][at] = np.count_nonzero(vacant_before[now] + occupied_before[now] == 0)
             is_here[now] = True
             counts["closures"][at] = np.count_nonzero(~is_here[previous])
             is_here[now] = False
         vacant_before[previous] = occupied_before[previous] = 0
         np.add.at(vacant_before, now[now_vacant], 1)
-        np.add.at(occupied_before, now[~now_vacant], 1)
+        np.add.at(occupied_before, now[now_occupied], 1)
         previous = now
     return counts
 

@@ -38,7 +38,7 @@ class Groups:
         known = ~np.isnan(values)
         cells = np.bincount(self.ids[known] * size + codes[known], weights=values[known],
                             minlength=len(self) * size)
-        return cells.reshape(len(self), size)
+        return cells.reshape(len(self), size).astype(float, copy=False)  # as in `sum`
 
     def select(self, where: np.ndarray) -> Groups:
         """The rows where ``where`` is true, and only the groups they fall in."""
@@ -61,9 +61,9 @@ class Groups:
 
     def sum(self, values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
         """Sum of ``values`` per group, over rows where ``where`` is true (0.0 for none)."""
-        if where is None:
-            return np.bincount(self.ids, weights=values, minlength=len(self))
-        return np.bincount(self.ids[where], weights=values[where], minlength=len(self))
+        ids, values = (self.ids, values) if where is None else (self.ids[where], values[where])
+        # float even when no row is left: bincount then gives integers
+        return np.bincount(ids, weights=values, minlength=len(self)).astype(float, copy=False)
 
     def median(self, values: np.ndarray) -> np.ndarray:
         """Median of ``values`` per group, NaN left out (NaN for a group without values)."""

@@ -10,12 +10,14 @@ again each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from analysis.geography import assign_geography, latest_of_year
 from analysis.grouping import Groups, group_ids
+from analysis.tallies import Tallies, tally
 
 #: The columns of one inventory: a municipality on one date.
 INVENTORY_KEYS = ["nis_code", "observed_on"]
@@ -47,20 +49,16 @@ class PlacedUnits:
         """``nis_code`` and ``observed_on`` of each municipality's latest inventory of a year."""
         return self.inventories.keys[self.is_latest]
 
-    @property
-    def latest_rows(self) -> np.ndarray:
-        """Per unit: whether it belongs to the latest inventory of its municipality and year."""
-        return self.is_latest[self.inventories.ids]
+    @cached_property
+    def tallies(self) -> Tallies:
+        """Units and floor area per inventory and cell (`analysis.tallies.tally`), made once."""
+        return tally(self.units, self.inventories)
 
-    def latest(self) -> tuple[pd.DataFrame, Groups]:
-        """The units of each municipality's latest inventory of a year, with a ``year`` column,
-        and their groups by ``nis_code`` and ``year`` (one inventory each)."""
-        rows = self.latest_rows
-        groups = self.inventories.select(rows)
-        year_of = self.inventories.keys["observed_on"].dt.year.to_numpy()
-        units = (self.units if rows.all() else self.units.loc[rows]).assign(year=year_of[self.inventories.ids[rows]])
-        keys = groups.keys.assign(year=groups.keys["observed_on"].dt.year)[["nis_code", "year"]]
-        return units, Groups(ids=groups.ids, keys=keys)
+    def latest_tallies(self, by: list[str]) -> Tallies:
+        """`tallies` of each municipality's latest inventory of a year, added up per ``by``
+        (columns of the inventories' keys, or ``year``)."""
+        keys = self.inventories.keys
+        return self.tallies.combine(keys.assign(year=keys["observed_on"].dt.year)[by], where=self.is_latest)
 
 
 def place_units(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) -> PlacedUnits:

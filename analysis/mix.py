@@ -6,10 +6,13 @@ stations are no outlets); ``units_mix_known`` says how many that were.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from analysis.grouping import Groups, group_ids, sorted_codes
+from analysis.tallies import Tallies
 from analysis.vacancy import RETAIL_GROUP_CODES, is_outlet
 
 DAILY_GROUP_CODES = frozenset({"11"})
@@ -19,31 +22,62 @@ MIX_COLUMNS = ["units_mix_known", "shannon_diversity", "evenness", "retail_share
                "non_daily_share", "horeca_share", "services_share", "chain_share"]
 
 
+@dataclass(frozen=True)
+class MixCounts:
+    """Mix units per key (rows) and Locatus group (columns, ``group_codes``), their known floor
+    area (m²), and per key the branches of chains and the units whose chain flag is known."""
+
+    keys: pd.DataFrame
+    group_codes: pd.Index
+    units: np.ndarray
+    floor_area_m2: np.ndarray
+    units_chain: np.ndarray
+    units_chain_known: np.ndarray
+
+
 def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
     keep = is_outlet(units) & units["status"].eq("occupied") & units["group_code"].notna()
     return keep.to_numpy(dtype=bool, na_value=False)
 
 
-def _mix_groups(units: pd.DataFrame, by: list[str],
-                groups: Groups | None) -> tuple[Groups, np.ndarray, pd.Index, np.ndarray]:
-    """The mix units' groups by ``by``, their Locatus group codes (positions in the sorted codes
-    returned third) and which rows of ``units`` they are (a missing ``by`` value: none, as in
-    pandas' group-by, unless the caller grouped them)."""
+def mix_counts(units: pd.DataFrame, *, by: list[str], groups: Groups | None = None) -> MixCounts:
+    """The mix units of ``units`` counted per ``by`` (a missing ``by`` value: left out, as in
+    pandas' group-by, unless the caller grouped them in ``groups``)."""
     keep = _is_mix_unit(units)
     if groups is None:
         keep = keep & units[by].notna().all(axis=1).to_numpy()
     codes, group_codes = sorted_codes(units["group_code"])
     groups = group_ids(units, by, where=keep) if groups is None else groups.select(keep)
-    return groups, codes[keep], group_codes, keep
+    codes = codes[keep]
+    area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
+    chain = (units["chain"] if "chain" in units else pd.Series(pd.NA, index=units.index)).astype("boolean")
+    return MixCounts(keys=groups.keys, group_codes=group_codes, units=groups.cross(codes, len(group_codes)),
+                     floor_area_m2=groups.cross_sum(codes, len(group_codes), area),
+                     units_chain=groups.count(chain.fillna(False).to_numpy(dtype=bool)[keep]),
+                     units_chain_known=groups.count(chain.notna().to_numpy()[keep]))
 
 
-def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
+def mix_counts_of_tallies(tallies: Tallies) -> MixCounts:
+    """`mix_counts` per key of ``tallies`` (`analysis.tallies.tally`), from their cells."""
+    cells = tallies.cells
+    mix = _is_mix_unit(cells)
+    units = tallies.per_group("units", mix)
+    present = units.sum(axis=1) > 0  # as `mix_counts`: only keys with mix units
+    chain = cells["chain"]
+    return MixCounts(keys=tallies.keys[present].reset_index(drop=True), group_codes=tallies.group_codes,
+                     units=units[present], floor_area_m2=tallies.per_group("floor_area_m2", mix)[present],
+                     units_chain=tallies.total("units", mix & chain.fillna(False).to_numpy(dtype=bool))[present],
+                     units_chain_known=tallies.total("units", mix & chain.notna().to_numpy())[present])
+
+
+def group_shares(units: pd.DataFrame | MixCounts, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
                  groups: Groups | None = None) -> pd.DataFrame:
     """Per ``by`` and Locatus group: ``units``, ``floor_area_m2`` and their shares.
 
     ``share_units`` = units of the group / mix units; ``share_floor`` = floor area of the group /
     known floor area of the mix units (missing when no area is known). ``groups``: ``units``
-    grouped by ``by`` (`analysis.grouping.group_ids`), when the caller has them.
+    grouped by ``by`` (`analysis.grouping.group_ids`), when the caller has them. ``units`` may
+    also be their `MixCounts` (``by`` then are its key columns).
 
     Examples
     --------
@@ -52,16 +86,13 @@ def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis
     >>> group_shares(units)[["group_code", "units", "share_units", "share_floor"]].values.tolist()
     [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
     """
-    by = list(by)
-    groups, codes, group_codes, keep = _mix_groups(units, by, groups)
-    area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
-    counts = groups.cross(codes, len(group_codes))
-    areas = groups.cross_sum(codes, len(group_codes), area)
-    row, column = np.nonzero(counts)  # only the groups present, in order of the ``by`` keys, then group
-    total_area = areas.sum(axis=1)[row]
-    shares = groups.keys[by].iloc[row].reset_index(drop=True).assign(
-        group_code=group_codes.take(column), units=counts[row, column], floor_area_m2=areas[row, column])
-    shares["share_units"] = shares["units"] / counts.sum(axis=1)[row]
+    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by), groups=groups)
+    row, column = np.nonzero(counts.units)  # only the groups present, in order of the keys, then group
+    total_area = counts.floor_area_m2.sum(axis=1)[row]
+    shares = counts.keys.iloc[row].reset_index(drop=True).assign(
+        group_code=counts.group_codes.take(column), units=counts.units[row, column],
+        floor_area_m2=counts.floor_area_m2[row, column])
+    shares["share_units"] = shares["units"] / counts.units.sum(axis=1)[row]
     shares["share_floor"] = shares["floor_area_m2"] / np.where(total_area > 0, total_area, np.nan)
     return shares
 
@@ -104,32 +135,28 @@ def location_quotients(shares: pd.DataFrame, *, area: str = "nis_code",
     return pd.Series(shares["share_units"].to_numpy() / pooled.reindex(index).to_numpy(), index=shares.index)
 
 
-def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
+def shop_mix(units: pd.DataFrame | MixCounts, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
              groups: Groups | None = None) -> pd.DataFrame:
     """Mix measures per ``by``: `MIX_COLUMNS`.
 
     ``retail_share`` (groups 11–38), ``horeca_share`` (59) and ``services_share`` (65) are
     shares of the mix units; ``daily_share`` = group 11 / retail units and ``non_daily_share``
     its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
-    ``groups``: as in `group_shares`.
+    ``groups`` and a `MixCounts` for ``units``: as in `group_shares`.
     """
-    by = list(by)
-    groups, codes, group_codes, keep = _mix_groups(units, by, groups)
-    counts = groups.cross(codes, len(group_codes))
-    total = counts.sum(axis=1)
+    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by), groups=groups)
+    total = counts.units.sum(axis=1)
 
     def units_in(codes_of: frozenset[str]) -> np.ndarray:
-        return counts[:, group_codes.isin(codes_of)].sum(axis=1)
+        return counts.units[:, counts.group_codes.isin(codes_of)].sum(axis=1)
 
     retail = units_in(RETAIL_GROUP_CODES)
-    chain = (units["chain"] if "chain" in units else pd.Series(pd.NA, index=units.index)).astype("boolean")
-    chain_known = chain.notna().to_numpy()[keep]
-    is_chain = chain.fillna(False).to_numpy(dtype=bool)[keep]
-    p = counts / np.where(total > 0, total, 1)[:, None]
+    p = counts.units / np.where(total > 0, total, 1)[:, None]
     # shannon_diversity and evenness, for every area at once (0 · ln 0 counts as 0)
     shannon = -(p * np.log(np.where(p > 0, p, 1))).sum(axis=1)
-    groups_present = (counts > 0).sum(axis=1)
-    result = groups.keys.assign(
+    groups_present = (counts.units > 0).sum(axis=1)
+    known = counts.units_chain_known
+    result = counts.keys.assign(
         units_mix_known=total,
         shannon_diversity=np.where(total > 0, shannon, np.nan),
         evenness=shannon / np.log(np.where(groups_present >= 2, groups_present, np.nan)),
@@ -137,7 +164,7 @@ def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_cod
         daily_share=units_in(DAILY_GROUP_CODES) / np.where(retail > 0, retail, np.nan),
         horeca_share=units_in(HORECA_GROUP_CODES) / total,
         services_share=units_in(SERVICES_GROUP_CODES) / total,
-        chain_share=groups.count(is_chain) / np.where(groups.count(chain_known) > 0, groups.count(chain_known), np.nan),
+        chain_share=counts.units_chain / np.where(known > 0, known, np.nan),
     )
     result["non_daily_share"] = 1 - result["daily_share"]
-    return result[[*by, *MIX_COLUMNS]]
+    return result[[*counts.keys.columns, *MIX_COLUMNS]]

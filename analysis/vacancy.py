@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.grouping import Groups, group_ids
+from analysis.tallies import Tallies
 
 #: Locatus groups that are not outlets: transport & fuel, ATMs.
 NON_OUTLET_GROUP_CODES = frozenset({"45", "80"})
@@ -167,38 +168,75 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     is_vacant = vacant_row[scoped]
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[scoped]
     known = ~np.isnan(area)
+    sums = {"units_total": groups.count(), "units_vacant": groups.count(is_vacant),
+            "floor_area_total_m2": groups.sum(area, known), "floor_area_vacant_m2": groups.sum(area, known & is_vacant),
+            "units_area_known": groups.count(known)}
     # Durations, medians and the largest units concern only the vacant rows (about a tenth).
-    vacant = groups.subset(is_vacant)
-    vacant_area = area[is_vacant]
     days = vacancy_days(units.loc[vacant_row, ["status", "observed_on", "vacant_since"]]).to_numpy(
         dtype=float, na_value=np.nan)
+    result = _measures(groups.keys, sums, groups.subset(is_vacant), area[is_vacant], days,
+                       long_term_days=long_term_days, structural_days=structural_days)
+    return result[by + VACANCY_COLUMNS]
+
+
+def vacancy_of_tallies(tallies: Tallies, *, scope: str = "all", long_term_days: int = LONG_TERM_DAYS,
+                       structural_days: int = STRUCTURAL_DAYS) -> pd.DataFrame:
+    """`vacancy` per key of ``tallies`` (`analysis.tallies.tally`): the same measures from sums
+    per cell instead of rows. Keys without a unit in the scope are left out, as in `vacancy`.
+
+    Examples
+    --------
+    >>> from analysis.tallies import tally
+    >>> units = pd.DataFrame({"nis_code": "34022", "observed_on": pd.to_datetime(["2018-01-01"] * 3),
+    ...     "status": ["occupied", "vacant", "occupied"], "group_code": ["11", "00", "80"],
+    ...     "floor_area_m2": [100.0, 50.0, 1.0], "vacant_since": pd.to_datetime([None, "2016-01-01", None])})
+    >>> row = vacancy_of_tallies(tally(units, group_ids(units, ["nis_code", "observed_on"]))).iloc[0]
+    >>> int(row.units_total), float(row.vacancy_rate_floor), float(row.median_vacancy_days)
+    (2, 0.3333333333333333, 731.0)
+    """
+    cells = tallies.cells
+    counted = in_scope(cells, scope).to_numpy()
+    vacant = counted & cells["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)
+    sums = {"units_total": tallies.total("units", counted), "units_vacant": tallies.total("units", vacant),
+            "floor_area_total_m2": tallies.total("floor_area_m2", counted),
+            "floor_area_vacant_m2": tallies.total("floor_area_m2", vacant),
+            "units_area_known": tallies.total("units_area_known", counted)}
+    groups, rows = tallies.vacant_groups(vacant)
+    result = _measures(tallies.keys, sums, groups, tallies.vacant.floor_area_m2[rows],
+                       tallies.vacant.vacancy_days[rows], long_term_days=long_term_days,
+                       structural_days=structural_days)
+    result = result[result["units_total"] > 0].reset_index(drop=True)
+    return result[[*tallies.keys.columns, *VACANCY_COLUMNS]]
+
+
+def _measures(keys: pd.DataFrame, sums: dict[str, np.ndarray], vacant: Groups, vacant_area: np.ndarray,
+              days: np.ndarray, *, long_term_days: int, structural_days: int) -> pd.DataFrame:
+    """`VACANCY_COLUMNS` per key from the sums per key (units and known floor area in the scope,
+    all and vacant) and the vacant units' areas and days (grouped by ``vacant``)."""
     dated = ~np.isnan(days)
     long_term = dated & (days >= long_term_days)
     structural = dated & (days >= structural_days)
-    result = groups.keys.assign(
-        units_total=groups.count(),
-        units_vacant=vacant.count(),
-        floor_area_total_m2=groups.sum(area, known),
-        floor_area_vacant_m2=vacant.sum(vacant_area, ~np.isnan(vacant_area)),
-        units_vacant_dated=vacant.count(dated),
-        units_vacant_frictional=vacant.count(dated & ~long_term),
-        units_vacant_long_term=vacant.count(long_term & ~structural),
-        units_vacant_structural=vacant.count(structural),
-        median_vacancy_days=vacant.median(days),
-    )
+    total, vacant_m2 = sums["floor_area_total_m2"], sums["floor_area_vacant_m2"]
     largest = vacant.top_sum(vacant_area, top=LARGEST_VACANT_LEFT_OUT)
-    result["vacancy_rate_units"] = _ratio(result["units_vacant"], result["units_total"])
-    result["vacancy_rate_floor"] = _ratio(result["floor_area_vacant_m2"], result["floor_area_total_m2"])
-    result["floor_area_coverage"] = _ratio(pd.Series(groups.count(known), index=result.index), result["units_total"])
     # Differences of sums: rounding leaves crumbs (1e-13 m²) that depend on the order of the rows.
-    crumbs = 1e-9 * result["floor_area_total_m2"].abs().clip(lower=1)
-    rest_vacant, rest_total = result["floor_area_vacant_m2"] - largest, result["floor_area_total_m2"] - largest
-    result["vacancy_rate_floor_excl_largest3"] = _ratio(rest_vacant.where(rest_vacant > crumbs, 0.0),
-                                                        rest_total.where(rest_total > crumbs, 0.0))
-    result["long_term_vacancy_share"] = _ratio(pd.Series(vacant.count(long_term), index=result.index),
-                                               result["units_vacant_dated"])
-    result["structural_vacancy_share"] = _ratio(result["units_vacant_structural"], result["units_vacant_dated"])
-    return result[by + VACANCY_COLUMNS]
+    crumbs = 1e-9 * np.clip(np.abs(total), 1, None)
+    rest_vacant, rest_total = vacant_m2 - largest, total - largest
+    measures = {
+        **sums,
+        "units_vacant_dated": vacant.count(dated),
+        "units_vacant_frictional": vacant.count(dated & ~long_term),
+        "units_vacant_long_term": vacant.count(long_term & ~structural),
+        "units_vacant_structural": vacant.count(structural),
+        "median_vacancy_days": vacant.median(days),
+        "vacancy_rate_units": _ratio(sums["units_vacant"], sums["units_total"]),
+        "vacancy_rate_floor": _ratio(vacant_m2, total),
+        "floor_area_coverage": _ratio(sums["units_area_known"], sums["units_total"]),
+        "vacancy_rate_floor_excl_largest3": _ratio(np.where(rest_vacant > crumbs, rest_vacant, 0.0),
+                                                   np.where(rest_total > crumbs, rest_total, 0.0)),
+    }
+    measures["long_term_vacancy_share"] = _ratio(vacant.count(long_term), measures["units_vacant_dated"])
+    measures["structural_vacancy_share"] = _ratio(measures["units_vacant_structural"], measures["units_vacant_dated"])
+    return pd.DataFrame({**{column: keys[column].array for column in keys}, **measures})
 
 
 def vacancy_band(rate: pd.Series, *, healthy_max: float = HEALTHY_MAX,
@@ -229,7 +267,8 @@ def change_since_previous(indicators: pd.DataFrame, columns: list[str], *,
     return indicators.join(changes.add_suffix("_change"))
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """numerator / denominator as floats, missing where the denominator is 0."""
-    denominator = denominator.astype(float)
-    return (numerator.astype(float) / denominator.where(denominator > 0)).astype(float)
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator as floats, NaN where the denominator is 0."""
+    denominator = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, np.asarray(numerator, dtype=float) / denominator, np.nan)

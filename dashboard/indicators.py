@@ -6,16 +6,17 @@ population, the province row. Column names follow DESIGN.md; rates are fractions
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from analysis.campaign import REACH_COLUMNS, campaign_reach
 from analysis.flows import flows
 from analysis.geography import assign_geography
-from analysis.grouping import Groups
 from analysis.inventories import PlacedUnits, place_units
-from analysis.mix import MIX_COLUMNS, group_shares, location_quotients, shop_mix
+from analysis.mix import MIX_COLUMNS, group_shares, location_quotients, mix_counts_of_tallies, shop_mix
 from analysis.quality import QUALITY_COLUMNS, quality_flags
-from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band
+from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band, vacancy_of_tallies
 from dashboard import reference
 from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
 
@@ -94,9 +95,12 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
     else:
         frame = _with_areas(placed.units, level)
         key = area[0] if area else "nis_code"
-        inventories = placed.inventories if level == "municipality" else None
-        table = vacancy(frame, by=[key, "observed_on"], scope=scope, groups=inventories)
-        moves = flows(frame, by=key, scope=scope, inventories=inventories)
+        if level == "municipality":  # whole inventories: from their tallies
+            table = vacancy_of_tallies(placed.tallies, scope=scope)
+            moves = flows(frame, by=key, scope=scope, inventories=placed.inventories)
+        else:
+            table = vacancy(frame, by=[key, "observed_on"], scope=scope)
+            moves = flows(frame, by=key, scope=scope)
         table = table.merge(moves.drop(columns=["observed_on_before", "units_before", "units_after", "is_balanced"]),
                             on=[key, "observed_on"], how="left")
         table = _describe_areas(table, frame, level, geography)
@@ -113,8 +117,7 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
 def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
     """Each municipality's latest inventory of a year together; flows summed over those inventories
     (from ``municipal``: the municipalities' table of all years in the same scope)."""
-    latest, by_year = placed.latest()
-    table = vacancy(latest, by=["year"], scope=scope, groups=by_year.coarsen(["year"]))
+    table = vacancy_of_tallies(placed.latest_tallies(["year"]), scope=scope)
     inventories = placed.latest_inventories
     year = inventories["observed_on"].dt.year
     moves = inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]], on=["nis_code", "observed_on"],
@@ -171,19 +174,21 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
     if _frame(units).empty:
         return pd.DataFrame(columns=ID_COLUMNS + MIX_COLUMNS)
     placed = placed_units(units, geography)
-    latest, groups = placed.latest()
     inventories = placed.latest_inventories
     if level == "province":
-        groups = groups.coarsen(["year"])
-        groups = Groups(ids=groups.ids, keys=groups.keys.assign(nis_code=PROVINCE_NIS_CODE))
+        tallies = placed.latest_tallies(["year"])
+        tallies = replace(tallies, keys=tallies.keys.assign(nis_code=PROVINCE_NIS_CODE)[["nis_code", "year"]])
         inventories = inventories.assign(nis_code=PROVINCE_NIS_CODE)
+    else:
+        tallies = placed.latest_tallies(["nis_code", "year"])
     dates = inventories.groupby(["nis_code", inventories["observed_on"].dt.year.rename("year")])["observed_on"].max()
-    shares = group_shares(latest, by=["nis_code", "year"], groups=groups)
+    counts = mix_counts_of_tallies(tallies)
+    shares = group_shares(counts)
     shares["location_quotient"] = location_quotients(shares)
     wide = shares.pivot_table(index=["nis_code", "year"], columns="group_code",
                               values=["share_units", "share_floor", "location_quotient"])
     wide.columns = [f"{measure}_{group}" for measure, group in wide.columns]
-    table = shop_mix(latest, by=["nis_code", "year"], groups=groups).join(wide, on=["nis_code", "year"])
+    table = shop_mix(counts).join(wide, on=["nis_code", "year"])
     table["observed_on"] = table.set_index(["nis_code", "year"]).index.map(dates)
     names = reference.municipality_names(geography)
     table["municipality"] = table["nis_code"].map(names).fillna(PROVINCE_NAME)
@@ -214,17 +219,17 @@ def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *,
     placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *figures]), walk, geography)
     people = population(geography)
     stored = None if _frame(units).empty else placed_units(units, geography)
-    shops, inventories = (_no_units(), None) if stored is None else (stored.units, stored.inventories)
+    shops = _no_units() if stored is None else stored.tallies
     if level == "province":
         placed = placed.assign(nis_code=PROVINCE_NIS_CODE)
         people = people.groupby("year", as_index=False)["population"].sum().assign(nis_code=PROVINCE_NIS_CODE)
         if stored is not None:  # each municipality's latest inventory of a year, together
-            shops = stored.units.loc[stored.latest_rows]
-            shops = shops.assign(nis_code=PROVINCE_NIS_CODE,
-                                 observed_on=pd.to_datetime(shops["observed_on"].dt.year.astype(str) + "-01-01"))
-            inventories = None
+            shops = stored.latest_tallies(["year"])
+            years = shops.keys["year"].astype(str)
+            shops = replace(shops, keys=pd.DataFrame({"nis_code": PROVINCE_NIS_CODE,
+                                                      "observed_on": pd.to_datetime(years + "-01-01")}))
     summed = placed.groupby(["nis_code", "edition"], as_index=False)[figures].sum(min_count=1)
-    reach = campaign_reach(summed, shops, people, inventories=inventories)
+    reach = campaign_reach(summed, shops, people)
     reach["municipality"] = reach["nis_code"].map(reference.municipality_names(geography)).fillna(PROVINCE_NAME)
     if edition is not None:
         reach = reach[reach["edition"] == edition]

@@ -34,7 +34,7 @@ def test_province_counts_each_municipality_once_a_year_with_its_latest_inventory
         unit_rows({}, {}, {}, {}, observed_on="2018-09-01", nis_code="31005"),  # later in 2018: this one counts
         unit_rows({"status": "vacant", "group_code": "00"}, {}, {}, {}, observed_on="2018-03-01", nis_code="34022"),
     ], ignore_index=True)
-    assert place_units(units, reference.crosswalk(), "2025").latest_rows.sum() == 8
+    assert place_units(units, reference.crosswalk(), "2025").latest_tallies(["year"]).units.sum() == 8
     province = vacancy_table(units, level="province")
     row = province.iloc[0]
     assert (row["nis_code"], row["municipality"], row["year"]) == ("30000", "West-Vlaanderen", 2018)

@@ -22,17 +22,24 @@ def test_inventories_in_the_2025_geography():
         ["34022", pd.Timestamp("2024-01-01")], ["37022", pd.Timestamp("2023-06-01")],
         ["37022", pd.Timestamp("2024-03-01")], ["37022", pd.Timestamp("2024-06-01")]]
     assert placed.is_latest.tolist() == [True, True, False, True]  # 2024-03-01 is not Tielt's latest of 2024
-    assert placed.latest_rows.tolist() == [False, True, True, True, True]  # unit a is in that inventory
     assert placed.latest_inventories["observed_on"].dt.strftime("%Y-%m-%d").tolist() == [
         "2024-01-01", "2023-06-01", "2024-06-01"]
 
 
-def test_latest_units_with_their_year_and_groups():
-    latest, groups = place_units(_units(), WALK, "2025").latest()
-    assert latest["unit_id"].tolist() == ["b", "c", "d", "e"]
-    assert latest["year"].tolist() == [2024, 2023, 2024, 2024]
-    assert groups.keys.values.tolist() == [["34022", 2024], ["37022", 2023], ["37022", 2024]]
-    assert groups.ids.tolist() == [2, 1, 0, 0]  # one id per latest unit, in the order of `latest`
+def test_latest_tallies_count_each_year_s_latest_inventory():
+    units = _units().assign(status="occupied", group_code="11", floor_area_m2=[10.0, 20.0, 30.0, 40.0, None],
+                            vacant_since=pd.NaT)
+    placed = place_units(units, WALK, "2025")
+    shops = (placed.tallies.cells["group_code"] == "11").to_numpy()
+    per_town = placed.latest_tallies(["nis_code", "year"])
+    assert per_town.keys.values.tolist() == [["34022", 2024], ["37022", 2023], ["37022", 2024]]
+    # Tielt 2024: only its latest inventory (2024-06-01, unit b); unit a (2024-03-01) is left out.
+    assert per_town.total("units", shops).tolist() == [2, 1, 1]
+    assert per_town.total("floor_area_m2", shops).tolist() == [40.0, 30.0, 20.0]  # e's area unknown
+    per_year = placed.latest_tallies(["year"])
+    assert per_year.keys["year"].tolist() == [2023, 2024]
+    assert per_year.total("units", shops).tolist() == [1, 3]
+    assert per_year.total("units_area_known", shops).tolist() == [1, 2]
 
 
 def test_the_2018_geography_keeps_the_codes():

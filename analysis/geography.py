@@ -36,7 +36,8 @@ def assign_geography(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: st
         old = codes.cat.categories.to_series()
         new = old.map(mapping).fillna(old)
         categories, positions = np.unique(new.to_numpy(dtype=str), return_inverse=True)
-        moved = np.where(codes.cat.codes.to_numpy() >= 0, positions[codes.cat.codes.to_numpy()], -1)
+        lookup = np.append(positions, -1).astype(np.int32)  # a missing code (−1) picks the −1 at the end
+        moved = lookup[codes.cat.codes.to_numpy()]
         return units.assign(nis_code=pd.Categorical.from_codes(moved, categories=categories))
     return units.assign(nis_code=codes.map(mapping).fillna(codes))
 

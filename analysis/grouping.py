@@ -110,7 +110,7 @@ def group_ids(frame: pd.DataFrame, by: list[str], *, where: np.ndarray | None = 
     sizes = [len(values) + 1 for values in uniques]  # + 1: a slot for a missing key
     combined = np.zeros(len(frame), dtype=np.int64)
     for code, size in zip(codes, sizes, strict=True):
-        combined = combined * size + np.where(code < 0, size - 1, code)
+        combined = combined * size + (np.where(code < 0, size - 1, code) if code.min(initial=0) < 0 else code)
     if where is not None:
         combined = combined[where]
     if np.prod(sizes, dtype=float) <= _DENSE_LIMIT:
@@ -148,10 +148,20 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         return np.where(codes < 0, -1, rank[codes]), categories[order]
     if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":  # naive dates: factorise their integers
         stamps = values.to_numpy()
-        codes, uniques = pd.factorize(stamps.view(np.int64), sort=True)
+        codes, uniques = _factorize_runs(stamps.view(np.int64))
         uniques = pd.Index(uniques.view(stamps.dtype))
         if len(uniques) and pd.isna(uniques[0]):  # NaT is the smallest integer: first, not missing
             codes, uniques = codes - 1, uniques[1:]
         return codes.astype(np.int64), uniques
     codes, uniques = pd.factorize(values, sort=True)
     return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _factorize_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pandas.factorize` (sorted) of integers that come in long runs of equal values, as the
+    dates of units do (an inventory's rows are stored together): only the runs are factorised."""
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]])) if len(values) else values[:0]
+    if len(starts) > len(values) // 4:
+        return pd.factorize(values, sort=True)
+    codes, uniques = pd.factorize(values[starts], sort=True)
+    return np.repeat(codes, np.diff(np.append(starts, len(values)))), uniques

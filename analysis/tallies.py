@@ -10,7 +10,7 @@ then add up cells instead of 1.5 million rows. Only the duration and the size of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -57,15 +57,11 @@ class Tallies:
     floor_area_m2: np.ndarray
     vacant: VacantRows
 
-    @cached_property
+    @property
     def cells(self) -> pd.DataFrame:
         """``group_code``, ``status`` and ``chain`` of each cell, so that the indicators' own
         row tests (`analysis.vacancy.in_scope`, …) pick cells as they would pick rows."""
-        groups = pd.Index([*self.group_codes, None], dtype=object)
-        grid = pd.MultiIndex.from_product([groups, [*STATUSES, None], [*CHAIN_FLAGS, None]],
-                                          names=["group_code", "status", "chain"])
-        cells = grid.to_frame(index=False)
-        return cells.astype({"chain": "boolean"})
+        return _cells(tuple(self.group_codes))
 
     def total(self, measure: str, cells: np.ndarray) -> np.ndarray:
         """``measure`` per key, summed over the ``cells`` (a boolean per cell)."""
@@ -119,9 +115,8 @@ def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     """
     from analysis.vacancy import vacancy_days
 
-    group, group_codes = sorted_codes(units["group_code"])
+    group, group_codes = _group_slots(units["group_code"])
     size = len(group_codes) + 1
-    group = np.where(group < 0, size - 1, group)
     status = _slots(units["status"], STATUSES)
     chain = _chain_slots(units["chain"]) if "chain" in units else np.full(len(units), len(CHAIN_FLAGS))
     cell = (group * (len(STATUSES) + 1) + status) * (len(CHAIN_FLAGS) + 1) + chain
@@ -130,24 +125,49 @@ def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(area)
     shape = (len(groups), cells)
-    vacant = status == STATUSES.index("vacant")
-    days = vacancy_days(units.loc[vacant, ["status", "observed_on", "vacant_since"]])
+    vacant = np.flatnonzero(status == STATUSES.index("vacant"))
+    days = vacancy_days(pd.DataFrame({"status": "vacant", "observed_on": units["observed_on"].iloc[vacant],
+                                      "vacant_since": units["vacant_since"].iloc[vacant]}))
+    place_known = place[known]
     return Tallies(
         keys=groups.keys, group_codes=group_codes,
         units=np.bincount(place, minlength=shape[0] * cells).reshape(shape),
-        units_area_known=np.bincount(place[known], minlength=shape[0] * cells).reshape(shape),
-        floor_area_m2=np.bincount(place[known], weights=area[known], minlength=shape[0] * cells).reshape(shape)
+        units_area_known=np.bincount(place_known, minlength=shape[0] * cells).reshape(shape),
+        floor_area_m2=np.bincount(place_known, weights=area[known], minlength=shape[0] * cells).reshape(shape)
         .astype(float, copy=False),  # float even without a known area (bincount then gives integers)
         vacant=VacantRows(inventory=groups.ids[vacant], cell=cell[vacant], floor_area_m2=area[vacant],
                           vacancy_days=days.to_numpy(dtype=float, na_value=np.nan)))
 
 
+@lru_cache(maxsize=8)
+def _cells(group_codes: tuple) -> pd.DataFrame:
+    groups = pd.Index([*group_codes, None], dtype=object)
+    grid = pd.MultiIndex.from_product([groups, [*STATUSES, None], [*CHAIN_FLAGS, None]],
+                                      names=["group_code", "status", "chain"])
+    return grid.to_frame(index=False).astype({"chain": "boolean"})
+
+
+def _group_slots(codes: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Position of each unit's group code among the sorted codes (a missing code: after them)."""
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        # the stored units: a lookup per category; a missing value's code −1 picks the last entry
+        categories = codes.cat.categories
+        order = categories.argsort()
+        lookup = np.full(len(categories) + 1, len(categories), dtype=np.int32)
+        lookup[order] = np.arange(len(categories))
+        return lookup[codes.cat.codes.to_numpy()], categories[order]
+    positions, group_codes = sorted_codes(codes)
+    return np.where(positions < 0, len(group_codes), positions).astype(np.int32), group_codes
+
+
 def _slots(values: pd.Series, labels: tuple) -> np.ndarray:
     """Position of each value in ``labels``; ``len(labels)`` for anything else or missing."""
-    codes = pd.Categorical(values, categories=list(labels)).codes.astype(np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # a lookup per category, not per row
+        lookup = [labels.index(value) if value in labels else len(labels) for value in values.cat.categories]
+        return np.array([*lookup, len(labels)], dtype=np.int32)[values.cat.codes.to_numpy()]
+    codes = pd.Categorical(values, categories=list(labels)).codes.astype(np.int32)
     return np.where(codes < 0, len(labels), codes)
 
 
 def _chain_slots(chain: pd.Series) -> np.ndarray:
-    flags = chain.astype("boolean")
-    return np.where(flags.isna().to_numpy(), len(CHAIN_FLAGS), flags.fillna(False).to_numpy(dtype=bool).astype(int))
+    return chain.astype("boolean").to_numpy(dtype=np.int32, na_value=len(CHAIN_FLAGS))

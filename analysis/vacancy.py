@@ -100,13 +100,23 @@ def duration_class(days: pd.Series, *, long_term_days: int = LONG_TERM_DAYS,
 def vacancy_days(units: pd.DataFrame) -> pd.Series:
     """Days a vacant unit has stood empty on its inventory date.
 
-    ``observed_on − vacant_since`` in days; missing for occupied units, for a missing
-    ``vacant_since`` and for a ``vacant_since`` after the inventory date (impossible, so unknown).
+    ``observed_on − vacant_since`` in whole days (rounded down); missing for occupied units, for
+    a missing ``vacant_since`` and for a ``vacant_since`` after the inventory date (impossible,
+    so unknown).
+
+    >>> vacancy_days(pd.DataFrame({"status": ["vacant", "vacant", "occupied", "vacant"],
+    ...     "observed_on": pd.to_datetime(["2024-01-01"] * 4),
+    ...     "vacant_since": pd.to_datetime(["2023-01-01", "2024-03-01", "2023-01-01", None])})).tolist()
+    [365.0, <NA>, <NA>, <NA>]
     """
     observed = pd.to_datetime(units["observed_on"])
     since = pd.to_datetime(units["vacant_since"])
-    days = (observed - since).dt.days.astype("Float64")
-    return days.where((units["status"] == "vacant") & (days >= 0))
+    if isinstance(observed.dtype, np.dtype) and isinstance(since.dtype, np.dtype):  # naive dates: in numpy
+        days = np.floor((observed.to_numpy() - since.to_numpy()) / np.timedelta64(1, "D"))  # NaT gives NaN
+    else:
+        days = (observed - since).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)
+    return pd.Series(pd.array(np.where(vacant & (days >= 0), days, np.nan), dtype="Float64"), index=units.index)
 
 
 def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import grouping
-from analysis.grouping import group_ids, sorted_codes
+from analysis.grouping import _factorize_runs, group_ids, sorted_codes
 
 DAY = pd.Timestamp("2024-01-01")
 YEAR_LATER = pd.Timestamp("2025-01-01")
@@ -109,3 +109,16 @@ def test_same_groups_as_pandas(rows, dense_limit):
                                       .astype(object), check_dtype=False)
     finally:
         grouping._DENSE_LIMIT = grouping_limit
+
+
+@pytest.mark.parametrize("values", [
+    [5, 5, 5, 5, 5, 5, 5, 5, 2, 2, 2, 2, 2, 2, 9, 9, 9, 9, 5, 5],  # long runs: the runs are factorised
+    [5, 2, 9, 5, 2, 9, 5, 1],  # no runs: every value
+    [],
+])
+def test_factorize_runs_matches_pandas(values):
+    values = np.array(values, dtype=np.int64)
+    codes, uniques = _factorize_runs(values)
+    expected_codes, expected_uniques = pd.factorize(values, sort=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)

@@ -9,7 +9,7 @@ again each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -43,6 +43,7 @@ class PlacedUnits:
     geography: str
     inventories: Groups
     is_latest: np.ndarray
+    _latest_tallies: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def latest_inventories(self) -> pd.DataFrame:
@@ -56,9 +57,12 @@ class PlacedUnits:
 
     def latest_tallies(self, by: list[str]) -> Tallies:
         """`tallies` of each municipality's latest inventory of a year, added up per ``by``
-        (columns of the inventories' keys, or ``year``)."""
-        keys = self.inventories.keys
-        return self.tallies.combine(keys.assign(year=keys["observed_on"].dt.year)[by], where=self.is_latest)
+        (columns of the inventories' keys, or ``year``); made once per ``by``."""
+        if tuple(by) not in self._latest_tallies:
+            keys = self.inventories.keys
+            self._latest_tallies[tuple(by)] = self.tallies.combine(
+                keys.assign(year=keys["observed_on"].dt.year)[by], where=self.is_latest)
+        return self._latest_tallies[tuple(by)]
 
 
 def place_units(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) -> PlacedUnits:

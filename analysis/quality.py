@@ -28,7 +28,7 @@ def quality_flags(indicators: pd.DataFrame, *, by: str = "nis_code", order: str 
     >>> quality_flags(table)[QUALITY_COLUMNS].values.tolist()
     [[False, False, False], [True, True, True]]
     """
-    ordered = indicators.sort_values([by, order])
+    ordered = indicators[[by, order, "units_total"]].sort_values([by, order])
     previous = ordered.groupby(by)["units_total"].shift()
     flags = pd.DataFrame(index=indicators.index)
     flags["is_small_sample"] = indicators["units_total"] < min_units

@@ -89,10 +89,12 @@ class Tallies:
                             floor_area_m2=self.vacant.floor_area_m2[rows],
                             vacancy_days=self.vacant.vacancy_days[rows])
 
+        width = self.units.shape[1]
+        place = (outer.ids[:, None] * width + np.arange(width)).ravel()
+
         def summed(values: np.ndarray) -> np.ndarray:
-            out = np.zeros((len(outer.keys), values.shape[1]), dtype=values.dtype)
-            np.add.at(out, outer.ids, values[kept])
-            return out
+            sums = np.bincount(place, weights=values[kept].ravel(), minlength=len(outer.keys) * width)
+            return sums.reshape(len(outer.keys), width).astype(values.dtype)  # counts stay exact below 2**53
 
         return Tallies(keys=outer.keys, group_codes=self.group_codes, vacant=vacant,
                        **{measure: summed(getattr(self, measure)) for measure in MEASURES})

@@ -272,7 +272,7 @@ def change_since_previous(indicators: pd.DataFrame, columns: list[str], *,
 
     The first inventory of each ``by`` value has no change (missing).
     """
-    ordered = indicators.sort_values([by, order])
+    ordered = indicators[[by, order, *columns]].sort_values([by, order])  # not every column: only these move
     changes = ordered.groupby(by, sort=False)[columns].diff()
     return indicators.join(changes.add_suffix("_change"))
 

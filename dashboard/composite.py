@@ -21,8 +21,10 @@ def yearly_vacancy(units: pd.DataFrame | PlacedUnits, *, geography: str = "2025"
     municipality's latest inventory of each year (from ``table``, the municipalities'
     `vacancy_table`, when already computed)."""
     table = vacancy_table(units, geography=geography) if table is None else table
-    latest = table.sort_values("observed_on").drop_duplicates(["nis_code", "year"], keep="last")
-    return latest[["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share"]].reset_index(drop=True)
+    columns = ["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share"]
+    latest = table[[*columns, "observed_on"]].sort_values("observed_on").drop_duplicates(["nis_code", "year"],
+                                                                                         keep="last")
+    return latest[columns].reset_index(drop=True)
 
 
 def vitality_table(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame, *, year: int, geography: str = "2025",

@@ -6,7 +6,9 @@ population, the province row. Column names follow DESIGN.md; rates are fractions
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import cache
 
 import pandas as pd
 
@@ -96,8 +98,12 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
         frame = _with_areas(placed.units, level)
         key = area[0] if area else "nis_code"
         if level == "municipality":  # whole inventories: from their tallies
-            table = vacancy_of_tallies(placed.tallies, scope=scope)
-            moves = flows(frame, by=key, scope=scope, inventories=placed.inventories)
+            # Flows sort every unit in numpy, which lets go of the GIL: on a second core, while
+            # the tallies are made and summed here.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                moving = pool.submit(flows, frame, by=key, scope=scope, inventories=placed.inventories)
+                table = vacancy_of_tallies(placed.tallies, scope=scope)
+                moves = moving.result()
         else:
             table = vacancy(frame, by=[key, "observed_on"], scope=scope)
             moves = flows(frame, by=key, scope=scope)
@@ -118,13 +124,12 @@ def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) 
     """Each municipality's latest inventory of a year together; flows summed over those inventories
     (from ``municipal``: the municipalities' table of all years in the same scope)."""
     table = vacancy_of_tallies(placed.latest_tallies(["year"]), scope=scope)
-    inventories = placed.latest_inventories
-    year = inventories["observed_on"].dt.year
-    moves = inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]], on=["nis_code", "observed_on"],
-                              how="left")
-    per_year = moves.groupby(year.to_numpy())[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
+    moves = placed.latest_inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]],
+                                            on=["nis_code", "observed_on"], how="left")
+    by_year = moves.assign(year=moves["observed_on"].dt.year).groupby("year")
+    per_year = by_year[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
     per_year = per_year.astype({count: int for count in FLOW_COUNTS if per_year[count].notna().all()})
-    per_year["observed_on"] = inventories.groupby(year)["observed_on"].max()
+    per_year["observed_on"] = by_year["observed_on"].max()
     table = table.join(per_year, on="year")
     return table.assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)
 
@@ -181,7 +186,8 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
         inventories = inventories.assign(nis_code=PROVINCE_NIS_CODE)
     else:
         tallies = placed.latest_tallies(["nis_code", "year"])
-    dates = inventories.groupby(["nis_code", inventories["observed_on"].dt.year.rename("year")])["observed_on"].max()
+    inventories = inventories.assign(year=inventories["observed_on"].dt.year)
+    dates = inventories.groupby(["nis_code", "year"])["observed_on"].max()
     counts = mix_counts_of_tallies(tallies)
     shares = group_shares(counts)
     shares["location_quotient"] = location_quotients(shares)
@@ -200,6 +206,11 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
 
 def population(geography: str = "2025") -> pd.DataFrame:
     """Population on 1 January 2018 and 2020 per municipality: ``nis_code``, ``year``, ``population``."""
+    return _population(geography).copy()
+
+
+@cache
+def _population(geography: str) -> pd.DataFrame:
     frame = reference.municipalities(geography)
     long = frame.melt(id_vars="nis_code", value_vars=["population_2018", "population_2020"], var_name="year",
                       value_name="population")

@@ -92,6 +92,11 @@ def crosswalk() -> pd.DataFrame:
     Codes that already are 2025 codes map to themselves, so any code of the province can be
     passed through it.
     """
+    return _crosswalk().copy()
+
+
+@cache
+def _crosswalk() -> pd.DataFrame:
     frame = _municipalities_2018()[["nis_code", "nis_code_2025"]]
     new_only = pd.DataFrame({"nis_code": sorted(set(frame["nis_code_2025"]) - set(frame["nis_code"]))})
     new_only["nis_code_2025"] = new_only["nis_code"]

@@ -75,13 +75,15 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     """
     unit = _codes(units["unit_id"])[counted]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
+    inventory = inventory.astype(np.int32)  # half the bytes to move in every pass below
     order = np.argsort(inventory, kind="stable")  # rows come in batches, mostly in inventory order
     order = order[np.argsort(unit[order], kind="stable")]
     unit, inventory, vacant = unit[order], inventory[order], vacant[order]
     same_unit = unit[1:] == unit[:-1]
-    if (same_unit & (inventory[1:] == inventory[:-1])).any():
+    step = inventory[1:] - inventory[:-1]
+    if (same_unit & (step == 0)).any():
         return _transitions_walk(unit, vacant, inventory, follows)
-    pair = same_unit & (inventory[1:] == inventory[:-1] + 1) & follows[inventory[1:]]
+    pair = same_unit & (step == 1) & follows[inventory[1:]]
     later, was_vacant, is_vacant = inventory[1:][pair], vacant[:-1][pair], vacant[1:][pair]
     size = len(follows)
     kept = np.bincount(later, minlength=size)
@@ -126,6 +128,6 @@ def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarra
 def _codes(values: pd.Series) -> np.ndarray:
     """An integer per distinct value, a missing value included (one code for all of them)."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the stored units: codes at hand
-        codes = values.cat.codes.to_numpy().astype(np.int64)
-        return np.where(codes < 0, len(values.cat.categories), codes)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes < 0, len(values.cat.categories), codes) if codes.min(initial=0) < 0 else codes
     return pd.factorize(values, use_na_sentinel=False)[0]

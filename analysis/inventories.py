@@ -60,8 +60,8 @@ class PlacedUnits:
         (columns of the inventories' keys, or ``year``); made once per ``by``."""
         if tuple(by) not in self._latest_tallies:
             keys = self.inventories.keys
-            self._latest_tallies[tuple(by)] = self.tallies.combine(
-                keys.assign(year=keys["observed_on"].dt.year)[by], where=self.is_latest)
+            year = keys["observed_on"].dt.year.fillna(0).astype("int32")  # a missing date is never latest
+            self._latest_tallies[tuple(by)] = self.tallies.combine(keys.assign(year=year)[by], where=self.is_latest)
         return self._latest_tallies[tuple(by)]
 
 

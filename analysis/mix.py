@@ -88,13 +88,58 @@ def group_shares(units: pd.DataFrame | MixCounts, *, by: list[str] | tuple[str, 
     """
     counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by), groups=groups)
     row, column = np.nonzero(counts.units)  # only the groups present, in order of the keys, then group
-    total_area = counts.floor_area_m2.sum(axis=1)[row]
-    shares = counts.keys.iloc[row].reset_index(drop=True).assign(
+    share_units, share_floor = _share_matrices(counts)
+    return counts.keys.iloc[row].reset_index(drop=True).assign(
         group_code=counts.group_codes.take(column), units=counts.units[row, column],
-        floor_area_m2=counts.floor_area_m2[row, column])
-    shares["share_units"] = shares["units"] / counts.units.sum(axis=1)[row]
-    shares["share_floor"] = shares["floor_area_m2"] / np.where(total_area > 0, total_area, np.nan)
-    return shares
+        floor_area_m2=counts.floor_area_m2[row, column], share_units=share_units[row, column],
+        share_floor=share_floor[row, column])
+
+
+def _share_matrices(counts: MixCounts) -> tuple[np.ndarray, np.ndarray]:
+    """``share_units`` and ``share_floor`` (see `group_shares`) per key and group of ``counts``."""
+    total_area = counts.floor_area_m2.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (counts.units / counts.units.sum(axis=1, keepdims=True),
+                counts.floor_area_m2 / np.where(total_area > 0, total_area, np.nan))
+
+
+def group_share_columns(counts: MixCounts, *, area: str = "nis_code") -> pd.DataFrame:
+    """`group_shares` side by side, with their `location_quotients`: per key of ``counts`` and per
+    Locatus group present in any, ``share_units_<code>``, ``share_floor_<code>`` and
+    ``location_quotient_<code>`` (missing where the key has no unit of the group; a column missing
+    everywhere is left out, as in a pivot of `group_shares`). The quotient's
+    reference is every ``area`` of the same other keys (the province in the same year).
+
+    Examples
+    --------
+    >>> counts = mix_counts(pd.DataFrame({"nis_code": ["34022"] * 4 + ["31005"] * 4, "status": "occupied",
+    ...     "group_code": ["11", "11", "11", "22", "11", "22", "22", "22"], "floor_area_m2": 100.0,
+    ...     "year": 2024}), by=["nis_code", "year"])
+    >>> group_share_columns(counts)[["share_units_11", "location_quotient_11"]].values.tolist()
+    [[0.25, 0.5], [0.75, 1.5]]
+    """
+    share_units, share_floor = _share_matrices(counts)
+    others = [column for column in counts.keys.columns if column != area]
+    pooled = counts.units  # every area together per value of the other keys
+    if others:
+        reference = group_ids(counts.keys, others)
+        width = counts.units.shape[1]
+        place = (reference.ids[:, None] * width + np.arange(width)).ravel()
+        pooled = np.bincount(place, weights=counts.units.ravel(), minlength=len(reference) * width)
+        pooled = pooled.reshape(len(reference), width)[reference.ids]
+    else:
+        pooled = np.broadcast_to(counts.units.sum(axis=0), counts.units.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quotient = share_units / (pooled / pooled.sum(axis=1, keepdims=True))
+    present = counts.units > 0
+    columns = {}
+    for measure, values in (("location_quotient", quotient), ("share_floor", share_floor),
+                            ("share_units", share_units)):
+        for position in np.flatnonzero(present.any(axis=0)):
+            columns[f"{measure}_{counts.group_codes[position]}"] = np.where(present[:, position],
+                                                                            values[:, position], np.nan)
+    # As a pivot of `group_shares`: a measure missing everywhere (no floor area known) has no column.
+    return pd.DataFrame(columns, index=pd.MultiIndex.from_frame(counts.keys)).dropna(axis=1, how="all")
 
 
 def shannon_diversity(counts: pd.Series) -> float:

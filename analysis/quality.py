@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from analysis.grouping import previous_values
 
 #: Fewer units than this make a rate jump with every single unit.
 MIN_UNITS = 20
@@ -28,11 +31,11 @@ def quality_flags(indicators: pd.DataFrame, *, by: str = "nis_code", order: str 
     >>> quality_flags(table)[QUALITY_COLUMNS].values.tolist()
     [[False, False, False], [True, True, True]]
     """
-    ordered = indicators[[by, order, "units_total"]].sort_values([by, order])
-    previous = ordered.groupby(by)["units_total"].shift()
-    flags = pd.DataFrame(index=indicators.index)
-    flags["is_small_sample"] = indicators["units_total"] < min_units
-    flags["is_low_area_coverage"] = (indicators["floor_area_coverage"] < min_area_coverage).fillna(True).astype(bool)
-    flags["is_possibly_incomplete"] = (ordered["units_total"] < min_completeness * previous).reindex(
-        indicators.index).fillna(False).astype(bool)
-    return flags
+    previous = previous_values(indicators, ["units_total"], by=by, order=order)["units_total"].to_numpy()
+    units = indicators["units_total"].to_numpy(dtype=float)
+    coverage = indicators["floor_area_coverage"].to_numpy(dtype=float, na_value=np.nan)
+    return pd.DataFrame({
+        "is_small_sample": units < min_units,
+        "is_low_area_coverage": ~(coverage >= min_area_coverage),  # unknown coverage: low
+        "is_possibly_incomplete": units < min_completeness * previous,  # no previous inventory: False
+    }, index=indicators.index)

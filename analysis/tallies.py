@@ -60,7 +60,8 @@ class Tallies:
     @property
     def cells(self) -> pd.DataFrame:
         """``group_code``, ``status`` and ``chain`` of each cell, so that the indicators' own
-        row tests (`analysis.vacancy.in_scope`, …) pick cells as they would pick rows."""
+        row tests (`analysis.vacancy.in_scope`, …) pick cells as they would pick rows. Shared by
+        every tallies of the same group codes: read it, do not change it."""
         return _cells(tuple(self.group_codes))
 
     def total(self, measure: str, cells: np.ndarray) -> np.ndarray:
@@ -130,12 +131,12 @@ def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     vacant = np.flatnonzero(status == STATUSES.index("vacant"))
     days = vacancy_days(pd.DataFrame({"status": "vacant", "observed_on": units["observed_on"].iloc[vacant],
                                       "vacant_since": units["vacant_since"].iloc[vacant]}))
-    place_known = place[known]
+    # One count for both: even slots hold units of unknown area, odd slots those with a known one.
+    counted = np.bincount(place * 2 + known, minlength=shape[0] * cells * 2).reshape(*shape, 2)
     return Tallies(
         keys=groups.keys, group_codes=group_codes,
-        units=np.bincount(place, minlength=shape[0] * cells).reshape(shape),
-        units_area_known=np.bincount(place_known, minlength=shape[0] * cells).reshape(shape),
-        floor_area_m2=np.bincount(place_known, weights=area[known], minlength=shape[0] * cells).reshape(shape)
+        units=counted.sum(axis=2), units_area_known=np.ascontiguousarray(counted[:, :, 1]),
+        floor_area_m2=np.bincount(place[known], weights=area[known], minlength=shape[0] * cells).reshape(shape)
         .astype(float, copy=False),  # float even without a known area (bincount then gives integers)
         vacant=VacantRows(inventory=groups.ids[vacant], cell=cell[vacant], floor_area_m2=area[vacant],
                           vacancy_days=days.to_numpy(dtype=float, na_value=np.nan)))

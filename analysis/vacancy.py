@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import Groups, group_ids
+from analysis.grouping import Groups, group_ids, previous_values
 from analysis.tallies import Tallies
 
 #: Locatus groups that are not outlets: transport & fuel, ATMs.
@@ -111,8 +111,10 @@ def vacancy_days(units: pd.DataFrame) -> pd.Series:
     """
     observed = pd.to_datetime(units["observed_on"])
     since = pd.to_datetime(units["vacant_since"])
-    if isinstance(observed.dtype, np.dtype) and isinstance(since.dtype, np.dtype):  # naive dates: in numpy
-        days = np.floor((observed.to_numpy() - since.to_numpy()) / np.timedelta64(1, "D"))  # NaT gives NaN
+    if isinstance(observed.dtype, np.dtype) and observed.dtype == since.dtype:  # naive, one unit: in numpy
+        delta = observed.to_numpy() - since.to_numpy()
+        per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(delta.dtype)[0])
+        days = np.where(np.isnat(delta), np.nan, delta.view(np.int64) // per_day)  # whole days, exactly
     else:
         days = (observed - since).dt.days.to_numpy(dtype=float, na_value=np.nan)
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)
@@ -272,8 +274,7 @@ def change_since_previous(indicators: pd.DataFrame, columns: list[str], *,
 
     The first inventory of each ``by`` value has no change (missing).
     """
-    ordered = indicators[[by, order, *columns]].sort_values([by, order])  # not every column: only these move
-    changes = ordered.groupby(by, sort=False)[columns].diff()
+    changes = indicators[columns].astype(float) - previous_values(indicators, columns, by=by, order=order)
     return indicators.join(changes.add_suffix("_change"))
 
 

@@ -16,7 +16,7 @@ from analysis.campaign import REACH_COLUMNS, campaign_reach
 from analysis.flows import flows
 from analysis.geography import assign_geography
 from analysis.inventories import PlacedUnits, place_units
-from analysis.mix import MIX_COLUMNS, group_shares, location_quotients, mix_counts_of_tallies, shop_mix
+from analysis.mix import MIX_COLUMNS, group_share_columns, mix_counts_of_tallies, shop_mix
 from analysis.quality import QUALITY_COLUMNS, quality_flags
 from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band, vacancy_of_tallies
 from dashboard import reference
@@ -189,12 +189,7 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
     inventories = inventories.assign(year=inventories["observed_on"].dt.year)
     dates = inventories.groupby(["nis_code", "year"])["observed_on"].max()
     counts = mix_counts_of_tallies(tallies)
-    shares = group_shares(counts)
-    shares["location_quotient"] = location_quotients(shares)
-    wide = shares.pivot_table(index=["nis_code", "year"], columns="group_code",
-                              values=["share_units", "share_floor", "location_quotient"])
-    wide.columns = [f"{measure}_{group}" for measure, group in wide.columns]
-    table = shop_mix(counts).join(wide, on=["nis_code", "year"])
+    table = shop_mix(counts).join(group_share_columns(counts), on=["nis_code", "year"])
     table["observed_on"] = table.set_index(["nis_code", "year"]).index.map(dates)
     names = reference.municipality_names(geography)
     table["municipality"] = table["nis_code"].map(names).fillna(PROVINCE_NAME)

@@ -122,3 +122,17 @@ def test_factorize_runs_matches_pandas(values):
     expected_codes, expected_uniques = pd.factorize(values, sort=True)
     assert codes.tolist() == expected_codes.tolist()
     assert list(uniques) == list(expected_uniques)
+
+
+@pytest.mark.parametrize("values", [
+    [365.0, 10.0, np.nan, 0.0, 731.0, 10.0, 2.0],  # whole days: sorted by radix
+    [365.5, 10.0, np.nan, -1.0, 70_000.0, 10.0, 2.0],  # not whole days, negative, too large: by value
+])
+def test_median_and_top_sum_in_both_sorts(values):
+    frame = pd.DataFrame({"group": ["a", "b", "a", "b", "a", "a", "b"], "value": values})
+    groups = group_ids(frame, ["group"])
+    array = frame["value"].to_numpy()
+    expected = frame.groupby("group")["value"].median()
+    assert groups.median(array).tolist() == expected.tolist()
+    top = frame.groupby("group")["value"].apply(lambda v: v.nlargest(2).sum())
+    assert groups.top_sum(array, top=2).tolist() == top.tolist()

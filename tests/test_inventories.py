@@ -46,3 +46,11 @@ def test_the_2018_geography_keeps_the_codes():
     placed = place_units(_units(), WALK, "2018")
     assert placed.inventories.keys["nis_code"].tolist() == ["34022", "37007", "37015", "37015"]
     assert placed.is_latest.all()  # each municipality's only inventory of its year
+
+
+def test_an_inventory_without_a_date_never_is_a_year_s_latest():
+    units = _units().assign(status="occupied", group_code="11", floor_area_m2=1.0, vacant_since=pd.NaT)
+    units.loc[0, "observed_on"] = pd.NaT  # unit a: no date (the store refuses it; a frame may have it)
+    per_year = place_units(units, WALK, "2025").latest_tallies(["year"])
+    assert per_year.keys["year"].tolist() == [2023, 2024]  # whole years, not 2024.0
+    assert per_year.units.sum() == 4

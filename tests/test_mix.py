@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.mix import evenness, group_shares, location_quotients, shannon_diversity, shop_mix
+from analysis.mix import (
+    evenness,
+    group_share_columns,
+    group_shares,
+    location_quotients,
+    mix_counts,
+    shannon_diversity,
+    shop_mix,
+)
 
 
 def test_shannon_of_six_groups():
@@ -72,3 +80,22 @@ def test_shares_sum_to_one_and_the_province_quotient_is_one(rows, seed):
     assert measures["evenness"].dropna().between(0, 1 + 1e-9).all()
     shuffled = shop_mix(units.sample(frac=1, random_state=seed))
     pd.testing.assert_frame_equal(shuffled, measures)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(["34022", "31005", "35013"]), st.sampled_from([2023, 2024]),
+                          st.sampled_from(["11", "22", "59", "65"]),
+                          st.one_of(st.none(), st.floats(0, 5000))), min_size=1, max_size=60))
+def test_share_columns_are_the_pivot_of_the_long_shares(rows):
+    units = pd.DataFrame(rows, columns=["nis_code", "year", "group_code", "floor_area_m2"]).assign(status="occupied")
+    counts = mix_counts(units, by=["nis_code", "year"])
+    # The definition: long shares, their quotients against each year's province, pivoted.
+    shares = group_shares(counts)
+    shares["location_quotient"] = location_quotients(shares)
+    expected = shares.pivot_table(index=["nis_code", "year"], columns="group_code",
+                                  values=["share_units", "share_floor", "location_quotient"])
+    expected.columns = [f"{measure}_{group}" for measure, group in expected.columns]
+    result = group_share_columns(counts)
+    assert sorted(result.columns) == sorted(expected.columns)
+    pd.testing.assert_frame_equal(result[sorted(result.columns)], expected[sorted(expected.columns)],
+                                  check_exact=False, rtol=1e-12)

@@ -181,3 +181,14 @@ def test_floor_rate_without_the_three_largest_is_missing_when_nothing_is_left_in
     for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]):
         rate = vacancy(units.iloc[order])["vacancy_rate_floor_excl_largest3"].iloc[0]
         assert pd.isna(rate), order
+
+
+def test_vacancy_days_are_whole_days_rounded_down_in_any_unit():
+    observed = pd.Series(pd.to_datetime(["2024-01-01"] * 3)).astype("datetime64[ns]")
+    since = observed - pd.to_timedelta([1000 * 86_400_000_000_000 - 1, 365 * 86_400_000_000_000, 0], unit="ns")
+    units = pd.DataFrame({"status": "vacant", "observed_on": observed, "vacant_since": since})
+    # 1 ns short of 1,000 days is 999 days, not 1,000 (no rounding through floats).
+    assert vacancy_days(units).tolist() == [999, 365, 0]
+    # Dates in different units go through pandas (a date in seconds has lost that nanosecond).
+    mixed = units.assign(vacant_since=units["vacant_since"].astype("datetime64[s]"))
+    assert vacancy_days(mixed).tolist() == [1000, 365, 0]

@@ -76,8 +76,7 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     unit = _codes(units["unit_id"])[counted]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
     inventory = inventory.astype(np.int32)  # half the bytes to move in every pass below
-    order = np.argsort(inventory, kind="stable")  # rows come in batches, mostly in inventory order
-    order = order[np.argsort(unit[order], kind="stable")]
+    order = _unit_order(unit, inventory)
     unit, inventory, vacant = unit[order], inventory[order], vacant[order]
     same_unit = unit[1:] == unit[:-1]
     step = inventory[1:] - inventory[:-1]
@@ -92,6 +91,17 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     return {"new_vacancies": np.bincount(later[is_vacant & ~was_vacant], minlength=size),
             "reoccupations": np.bincount(later[was_vacant & ~is_vacant], minlength=size),
             "openings": np.where(follows, rows - kept, 0), "closures": np.where(follows, before - kept, 0)}
+
+
+def _unit_order(unit: np.ndarray, inventory: np.ndarray) -> np.ndarray:
+    """Row order by unit, then inventory. Batches are mostly imported in date order, so a unit's
+    rows usually come in inventory order already and one stable sort by unit suffices."""
+    order = np.argsort(unit, kind="stable")
+    unit_sorted, inventory_sorted = unit[order], inventory[order]
+    if not ((unit_sorted[1:] == unit_sorted[:-1]) & (inventory_sorted[1:] < inventory_sorted[:-1])).any():
+        return order
+    order = np.argsort(inventory, kind="stable")
+    return order[np.argsort(unit[order], kind="stable")]
 
 
 def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarray,

@@ -127,7 +127,7 @@ def group_ids(frame: pd.DataFrame, by: list[str], *, where: np.ndarray | None = 
         missing = position == size - 1
         keys[column] = (values.take(np.where(missing, -1, position), allow_fill=True, fill_value=np.nan)
                         if missing.any() else values.take(position))
-    return Groups(ids=ids.astype(np.intp), keys=pd.DataFrame({column: keys[column] for column in by}))
+    return Groups(ids=ids.astype(np.intp, copy=False), keys=pd.DataFrame({column: keys[column] for column in by}))
 
 
 def _renumber(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -49,6 +49,18 @@ def timed(function: Callable[[], object], *, runs: int,
     return seconds, result
 
 
+def timed_alternately(baseline: Callable[[], object], function: Callable[[], object], *, runs: int,
+                      before: Callable[[], None] | None = None) -> tuple[list[float], list[float]]:
+    """Seconds of ``runs`` calls of ``baseline`` and of ``function`` (``before`` untimed ahead of
+    each), taken in turns: a machine that speeds up or slows down during the run then shifts
+    both alike, and their ratio holds."""
+    base, measured = [], []
+    for _ in range(runs):
+        base += timed(baseline, runs=1)[0]
+        measured += timed(function, runs=1, before=before)[0]
+    return base, measured
+
+
 def peak_rss_bytes() -> int:
     """The largest resident set this process has had (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -12,11 +12,20 @@ import pytest
 
 from benchmarks.locatus import HEADER, locatus_csv
 from benchmarks.run import markdown, remove_store
-from benchmarks.timing import Measure
+from benchmarks.timing import Measure, timed_alternately
 from dashboard import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
+
+
+def test_baseline_and_case_are_timed_in_turns():
+    calls = []
+    baseline, seconds = timed_alternately(lambda: calls.append("baseline"), lambda: calls.append("case"), runs=3,
+                                          before=lambda: calls.append("before"))
+    # before goes untimed ahead of each case run, and the two alternate.
+    assert calls == ["baseline", "before", "case"] * 3
+    assert len(baseline) == len(seconds) == 3
 
 
 def test_targets_need_both_the_value_and_the_ratio():

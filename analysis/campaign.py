@@ -13,7 +13,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import Groups, group_ids
+from analysis.grouping import group_ids
 from analysis.tallies import Tallies
 from analysis.vacancy import RETAIL_GROUP_CODES
 
@@ -24,12 +24,11 @@ REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed
 LEGAL_FORMS = ("bvba", "bv", "nv", "vof", "commv", "cv", "srl", "sprl", "sa", "vzw")
 
 
-def occupied_retail_units(units: pd.DataFrame | Tallies, *, inventories: Groups | None = None) -> pd.DataFrame:
+def occupied_retail_units(units: pd.DataFrame | Tallies) -> pd.DataFrame:
     """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``.
 
     ``units``: stored units, or their `analysis.tallies.Tallies` per ``nis_code`` and
-    ``observed_on``. ``inventories``: ``units`` grouped by ``nis_code`` and ``observed_on``,
-    when the caller has them.
+    ``observed_on``.
     """
     if isinstance(units, Tallies):
         cells = units.cells
@@ -37,11 +36,8 @@ def occupied_retail_units(units: pd.DataFrame | Tallies, *, inventories: Groups 
         counts = counts[counts["units"] > 0].reset_index(drop=True)  # as below: inventories with some
     else:
         retail = _is_occupied_retail(units)
-        if inventories is None:
-            keys = ["nis_code", "observed_on"]
-            groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
-        else:
-            groups = inventories.select(retail)
+        keys = ["nis_code", "observed_on"]
+        groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
         counts = groups.keys.assign(units=groups.count())
     return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
 
@@ -51,8 +47,7 @@ def _is_occupied_retail(units: pd.DataFrame) -> np.ndarray:
     return retail.to_numpy(dtype=bool, na_value=False)
 
 
-def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, population: pd.DataFrame, *,
-                   inventories: Groups | None = None) -> pd.DataFrame:
+def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, population: pd.DataFrame) -> pd.DataFrame:
     """Reach measures per municipality and edition (`REACH_COLUMNS`).
 
     Parameters
@@ -62,8 +57,6 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, popula
     units : stored units, for the occupied retail units of each municipality (or their
         `analysis.tallies.Tallies` per ``nis_code`` and ``observed_on``).
     population : ``nis_code``, ``year``, ``population``.
-    inventories : Groups, optional
-        ``units`` grouped by ``nis_code`` and ``observed_on``, when the caller has them.
 
     Examples
     --------
@@ -79,7 +72,7 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, popula
     """
     reach = campaign.copy()
     reach["edition"] = reach["edition"].astype(int)
-    inventories = occupied_retail_units(units, inventories=inventories)
+    inventories = occupied_retail_units(units)
     inventories = inventories.assign(year=pd.to_datetime(inventories["observed_on"]).dt.year.astype(int))
     reach = _latest_at_or_before(reach, inventories.rename(columns={"units": "retail_units_occupied",
                                                                      "observed_on": "inventory_observed_on"}))

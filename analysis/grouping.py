@@ -45,11 +45,6 @@ class Groups:
         present, ids = _renumber(self.ids[where], len(self))
         return Groups(ids=ids, keys=self.keys.iloc[present].reset_index(drop=True))
 
-    def coarsen(self, by: list[str]) -> Groups:
-        """The same rows grouped by only the key columns ``by``."""
-        outer = group_ids(self.keys, by)
-        return Groups(ids=outer.ids[self.ids], keys=outer.keys)
-
     def subset(self, where: np.ndarray) -> Groups:
         """The same groups over the rows where ``where`` is true (arrays then go with those rows)."""
         return Groups(ids=self.ids[where], keys=self.keys)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import Groups, group_ids, sorted_codes
+from analysis.grouping import group_ids, sorted_codes
 from analysis.tallies import Tallies
 from analysis.vacancy import RETAIL_GROUP_CODES, is_outlet
 
@@ -40,14 +40,12 @@ def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
     return keep.to_numpy(dtype=bool, na_value=False)
 
 
-def mix_counts(units: pd.DataFrame, *, by: list[str], groups: Groups | None = None) -> MixCounts:
+def mix_counts(units: pd.DataFrame, *, by: list[str]) -> MixCounts:
     """The mix units of ``units`` counted per ``by`` (a missing ``by`` value: left out, as in
-    pandas' group-by, unless the caller grouped them in ``groups``)."""
-    keep = _is_mix_unit(units)
-    if groups is None:
-        keep = keep & units[by].notna().all(axis=1).to_numpy()
+    pandas' group-by)."""
+    keep = _is_mix_unit(units) & units[by].notna().all(axis=1).to_numpy()
     codes, group_codes = sorted_codes(units["group_code"])
-    groups = group_ids(units, by, where=keep) if groups is None else groups.select(keep)
+    groups = group_ids(units, by, where=keep)
     codes = codes[keep]
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
     chain = (units["chain"] if "chain" in units else pd.Series(pd.NA, index=units.index)).astype("boolean")
@@ -70,14 +68,13 @@ def mix_counts_of_tallies(tallies: Tallies) -> MixCounts:
                      units_chain_known=tallies.total("units", mix & chain.notna().to_numpy())[present])
 
 
-def group_shares(units: pd.DataFrame | MixCounts, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
-                 groups: Groups | None = None) -> pd.DataFrame:
+def group_shares(units: pd.DataFrame | MixCounts, *,
+                 by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
     """Per ``by`` and Locatus group: ``units``, ``floor_area_m2`` and their shares.
 
     ``share_units`` = units of the group / mix units; ``share_floor`` = floor area of the group /
-    known floor area of the mix units (missing when no area is known). ``groups``: ``units``
-    grouped by ``by`` (`analysis.grouping.group_ids`), when the caller has them. ``units`` may
-    also be their `MixCounts` (``by`` then are its key columns).
+    known floor area of the mix units (missing when no area is known). ``units`` may also be
+    their `MixCounts` (`mix_counts_of_tallies`; ``by`` then are its key columns).
 
     Examples
     --------
@@ -86,7 +83,7 @@ def group_shares(units: pd.DataFrame | MixCounts, *, by: list[str] | tuple[str, 
     >>> group_shares(units)[["group_code", "units", "share_units", "share_floor"]].values.tolist()
     [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
     """
-    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by), groups=groups)
+    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by))
     row, column = np.nonzero(counts.units)  # only the groups present, in order of the keys, then group
     share_units, share_floor = _share_matrices(counts)
     return counts.keys.iloc[row].reset_index(drop=True).assign(
@@ -180,16 +177,16 @@ def location_quotients(shares: pd.DataFrame, *, area: str = "nis_code",
     return pd.Series(shares["share_units"].to_numpy() / pooled.reindex(index).to_numpy(), index=shares.index)
 
 
-def shop_mix(units: pd.DataFrame | MixCounts, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
-             groups: Groups | None = None) -> pd.DataFrame:
+def shop_mix(units: pd.DataFrame | MixCounts, *,
+             by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
     """Mix measures per ``by``: `MIX_COLUMNS`.
 
     ``retail_share`` (groups 11–38), ``horeca_share`` (59) and ``services_share`` (65) are
     shares of the mix units; ``daily_share`` = group 11 / retail units and ``non_daily_share``
     its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
-    ``groups`` and a `MixCounts` for ``units``: as in `group_shares`.
+    A `MixCounts` for ``units``: as in `group_shares`.
     """
-    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by), groups=groups)
+    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by))
     total = counts.units.sum(axis=1)
 
     def units_in(codes_of: frozenset[str]) -> np.ndarray:

@@ -123,7 +123,7 @@ def vacancy_days(units: pd.DataFrame) -> pd.Series:
 
 def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
             scope: str = "all", long_term_days: int = LONG_TERM_DAYS,
-            structural_days: int = STRUCTURAL_DAYS, groups: Groups | None = None) -> pd.DataFrame:
+            structural_days: int = STRUCTURAL_DAYS) -> pd.DataFrame:
     """Vacancy indicators per group of units (by default per municipality and inventory).
 
     Parameters
@@ -137,8 +137,6 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
         Which units count (see `in_scope`).
     long_term_days, structural_days : int
         Duration thresholds for ``long_term_vacancy_share`` and ``structural_vacancy_share``.
-    groups : Groups, optional
-        ``units`` grouped by ``by`` (`analysis.grouping.group_ids`), when the caller has them.
 
     Returns
     -------
@@ -175,7 +173,7 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     """
     by = list(by)
     scoped = in_scope(units, scope).to_numpy()
-    groups = group_ids(units, by, where=scoped) if groups is None else groups.select(scoped)
+    groups = group_ids(units, by, where=scoped)
     vacant_row = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False) & scoped
     is_vacant = vacant_row[scoped]
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[scoped]

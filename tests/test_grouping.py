@@ -59,14 +59,12 @@ def test_cross_counts_and_sums_per_group_and_code():
     assert groups.cross_sum(codes, 3, values).tolist() == [[1.0, 2.0, 0.0], [0.0, 3.0, 5.0]]
 
 
-def test_select_drops_empty_groups_and_coarsen_merges_them():
+def test_select_drops_empty_groups_and_subset_keeps_them():
     frame = pd.DataFrame({"area": ["a", "a", "b", "c"], "year": [2023, 2024, 2024, 2024]})
     groups = group_ids(frame, ["area", "year"])  # (a, 2023), (a, 2024), (b, 2024), (c, 2024)
     chosen = groups.select(np.array([False, True, False, True]))  # no row of (a, 2023) or b left
     assert chosen.keys.values.tolist() == [["a", 2024], ["c", 2024]]
     assert chosen.ids.tolist() == [0, 1]
-    yearly = groups.coarsen(["year"])
-    assert yearly.keys["year"].tolist() == [2023, 2024] and yearly.ids.tolist() == [0, 1, 1, 1]
     vacant = groups.subset(np.array([True, False, False, True]))  # every group kept, for counting
     assert vacant.count().tolist() == [1, 0, 0, 1]
 

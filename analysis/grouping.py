@@ -141,9 +141,9 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         if categories.is_monotonic_increasing:
             return codes, categories
         order = categories.argsort()
-        rank = np.empty(len(order), dtype=np.int64)
+        rank = np.full(len(order) + 1, -1, dtype=np.int64)  # a missing value's code −1 picks the last: −1
         rank[order] = np.arange(len(order))
-        return np.where(codes < 0, -1, rank[codes]), categories[order]
+        return rank[codes], categories[order]
     if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":  # naive dates: factorise their integers
         stamps = values.to_numpy()
         codes, uniques = _factorize_runs(stamps.view(np.int64))

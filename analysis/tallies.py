@@ -118,8 +118,9 @@ def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     """
     from analysis.vacancy import vacancy_days
 
-    group, group_codes = _group_slots(units["group_code"])
+    group, group_codes = sorted_codes(units["group_code"])
     size = len(group_codes) + 1
+    group = np.where(group < 0, size - 1, group)  # a missing code: the cell after the codes
     status = _slots(units["status"], STATUSES)
     chain = _chain_slots(units["chain"]) if "chain" in units else np.full(len(units), len(CHAIN_FLAGS))
     cell = (group * (len(STATUSES) + 1) + status) * (len(CHAIN_FLAGS) + 1) + chain
@@ -148,19 +149,6 @@ def _cells(group_codes: tuple) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([groups, [*STATUSES, None], [*CHAIN_FLAGS, None]],
                                       names=["group_code", "status", "chain"])
     return grid.to_frame(index=False).astype({"chain": "boolean"})
-
-
-def _group_slots(codes: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Position of each unit's group code among the sorted codes (a missing code: after them)."""
-    if isinstance(codes.dtype, pd.CategoricalDtype):
-        # the stored units: a lookup per category; a missing value's code −1 picks the last entry
-        categories = codes.cat.categories
-        order = categories.argsort()
-        lookup = np.full(len(categories) + 1, len(categories), dtype=np.int32)
-        lookup[order] = np.arange(len(categories))
-        return lookup[codes.cat.codes.to_numpy()], categories[order]
-    positions, group_codes = sorted_codes(codes)
-    return np.where(positions < 0, len(group_codes), positions).astype(np.int32), group_codes
 
 
 def _slots(values: pd.Series, labels: tuple) -> np.ndarray:

@@ -55,7 +55,7 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
     follows = (sizes[by] == sizes[by].shift()).to_numpy()  # inventory i comes after i - 1 of its area
     if not follows.any():
         return pd.DataFrame(columns=[by, *FLOW_COLUMNS])
-    counts = _transitions(units, counted, inventories.ids, follows)
+    counts = _transitions(units, counted, inventories.ids, follows, rows=sizes["units"].to_numpy())
     result = pd.DataFrame({
         by: sizes[by].to_numpy(), "observed_on_before": sizes["observed_on"].shift().to_numpy(),
         "observed_on": sizes["observed_on"].to_numpy(), "units_before": sizes["units"].shift().to_numpy(),
@@ -65,43 +65,45 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
     return result[[by, *FLOW_COLUMNS]].reset_index(drop=True)
 
 
-def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray,
-                 follows: np.ndarray) -> dict[str, np.ndarray]:
-    """Flow counts per inventory (indexed like the sorted inventories) of the ``counted`` units.
+def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray, follows: np.ndarray, *,
+                 rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Flow counts per inventory (indexed like the sorted inventories, with ``rows`` units each)
+    of the ``counted`` units.
 
-    Inventories are numbered by area, then date, so each follows its predecessor. Sorted by
-    unit and then inventory, a unit's row and its row in the inventory before are neighbours;
-    when no id repeats within an inventory (the rule), counting such neighbours gives every flow.
+    Inventories are numbered by area, then date, so each follows its predecessor. Each row
+    becomes one integer, unit then inventory then whether it is vacant; sorted, a unit's row
+    and its row in the inventory before are neighbours whose (unit, inventory) parts differ by
+    exactly 1. When no id repeats within an inventory (the rule), such pairs give every flow:
+    a row without one is an opening, a pair whose vacancy differs a new vacancy or a reoccupation.
     """
     unit = _codes(units["unit_id"])[counted]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
-    inventory = inventory.astype(np.int32)  # half the bytes to move in every pass below
-    order = _unit_order(unit, inventory)
-    unit, inventory, vacant = unit[order], inventory[order], vacant[order]
-    same_unit = unit[1:] == unit[:-1]
-    step = inventory[1:] - inventory[:-1]
-    if (same_unit & (step == 0)).any():
-        return _transitions_walk(unit, vacant, inventory, follows)
-    pair = same_unit & (step == 1) & follows[inventory[1:]]
-    later, was_vacant, is_vacant = inventory[1:][pair], vacant[:-1][pair], vacant[1:][pair]
     size = len(follows)
-    kept = np.bincount(later, minlength=size)
-    rows = np.bincount(inventory, minlength=size)
+    # Ids stay below 2**bits − 1, so the last inventory of one unit and the first of the next
+    # never differ by 1.
+    bits = size.bit_length()
+    key = unit.astype(np.int64)
+    key <<= bits
+    key |= inventory
+    key <<= 1
+    key |= vacant
+    key.sort(kind="stable")  # timsort: a unit's rows mostly come sorted already, inventory by inventory
+    unit_inventory = key >> 1
+    step = np.diff(unit_inventory)
+    if not step.all():  # an id twice in one inventory
+        return _transitions_walk(unit, vacant, inventory, follows)
+    is_pair = step == 1  # row j + 1 continues row j
+    first = np.flatnonzero(np.concatenate([[True], ~is_pair]))  # rows without a row before them
+    opened = np.bincount(unit_inventory[first] & ((1 << bits) - 1), minlength=size)
+    is_vacant = (key & 1).astype(bool)
+    flipped = np.flatnonzero(is_pair & (is_vacant[1:] != is_vacant[:-1])) + 1
+    later = unit_inventory[flipped] & ((1 << bits) - 1)
+    became_vacant = is_vacant[flipped]
     before = np.concatenate([[0], rows[:-1]])
-    return {"new_vacancies": np.bincount(later[is_vacant & ~was_vacant], minlength=size),
-            "reoccupations": np.bincount(later[was_vacant & ~is_vacant], minlength=size),
-            "openings": np.where(follows, rows - kept, 0), "closures": np.where(follows, before - kept, 0)}
-
-
-def _unit_order(unit: np.ndarray, inventory: np.ndarray) -> np.ndarray:
-    """Row order by unit, then inventory. Batches are mostly imported in date order, so a unit's
-    rows usually come in inventory order already and one stable sort by unit suffices."""
-    order = np.argsort(unit, kind="stable")
-    unit_sorted, inventory_sorted = unit[order], inventory[order]
-    if not ((unit_sorted[1:] == unit_sorted[:-1]) & (inventory_sorted[1:] < inventory_sorted[:-1])).any():
-        return order
-    order = np.argsort(inventory, kind="stable")
-    return order[np.argsort(unit[order], kind="stable")]
+    kept = rows - opened
+    return {"new_vacancies": np.where(follows, np.bincount(later[became_vacant], minlength=size), 0),
+            "reoccupations": np.where(follows, np.bincount(later[~became_vacant], minlength=size), 0),
+            "openings": np.where(follows, opened, 0), "closures": np.where(follows, before - kept, 0)}
 
 
 def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarray,

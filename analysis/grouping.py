@@ -104,6 +104,11 @@ def group_ids(frame: pd.DataFrame, by: list[str], *, where: np.ndarray | None = 
     """
     if not by:
         raise ValueError("Geef minstens één kolom om op te groeperen.")
+    starts = _run_starts(frame, by)
+    if starts is not None:  # rows come in runs of one key (an inventory's units): group the runs
+        runs = group_ids(frame[by].take(starts), by)
+        rows = Groups(ids=np.repeat(runs.ids, np.diff(np.append(starts, len(frame)))), keys=runs.keys)
+        return rows if where is None else rows.select(where)
     codes, uniques = zip(*(sorted_codes(frame[column]) for column in by), strict=True)
     sizes = [len(values) + 1 for values in uniques]  # + 1: a slot for a missing key
     combined = np.zeros(len(frame), dtype=np.int64)
@@ -125,10 +130,33 @@ def group_ids(frame: pd.DataFrame, by: list[str], *, where: np.ndarray | None = 
     return Groups(ids=ids.astype(np.intp, copy=False), keys=pd.DataFrame({column: keys[column] for column in by}))
 
 
+def _run_starts(frame: pd.DataFrame, by: list[str]) -> np.ndarray | None:
+    """The first row of each run of equal keys, when there are few runs (a quarter of the rows
+    at most) and the keys can be compared as numbers; None otherwise. A run may end between
+    equal keys (two missing floats): the runs' keys are grouped again, so this only costs time."""
+    if len(frame) < 1024:
+        return None
+    changes = np.zeros(len(frame) - 1, dtype=bool)
+    for column in by:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            numbers = values.cat.codes.to_numpy()
+        elif isinstance(values.dtype, np.dtype) and values.dtype.kind in "iufMmb":
+            numbers = values.to_numpy()
+            numbers = numbers.view(np.int64) if numbers.dtype.kind in "Mm" else numbers
+        else:
+            return None
+        changes |= numbers[1:] != numbers[:-1]
+    starts = np.flatnonzero(np.concatenate([[True], changes]))
+    return starts if len(starts) <= len(frame) // 4 else None
+
+
 def _renumber(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The codes (0 … size − 1) that occur, in order, and each row's position among them: a
     lookup table instead of a sort of the rows."""
     present = np.flatnonzero(np.bincount(codes, minlength=size))
+    if len(present) == size:  # every code occurs: they are their own positions
+        return present, codes
     lookup = np.zeros(size, dtype=np.intp)
     lookup[present] = np.arange(len(present))
     return present, lookup[codes]

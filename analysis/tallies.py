@@ -116,31 +116,30 @@ def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     >>> tallies.total("units", shops), tallies.total("floor_area_m2", shops), tallies.vacant.vacancy_days
     (array([2]), array([100.]), array([365.]))
     """
-    from analysis.vacancy import vacancy_days
+    from analysis.vacancy import days_between
 
     group, group_codes = sorted_codes(units["group_code"])
     size = len(group_codes) + 1
     group = np.where(group < 0, size - 1, group)  # a missing code: the cell after the codes
     status = _slots(units["status"], STATUSES)
-    chain = _chain_slots(units["chain"]) if "chain" in units else np.full(len(units), len(CHAIN_FLAGS))
-    cell = (group * (len(STATUSES) + 1) + status) * (len(CHAIN_FLAGS) + 1) + chain
+    chain = _chain_slots(units["chain"]) if "chain" in units else np.full(len(units), len(CHAIN_FLAGS), np.int32)
+    cell = (group.astype(np.int32) * (len(STATUSES) + 1) + status) * (len(CHAIN_FLAGS) + 1) + chain
     cells = size * (len(STATUSES) + 1) * (len(CHAIN_FLAGS) + 1)
+    shape = (len(groups), cells)
     place = groups.ids * cells + cell
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(area)
-    shape = (len(groups), cells)
     vacant = np.flatnonzero(status == STATUSES.index("vacant"))
-    days = vacancy_days(pd.DataFrame({"status": "vacant", "observed_on": units["observed_on"].iloc[vacant],
-                                      "vacant_since": units["vacant_since"].iloc[vacant]}))
-    # One count for both: even slots hold units of unknown area, odd slots those with a known one.
-    counted = np.bincount(place * 2 + known, minlength=shape[0] * cells * 2).reshape(*shape, 2)
+    days = days_between(units["vacant_since"].take(vacant), units["observed_on"].take(vacant))
+    units_known = np.bincount(place, weights=known, minlength=shape[0] * cells).reshape(shape)
     return Tallies(
         keys=groups.keys, group_codes=group_codes,
-        units=counted.sum(axis=2), units_area_known=np.ascontiguousarray(counted[:, :, 1]),
-        floor_area_m2=np.bincount(place[known], weights=area[known], minlength=shape[0] * cells).reshape(shape)
-        .astype(float, copy=False),  # float even without a known area (bincount then gives integers)
+        units=np.bincount(place, minlength=shape[0] * cells).reshape(shape),
+        units_area_known=units_known.astype(np.int64),  # counts are exact in floats below 2**53
+        floor_area_m2=np.bincount(place, weights=np.where(known, area, 0.0), minlength=shape[0] * cells)
+        .reshape(shape),
         vacant=VacantRows(inventory=groups.ids[vacant], cell=cell[vacant], floor_area_m2=area[vacant],
-                          vacancy_days=days.to_numpy(dtype=float, na_value=np.nan)))
+                          vacancy_days=days))
 
 
 @lru_cache(maxsize=8)

@@ -109,16 +109,22 @@ def vacancy_days(units: pd.DataFrame) -> pd.Series:
     ...     "vacant_since": pd.to_datetime(["2023-01-01", "2024-03-01", "2023-01-01", None])})).tolist()
     [365.0, <NA>, <NA>, <NA>]
     """
-    observed = pd.to_datetime(units["observed_on"])
-    since = pd.to_datetime(units["vacant_since"])
-    if isinstance(observed.dtype, np.dtype) and observed.dtype == since.dtype:  # naive, one unit: in numpy
-        delta = observed.to_numpy() - since.to_numpy()
+    days = days_between(units["vacant_since"], units["observed_on"])
+    vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)
+    return pd.Series(pd.array(np.where(vacant, days, np.nan), dtype="Float64"), index=units.index)
+
+
+def days_between(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Whole days (rounded down) from ``start`` to ``end`` as floats; NaN where either is
+    missing or ``start`` comes after ``end`` (a vacancy cannot begin after it was seen)."""
+    end, start = pd.to_datetime(end), pd.to_datetime(start)
+    if isinstance(end.dtype, np.dtype) and end.dtype == start.dtype:  # naive, one unit: in numpy
+        delta = end.to_numpy() - start.to_numpy()
         per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(delta.dtype)[0])
         days = np.where(np.isnat(delta), np.nan, delta.view(np.int64) // per_day)  # whole days, exactly
     else:
-        days = (observed - since).dt.days.to_numpy(dtype=float, na_value=np.nan)
-    vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)
-    return pd.Series(pd.array(np.where(vacant & (days >= 0), days, np.nan), dtype="Float64"), index=units.index)
+        days = (end - start).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    return np.where(days >= 0, days, np.nan)
 
 
 def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),

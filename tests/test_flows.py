@@ -3,6 +3,7 @@
 from itertools import pairwise
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,13 +89,17 @@ def _merged_flows(frame: pd.DataFrame) -> pd.DataFrame:
                                        "closures"])
 
 
+@pytest.mark.parametrize("unique_ids", [True, False])
 @settings(max_examples=80, deadline=None, derandomize=True)
-@given(inventories)
-def test_same_counts_as_an_outer_merge_even_with_repeated_ids(rows):
-    # No de-duplication here: an id may repeat within an inventory, and then every pair counts.
+@given(rows=inventories)
+def test_same_counts_as_an_outer_merge_even_with_repeated_ids(rows, unique_ids):
+    # Unique ids per inventory (the rule: neighbours after sorting give the flows), and without
+    # de-duplication, where an id may repeat within an inventory and every pair counts.
     frame = pd.DataFrame(rows, columns=["observed_on", "unit_id", "status", "nis_code"]).assign(
         observed_on=lambda f: pd.to_datetime(f["observed_on"]), unit_id=lambda f: f["unit_id"].astype(str),
         group_code="11")
+    if unique_ids:
+        frame = frame.drop_duplicates(["nis_code", "observed_on", "unit_id"])
     columns = ["nis_code", "observed_on", "new_vacancies", "reoccupations", "openings", "closures"]
     expected = _merged_flows(frame)
     result = flows(frame)[columns].astype({"nis_code": str})

@@ -109,6 +109,28 @@ def test_same_groups_as_pandas(rows, dense_limit):
         grouping._DENSE_LIMIT = grouping_limit
 
 
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1.5, 2.0, np.nan]),
+                               st.sampled_from([DAY, YEAR_LATER, None])), min_size=1, max_size=12),
+       keep=st.integers(0, 6))
+def test_keys_in_runs_are_grouped_as_pandas_does(rows, keep):
+    # Each row repeated in a run of 1,100: past 1,024 rows in few runs, group_ids groups the runs.
+    # A missing float breaks its run into single rows (NaN ≠ NaN), and then the rows are grouped.
+    frame = pd.DataFrame(rows, columns=["text", "number", "day"]).loc[lambda f: f.index.repeat(1_100)]
+    frame = frame.reset_index(drop=True).astype({"text": "category"})
+    frame["day"] = pd.to_datetime(frame["day"])
+    where = np.arange(len(frame)) % 7 != keep  # some rows of every run left out (none when keep is 6)
+    by = ["text", "number", "day"]
+    expected = frame[where].astype({"text": object}).groupby(by, observed=True, dropna=False, sort=True)
+    groups = group_ids(frame, by, where=where)
+    if not frame["number"].isna().any():  # then the runs are grouped, not the rows
+        assert len(grouping._run_starts(frame, by)) <= len(rows)
+    assert groups.ids.tolist() == expected.ngroup().tolist()
+    assert groups.count().tolist() == expected.size().tolist()
+    pd.testing.assert_frame_equal(groups.keys.astype(object), expected.size().index.to_frame(index=False)
+                                  .astype(object), check_dtype=False)
+
+
 @pytest.mark.parametrize("values", [
     [5, 5, 5, 5, 5, 5, 5, 5, 2, 2, 2, 2, 2, 2, 9, 9, 9, 9, 5, 5],  # long runs: the runs are factorised
     [5, 2, 9, 5, 2, 9, 5, 1],  # no runs: every value

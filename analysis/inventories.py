@@ -1,16 +1,15 @@
-"""Units placed in one municipal geography, with their inventories grouped once.
+"""Units placed in one municipal geography, with their inventories grouped and tallied once.
 
 Every indicator table groups the units by municipality and inventory date; the province, the
 mix and the campaign use each municipality's latest inventory of a year. At 1.5 million units
 one such grouping costs about as much as a whole indicator, so the tables share one
-`PlacedUnits` (the dashboard keeps one per store version and geography) instead of grouping
-again each.
+`PlacedUnits` (the dashboard keeps one per store version and geography, as it keeps the units)
+instead of grouping again each: these are the frames the analysis starts from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -37,23 +36,23 @@ class PlacedUnits:
         The units grouped by `INVENTORY_KEYS`.
     is_latest : ndarray of bool
         Per inventory: the latest of its municipality in its calendar year.
+    tallies : Tallies
+        Units and floor area per inventory and cell (`analysis.tallies.tally`).
+
+    ``dataclasses.replace(placed)`` gives the same frames without the latest tallies made so far.
     """
 
     units: pd.DataFrame
     geography: str
     inventories: Groups
     is_latest: np.ndarray
+    tallies: Tallies
     _latest_tallies: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def latest_inventories(self) -> pd.DataFrame:
         """``nis_code`` and ``observed_on`` of each municipality's latest inventory of a year."""
         return self.inventories.keys[self.is_latest]
-
-    @cached_property
-    def tallies(self) -> Tallies:
-        """Units and floor area per inventory and cell (`analysis.tallies.tally`), made once."""
-        return tally(self.units, self.inventories)
 
     def latest_tallies(self, by: list[str]) -> Tallies:
         """`tallies` of each municipality's latest inventory of a year, added up per ``by``
@@ -82,4 +81,4 @@ def place_units(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) ->
     placed = placed.assign(observed_on=pd.to_datetime(placed["observed_on"]))
     inventories = group_ids(placed, INVENTORY_KEYS)
     return PlacedUnits(units=placed, geography=geography, inventories=inventories,
-                       is_latest=latest_of_year(inventories.keys))
+                       is_latest=latest_of_year(inventories.keys), tallies=tally(placed, inventories))

@@ -24,6 +24,9 @@ CHAIN_FLAGS = (False, True)
 MEASURES = ("units", "units_area_known", "floor_area_m2")
 
 
+_TALLIED = ("group_code", "status", "chain", "floor_area_m2", "vacant_since")
+
+
 @dataclass(frozen=True)
 class VacantRows:
     """The vacant units of the tallied inventories, each with its cell and inventory."""
@@ -104,6 +107,9 @@ class Tallies:
 def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     """Sum ``units`` per group of ``groups`` (one per row of ``units``) and cell (see `Tallies`).
 
+    A column that ``units`` lacks (``group_code``, ``status``, ``chain``, ``floor_area_m2``,
+    ``vacant_since``) counts as unknown for every unit.
+
     Examples
     --------
     >>> units = pd.DataFrame({"status": ["occupied", "vacant", "occupied"], "group_code": ["11", None, "11"],
@@ -118,11 +124,12 @@ def tally(units: pd.DataFrame, groups: Groups) -> Tallies:
     """
     from analysis.vacancy import days_between
 
+    units = units.reindex(columns=[*units.columns, *(c for c in _TALLIED if c not in units)])
     group, group_codes = sorted_codes(units["group_code"])
     size = len(group_codes) + 1
     group = np.where(group < 0, size - 1, group)  # a missing code: the cell after the codes
     status = _slots(units["status"], STATUSES)
-    chain = _chain_slots(units["chain"]) if "chain" in units else np.full(len(units), len(CHAIN_FLAGS), np.int32)
+    chain = _chain_slots(units["chain"])
     cell = (group.astype(np.int32) * (len(STATUSES) + 1) + status) * (len(CHAIN_FLAGS) + 1) + chain
     cells = size * (len(STATUSES) + 1) * (len(CHAIN_FLAGS) + 1)
     shape = (len(groups), cells)

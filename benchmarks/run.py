@@ -45,11 +45,11 @@ def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], 
     from dashboard.store import Store
 
     store = Store(url)
-    measures, units = cases.load(store, runs=runs)
+    measures, units, placed = cases.load(store, runs=runs)
     peaks = {"load": peak_rss_bytes()}
     campaign = store.campaign()
     largest = str(cases.town_sizes(units).index[0])
-    steps = {"indicators": lambda: cases.indicators(units, campaign, runs=runs),
+    steps = {"indicators": lambda: cases.indicators(units, placed, campaign, runs=runs),
              "pages": lambda: cases.pages(url, largest, runs=runs),
              "unit_map": lambda: cases.unit_map(units, largest),
              "reports": lambda: cases.reports(store, units, runs=1),

@@ -28,6 +28,21 @@ def test_baseline_and_case_are_timed_in_turns():
     assert len(baseline) == len(seconds) == 3
 
 
+def test_all_indicators_from_the_analysis_frames_as_from_the_units(seeded_store):
+    from benchmarks.cases import all_indicators
+    from dashboard.indicators import placed_units
+
+    units, campaign = seeded_store.units(), seeded_store.campaign()
+    placed = placed_units(units, "2025")
+    twice = [all_indicators(placed, campaign) for _ in range(2)]
+    assert placed._latest_tallies == {}  # each run made its own latest tallies, on a copy
+    from_units = all_indicators(units, campaign)
+    for name in ("vacancy", "vacancy_province", "mix", "campaign", "vitality"):
+        pd.testing.assert_frame_equal(twice[0][name], from_units[name])
+        pd.testing.assert_frame_equal(twice[1][name], from_units[name])
+    assert repr(twice[1]["impact"]) == repr(from_units["impact"])  # every field, NaN included
+
+
 def test_targets_need_both_the_value_and_the_ratio():
     fast = Measure("x", "x", [1.0, 3.0, 2.0], max_value=2.5, max_ratio=5.0)
     fast.ratio = 4.0
@@ -90,7 +105,8 @@ def test_a_whole_run_on_a_small_sample(tmp_path):
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     measured = {row["name"]: row for row in results["measures"]}
     assert set(measured) == {
-        "seed", "first_load", "cold_load", "minimal_groupby", "all_indicators", "page_overzicht_cold",
+        "seed", "first_load", "cold_load", "minimal_groupby", "all_indicators", "all_indicators_from_units",
+        "page_overzicht_cold",
         "page_overzicht_warm", "page_gemeente_cold", "page_gemeente_warm", "unit_map_build", "unit_map_html",
         "unit_map_5000_html", "folium_markers_html", "report_pdf", "report_xlsx", "read_csv", "import_csv",
         "peak_rss"}

@@ -70,10 +70,11 @@ class Groups:
         return median
 
     def top_sum(self, values: np.ndarray, *, top: int) -> np.ndarray:
-        """Sum of the ``top`` largest ``values`` per group, NaN left out."""
-        ids, ordered, starts, _ = self._sorted(-values)
-        first = np.arange(len(ids)) - starts[ids] < top
-        return -np.bincount(ids[first], weights=ordered[first], minlength=len(self))
+        """Sum of the ``top`` largest ``values`` per group, NaN left out (added largest first)."""
+        ids, ordered, starts, sizes = self._sorted(values)
+        last = np.arange(len(ids)) >= (starts + sizes - top)[ids]
+        # Reversed: each group's largest value first, so the sum rounds the same whatever the sort.
+        return np.bincount(ids[last][::-1], weights=ordered[last][::-1], minlength=len(self)).astype(float, copy=False)
 
     def _sorted(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Rows with a value, sorted by group and value: ids, values, group starts and sizes."""

@@ -99,7 +99,7 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
         key = area[0] if area else "nis_code"
         if level == "municipality":  # whole inventories: from their tallies
             # Flows sort every unit in numpy, which lets go of the GIL: on a second core, while
-            # the tallies are made and summed here.
+            # the tallies are summed here.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 moving = pool.submit(flows, frame, by=key, scope=scope, inventories=placed.inventories)
                 table = vacancy_of_tallies(placed.tallies, scope=scope)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Connection,
@@ -364,9 +365,10 @@ def _cells(series: pd.Series, column_type, *, sqlite: bool) -> list:
     """A column as Python values the drivers accept: None for missing, dates as dates and
     decimals as floats (for SQLite ISO text and floats, as SQLAlchemy stores them there)."""
     if isinstance(column_type, Date):
-        days = pd.to_datetime(series)
-        days = days.dt.strftime("%Y-%m-%d") if sqlite else days.dt.date
-        return days.astype(object).where(series.notna(), None).tolist()
+        # A batch holds few distinct dates: each is turned into a value once.
+        codes, days = pd.factorize(pd.to_datetime(series))
+        days = days.strftime("%Y-%m-%d") if sqlite else [day.date() for day in days]
+        return np.append(np.asarray(days, dtype=object), None)[codes].tolist()  # code −1 (missing): None
     if isinstance(column_type, Integer) and not pd.api.types.is_integer_dtype(series):
         series = pd.to_numeric(series).astype("Int64")  # 10000.0 (a column with gaps) is 10000
     elif isinstance(column_type, Numeric) and sqlite:

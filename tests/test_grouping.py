@@ -145,7 +145,8 @@ def test_factorize_runs_matches_pandas(values):
 
 
 @pytest.mark.parametrize("values", [
-    [365.0, 10.0, np.nan, 0.0, 731.0, 10.0, 2.0],  # whole days: sorted by radix
+    [365.0, 10.0, np.nan, 0.0, 731.0, 10.0, 2.0],  # whole days: packed with their group, one sort
+    [-0.0, 10.0, np.nan, 0.0, 731.0, 10.0, 2.0],  # a −0.0 keeps its sign: by value
     [365.5, 10.0, np.nan, -1.0, 70_000.0, 10.0, 2.0],  # not whole days, negative, too large: by value
 ])
 def test_median_and_top_sum_in_both_sorts(values):

@@ -90,34 +90,38 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
     if _frame(units).empty:
         return pd.DataFrame(columns=columns)
     placed = placed_units(units, geography)
+    key = area[0] if area else "nis_code"
     if level == "province":
         if municipal is None:
             municipal = vacancy_table(placed, geography=geography, scope=scope)
-        table = _province_vacancy(placed, scope, municipal)
+        table = _with_changes(_province_vacancy(placed, scope, municipal), key)
     else:
         frame = _with_areas(placed.units, level)
-        key = area[0] if area else "nis_code"
-        if level == "municipality":  # whole inventories: from their tallies
-            # Flows sort every unit in numpy, which lets go of the GIL: on a second core, while
-            # the tallies are summed here.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                moving = pool.submit(flows, frame, by=key, scope=scope, inventories=placed.inventories)
+        # Flows sort every unit in numpy, which lets go of the GIL: on a second core, while the
+        # rest of the table is made here.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            moving = pool.submit(flows, frame, by=key, scope=scope,
+                                 inventories=placed.inventories if level == "municipality" else None)
+            if level == "municipality":  # whole inventories: from their tallies
                 table = vacancy_of_tallies(placed.tallies, scope=scope)
-                moves = moving.result()
-        else:
-            table = vacancy(frame, by=[key, "observed_on"], scope=scope)
-            moves = flows(frame, by=key, scope=scope)
+            else:
+                table = vacancy(frame, by=[key, "observed_on"], scope=scope)
+            table = _describe_areas(table, frame, level, geography)
+            table["year"] = pd.to_datetime(table["observed_on"]).dt.year
+            table = _with_changes(table, key)
+            moves = moving.result()
         table = table.merge(moves.drop(columns=["observed_on_before", "units_before", "units_after", "is_balanced"]),
                             on=[key, "observed_on"], how="left")
-        table = _describe_areas(table, frame, level, geography)
-        table["year"] = pd.to_datetime(table["observed_on"]).dt.year
-    key = area[0] if area else "nis_code"
-    table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
-    table = change_since_previous(table, ["vacancy_rate_units"], by=key)
-    table = table.join(quality_flags(table, by=key))
     if year is not None:
         table = table[table["year"] == year]
     return table.sort_values([key, "observed_on"]).reset_index(drop=True)[columns]
+
+
+def _with_changes(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The vacancy band, the change since the previous inventory and the quality flags."""
+    table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
+    table = change_since_previous(table, ["vacancy_rate_units"], by=key)
+    return table.join(quality_flags(table, by=key))
 
 
 def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:

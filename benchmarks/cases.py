@@ -23,6 +23,9 @@ from dashboard.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
 GEOGRAPHY = "2025"
+#: Turns of a case and its baseline at least (`timed_alternately`): their medians, and so the
+#: ratio, steady on a machine whose speed wanders by a fifth from one second to the next.
+MIN_TURNS = {"indicators": 9, "import": 7}
 
 
 def load(store: Store, *, runs: int) -> tuple[list[Measure], pd.DataFrame, PlacedUnits]:
@@ -82,7 +85,8 @@ def indicators(units: pd.DataFrame, placed: PlacedUnits, campaign: pd.DataFrame,
     """All indicators from the analysis frames against the minimal group-by of the placed units;
     and, for reference, all indicators from the bare units (placing and tallying included)."""
     baseline, seconds = timed_alternately(lambda: minimal_groupby(placed.units),
-                                          lambda: all_indicators(placed, campaign), runs=max(runs, 5))
+                                          lambda: all_indicators(placed, campaign),
+                                          runs=max(runs, MIN_TURNS["indicators"]))
     from_units, _ = timed(lambda: all_indicators(units, campaign), runs=runs)
     base = Measure("minimal_groupby", "Basislijn: alleen vacancy_rate_units per gemeente en jaar (pandas)", baseline)
     measure = Measure("all_indicators", "Alle indicatoren (alle onderwerpen, gemeenten en jaren)", seconds,
@@ -203,8 +207,8 @@ def import_csv(store: Store, units: pd.DataFrame, *, rows: int, runs: int) -> li
             store.rollback_batch(batch_ids.pop())
 
     baseline, seconds = timed_alternately(
-        lambda: pd.read_csv(io.BytesIO(raw), sep=";", encoding="cp1252", dtype=str), run, runs=max(runs, 5),
-        before=undo)
+        lambda: pd.read_csv(io.BytesIO(raw), sep=";", encoding="cp1252", dtype=str), run,
+        runs=max(runs, MIN_TURNS["import"]), before=undo)
     imported = int(store.batches().set_index("batch_id").loc[batch_ids[-1], "rows_imported"])
     undo()
     base = Measure("read_csv", f"Basislijn: pandas.read_csv van hetzelfde bestand ({rows:,} rijen)", baseline)

@@ -1,0 +1,84 @@
+"""dashboard.staging: many rows into SQLite through a staging file, stored exactly as row by row."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from dashboard import staging
+from dashboard.store import Batch, Store
+from tests.conftest import unit_rows
+
+
+def _frame() -> pd.DataFrame:
+    return unit_rows(
+        {"unit_id": "A", "street": "Grote Markt", "house_number": "0012", "name": "Café 't Hoekje; <b>",
+         "status": "vacant", "group_code": "00", "floor_area_m2": 85.5, "vacant_since": "2016-03-15",
+         "lat": 50.8279, "lon": 3.2649, "chain": False, "shopping_area": "centrum"},  # text that looks numeric
+        {"unit_id": "B", "group_code": "22", "chain": True, "floor_area_m2": float("nan")},  # NaN: NULL
+        {"unit_id": "C", "group_code": None, "chain": None, "municipality": "Ieper", "floor_area_m2": 1e-7},
+        observed_on="2024-01-01")
+
+
+def _stored(path) -> list[tuple]:
+    """Every stored unit with the SQLite type of each value (row by row and staged must agree)."""
+    with sqlite3.connect(path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(units)")]
+        typed = ", ".join(f"{c}, typeof({c})" for c in columns)
+        return conn.execute(f"SELECT {typed} FROM units ORDER BY unit_id").fetchall()  # noqa: S608
+
+
+def _add(path, frame: pd.DataFrame, monkeypatch, *, min_rows: int) -> Store:
+    monkeypatch.setattr(staging, "MIN_ROWS", min_rows)
+    store = Store(f"sqlite:///{path}")
+    store.add_batch(Batch(kind="units", file_name="inventaris.csv", raw=b"x"), frame)
+    return store
+
+
+def test_staged_rows_are_stored_exactly_as_row_by_row(tmp_path, monkeypatch):
+    _add(tmp_path / "row_by_row.db", _frame(), monkeypatch, min_rows=10**9)
+    _add(tmp_path / "staged.db", _frame(), monkeypatch, min_rows=0)
+    by_row, staged = _stored(tmp_path / "row_by_row.db"), _stored(tmp_path / "staged.db")
+    assert staged == by_row
+    assert staged[0][:6] == (1, "integer", "A", "text", "34022", "text")  # batch_id, unit_id, nis_code
+    assert ("0012", "text") in zip(staged[0][::2], staged[0][1::2], strict=True)  # a house number stays text
+    assert list(tmp_path.glob("*.staging-*")) == []  # the staging file is gone
+
+
+def test_a_refused_staged_batch_leaves_nothing_behind(tmp_path, monkeypatch):
+    store = _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
+    before = _stored(tmp_path / "s.db")
+    wrong = unit_rows({"unit_id": "X", "status": "gesloten"})  # breaks the status check inside INSERT … SELECT
+    with pytest.raises(IntegrityError):
+        store.add_batch(Batch(kind="units", file_name="fout.csv", raw=b"y"), wrong)
+    assert _stored(tmp_path / "s.db") == before
+    assert store.batches()["file_name"].tolist() == ["inventaris.csv"]
+    assert list(tmp_path.glob("*.staging-*")) == []
+    # The pooled connection has nothing attached any more: the next staged batch lands.
+    store.add_batch(Batch(kind="units", file_name="goed.csv", raw=b"z"), unit_rows({"unit_id": "Y"}))
+    assert sorted(store.units()["unit_id"]) == ["A", "B", "C", "Y"]
+    with store.engine.connect() as conn:
+        attached = [row[1] for row in conn.exec_driver_sql("PRAGMA database_list")]
+    assert "main" in attached and not any(name.startswith("kernmonitor_staged") for name in attached)
+
+
+def test_a_column_arrow_cannot_type_goes_row_by_row(tmp_path, monkeypatch):
+    frame = unit_rows({"unit_id": "A", "house_number": 12}, {"unit_id": "B", "house_number": "12b"})
+    assert not staging._staged({"house_number": [12, "12b"]})  # numbers and text in one column
+    _add(tmp_path / "s.db", frame, monkeypatch, min_rows=0)
+    assert sorted(Store(f"sqlite:///{tmp_path / 's.db'}").units()["house_number"]) == ["12", "12b"]
+
+
+def test_staging_files_of_killed_imports_are_removed_by_the_next(tmp_path, monkeypatch):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    orphan = tmp_path / f"s.db.staging-{dead}-abc.db"  # left by a process killed mid-import
+    alive = tmp_path / f"s.db.staging-{os.getpid()}-def.db"  # this process's own: maybe in use
+    orphan.write_bytes(b"x")
+    alive.write_bytes(b"x")
+    _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
+    assert not orphan.exists() and alive.exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import statistics
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -94,14 +95,15 @@ def indicators(units: pd.DataFrame, placed: PlacedUnits, campaign: pd.DataFrame,
     baseline, seconds = timed_alternately(lambda: minimal_groupby(placed.units),
                                           lambda: all_indicators(placed, campaign),
                                           runs=max(runs, MIN_TURNS["indicators"]))
-    from_units, _ = timed(lambda: all_indicators(units, campaign), runs=runs)
+    base_again, from_units = timed_alternately(lambda: minimal_groupby(placed.units),
+                                               lambda: all_indicators(units, campaign), runs=runs)
     base = Measure("minimal_groupby", "Basislijn: alleen vacancy_rate_units per gemeente en jaar (pandas)", baseline)
-    measure = Measure("all_indicators", "Alle indicatoren (alle onderwerpen, gemeenten en jaren)", seconds,
-                      baseline="minimal_groupby", max_value=2.0, max_ratio=5.0)
+    measure = Measure("all_indicators", "Alle indicatoren vanaf de analyseframes (alle onderwerpen, gemeenten, jaren)",
+                      seconds, baseline="minimal_groupby", max_value=2.0, max_ratio=5.0)
     measure.ratio = measure.value / base.value
     whole = Measure("all_indicators_from_units", "Alle indicatoren vanaf de verkooppunten (indelen en tellen erbij)",
                     from_units, baseline="minimal_groupby")
-    whole.ratio = whole.value / base.value
+    whole.ratio = whole.value / statistics.median(base_again)  # against the baseline timed in turns with it
     return [base, measure, whole]
 
 

@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 def _store(args: argparse.Namespace) -> tuple[str, float]:
     """The scaled store, built by ``python -m dashboard seed`` in its own process (its memory is
     not the dashboard's)."""
-    path = args.out / f"store-scale-{args.scale:g}.db"
+    path = (args.out / f"store-scale-{args.scale:g}.db").resolve()  # the same file from any folder
     url = f"sqlite:///{path}"
     if args.reuse and path.exists():
         return url, float("nan")

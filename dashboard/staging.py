@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,23 +23,25 @@ from sqlalchemy import Connection
 
 #: Below this many rows a staging file costs more than it saves.
 MIN_ROWS = 5_000
-#: Where a connection notes the staging files attached during its transaction (`release`).
-_ATTACHED = "kernmonitor_staged"
+#: A staging file this old is left over from an import that was killed: no import lasts an hour.
+ORPHAN_SECONDS = 3_600
+_ALIAS = "kernmonitor_staged"
 
 
-def insert(conn: Connection, table: str, columns: dict[str, list], *, batch_id: int) -> bool:
+def insert(conn: Connection, table: str, columns: dict[str, list], *, batch_id: int, text: set[str],
+           attached: list[tuple[str, Path]]) -> bool:
     """Insert the rows (one list of values per column, as ``executemany`` would take them) into
     ``table`` on the SQLite connection ``conn``, with ``batch_id``, through a staging file.
 
-    Returns False, having written nothing, when this cannot be done: ADBC's SQLite driver is not
-    installed, or a column holds values Arrow cannot put in one type. `release` must follow the
-    transaction.
+    ``text`` names the columns of text type, ``attached`` collects the staging files attached to
+    ``conn``: `release` them after the transaction. Returns False, having written nothing, when
+    this cannot be done: ADBC's SQLite driver is not installed, or a column's values do not fit one
+    Arrow type that SQLite would store as ``executemany`` does (numbers in a text column).
     """
-    path = _staged(columns, beside=conn.engine.url.database)
+    path = _staged(columns, text=text, beside=conn.engine.url.database)
     if path is None:
         return False
-    attached = conn.info.setdefault(_ATTACHED, [])
-    alias = f"{_ATTACHED}_{len(attached)}"
+    alias = f"{_ALIAS}_{len(attached)}"
     conn.connection.dbapi_connection.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
     attached.append((alias, path))
     names = ", ".join(columns)
@@ -47,18 +50,20 @@ def insert(conn: Connection, table: str, columns: dict[str, list], *, batch_id: 
     return True
 
 
-def release(conn: Connection) -> None:
+def release(conn: Connection, attached: list[tuple[str, Path]]) -> None:
     """After the transaction (committed or not): detach the staging files and remove them."""
-    for alias, path in conn.info.pop(_ATTACHED, []):
+    while attached:
+        alias, path = attached.pop()
         try:
-            conn.connection.dbapi_connection.execute(f"DETACH DATABASE {alias}")
+            if not conn.invalidated:
+                conn.connection.dbapi_connection.execute(f"DETACH DATABASE {alias}")
         except sqlite3.Error:  # the pool must not hand out a connection with a file still attached
             conn.invalidate()
         finally:
             path.unlink(missing_ok=True)
 
 
-def _staged(columns: dict[str, list], *, beside: str | None = None) -> Path | None:
+def _staged(columns: dict[str, list], *, text: set[str], beside: str | None = None) -> Path | None:
     """The rows as table ``rows`` of a new SQLite file next to the database file ``beside`` (or in
     the temporary folder), or None (see `insert`)."""
     try:
@@ -69,9 +74,11 @@ def _staged(columns: dict[str, list], *, beside: str | None = None) -> Path | No
         rows = pa.table({name: pa.array(values) for name, values in columns.items()})
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. numbers and text in one column
         return None
+    if any(rows.schema.field(name).type not in (pa.string(), pa.null()) for name in text):
+        return None  # 12 and 12.5 become doubles: the text column would read "12.0"
     store = Path(beside) if beside and beside != ":memory:" else Path(tempfile.gettempdir()) / "kernmonitor"
     _remove_orphans(store)
-    handle, name = tempfile.mkstemp(prefix=f"{store.name}.staging-{os.getpid()}-", suffix=".db", dir=store.parent)
+    handle, name = tempfile.mkstemp(prefix=f"{store.name}.staging-", suffix=".db", dir=store.parent)
     os.close(handle)
     path = Path(name)
     try:
@@ -87,18 +94,11 @@ def _staged(columns: dict[str, list], *, beside: str | None = None) -> Path | No
 
 
 def _remove_orphans(store: Path) -> None:
-    """Staging files of processes that no longer run (killed in the middle of an import)."""
-    for leftover in store.parent.glob(f"{store.name}.staging-*-*.db"):
-        pid = leftover.name.removeprefix(f"{store.name}.staging-").split("-")[0]
-        if pid.isdigit() and not _is_running(int(pid)):
-            leftover.unlink(missing_ok=True)
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
+    """Staging files left by imports that were killed (older than `ORPHAN_SECONDS`)."""
+    now = time.time()
+    for leftover in store.parent.glob(f"{store.name}.staging-*.db"):
+        try:
+            if now - leftover.stat().st_mtime > ORPHAN_SECONDS:
+                leftover.unlink()
+        except OSError:  # gone meanwhile, or another user's file
+            pass

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     Numeric,
+    String,
     create_engine,
     event,
     func,
@@ -104,8 +105,11 @@ class Store:
                 conn.execute(insert(schema.store_meta).values(key="version", value=0))
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self, staged: list | None = None) -> Iterator[Connection]:
         """A write transaction that holds the store's write lock from its first statement.
+
+        ``staged`` collects the staging files a writer attaches (`dashboard.staging`); they are
+        detached and removed when the transaction ends.
 
         Writers queue here instead of failing halfway, and what a writer reads inside the
         transaction (the duplicate-file check) stays true until it commits. SQLite: ``BEGIN
@@ -129,7 +133,8 @@ class Store:
                         "minuut opnieuw.") from problem
                 raise
             finally:
-                staging.release(conn)
+                if staged:
+                    staging.release(conn, staged)
 
     def version(self) -> int:
         """A number that changes with every batch written or rolled back (a cache key)."""
@@ -163,7 +168,8 @@ class Store:
             raise ValueError(f"Onbekende soort gegevens {batch.kind!r}.")
         rejected = rejected if rejected is not None else pd.DataFrame(columns=schema.REJECTED_COLUMNS)
         digest = batch.sha256 or hashlib.sha256(batch.raw or b"").hexdigest()
-        with self._write() as conn:
+        staged: list = []
+        with self._write(staged) as conn:
             if refuse_duplicate and (earlier := conn.execute(_active_with_checksum(digest)).scalar()) is not None:
                 raise AlreadyImported(earlier)
             batch_id = conn.execute(
@@ -178,8 +184,8 @@ class Store:
                 },
             ).scalar_one()
             table = schema.DATA_TABLES[batch.kind]
-            _insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id)
-            _insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id)
+            _insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id, staged=staged)
+            _insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id, staged=staged)
             _bump_version(conn)
         return batch_id
 
@@ -337,7 +343,8 @@ def _bump_version(conn: Connection) -> None:
                  .values(value=schema.store_meta.c.value + 1))
 
 
-def _insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str], batch_id: int) -> None:
+def _insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str], batch_id: int, *,
+                  staged: list) -> None:
     """Insert a frame's rows on the transaction's own connection; every kind of missing value
     becomes NULL. PostgreSQL takes them by COPY; SQLite many rows through a staging file
     (`dashboard.staging`), a few by one prepared statement run per row."""
@@ -345,7 +352,9 @@ def _insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[st
         return
     sqlite = conn.dialect.name == "sqlite"
     cells = {c: _cells(frame[c], table.c[c].type, sqlite=sqlite) for c in columns if c in frame.columns}
-    if sqlite and len(frame) >= staging.MIN_ROWS and staging.insert(conn, table.name, cells, batch_id=batch_id):
+    text = {c for c in cells if isinstance(table.c[c].type, String)}
+    if sqlite and len(frame) >= staging.MIN_ROWS and staging.insert(conn, table.name, cells, batch_id=batch_id,
+                                                                    text=text, attached=staged):
         return
     rows = zip(*cells.values(), [batch_id] * len(frame), strict=True)
     names = [*cells, "batch_id"]

@@ -2,8 +2,7 @@
 
 import os
 import sqlite3
-import subprocess
-import sys
+import time
 
 import pandas as pd
 import pytest
@@ -66,19 +65,39 @@ def test_a_refused_staged_batch_leaves_nothing_behind(tmp_path, monkeypatch):
     assert "main" in attached and not any(name.startswith("kernmonitor_staged") for name in attached)
 
 
-def test_a_column_arrow_cannot_type_goes_row_by_row(tmp_path, monkeypatch):
-    frame = unit_rows({"unit_id": "A", "house_number": 12}, {"unit_id": "B", "house_number": "12b"})
-    assert not staging._staged({"house_number": [12, "12b"]})  # numbers and text in one column
-    _add(tmp_path / "s.db", frame, monkeypatch, min_rows=0)
-    assert sorted(Store(f"sqlite:///{tmp_path / 's.db'}").units()["house_number"]) == ["12", "12b"]
+def test_an_interrupted_staged_batch_on_a_dropped_connection_leaves_no_file(tmp_path, monkeypatch):
+    store = _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
+    real_insert = staging.insert
+
+    def interrupted(conn, *args, **kwargs):
+        real_insert(conn, *args, **kwargs)
+        conn.invalidate()  # as SQLAlchemy does on Ctrl-C inside a statement: the pool forgets the connection
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(staging, "insert", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.add_batch(Batch(kind="units", file_name="onderbroken.csv", raw=b"y"), unit_rows({"unit_id": "X"}))
+    assert list(tmp_path.glob("*.staging-*")) == []
+    assert sorted(store.units()["unit_id"]) == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize("values", [[12, "12b"], [12, 12.5], [12, 13]])  # mixed; ints and floats; only ints
+def test_numbers_in_a_text_column_go_row_by_row(tmp_path, monkeypatch, values):
+    assert staging._staged({"house_number": values}, text={"house_number"}) is None
+    frame = unit_rows(*({"unit_id": f"u{i}"} for i in range(len(values))))
+    frame["house_number"] = pd.Series(values, dtype=object)  # as a caller may pass them: 12 stays an int
+    _add(tmp_path / "row_by_row.db", frame, monkeypatch, min_rows=10**9)
+    _add(tmp_path / "staged.db", frame, monkeypatch, min_rows=0)
+    assert _stored(tmp_path / "staged.db") == _stored(tmp_path / "row_by_row.db")
+    assert Store(f"sqlite:///{tmp_path / 'staged.db'}").units()["house_number"].iloc[0] == "12"  # not "12.0"
 
 
 def test_staging_files_of_killed_imports_are_removed_by_the_next(tmp_path, monkeypatch):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    orphan = tmp_path / f"s.db.staging-{dead}-abc.db"  # left by a process killed mid-import
-    alive = tmp_path / f"s.db.staging-{os.getpid()}-def.db"  # this process's own: maybe in use
-    orphan.write_bytes(b"x")
-    alive.write_bytes(b"x")
+    orphan = tmp_path / "s.db.staging-abc.db"  # left by an import killed two hours ago
+    recent = tmp_path / "s.db.staging-def.db"  # another process's, maybe in use
+    for path in (orphan, recent):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
     _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
-    assert not orphan.exists() and alive.exists()
+    assert not orphan.exists() and recent.exists()

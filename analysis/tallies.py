@@ -22,8 +22,7 @@ STATUSES = ("occupied", "vacant")
 #: Chain slots: not a chain, a chain's branch; a third slot holds an unknown flag.
 CHAIN_FLAGS = (False, True)
 MEASURES = ("units", "units_area_known", "floor_area_m2")
-
-
+#: The columns a tally reads; a frame without one counts it as unknown for every unit.
 _TALLIED = ("group_code", "status", "chain", "floor_area_m2", "vacant_since")
 
 

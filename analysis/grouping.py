@@ -116,7 +116,7 @@ def group_ids(frame: pd.DataFrame, by: list[str], *, where: np.ndarray | None = 
     starts = _run_starts(frame, by)
     if starts is not None:  # rows come in runs of one key (an inventory's units): group the runs
         runs = group_ids(frame[by].take(starts), by)
-        rows = Groups(ids=np.repeat(runs.ids, np.diff(np.append(starts, len(frame)))), keys=runs.keys)
+        rows = Groups(ids=_spread(runs.ids, starts, len(frame)), keys=runs.keys)
         return rows if where is None else rows.select(where)
     codes, uniques = zip(*(sorted_codes(frame[column]) for column in by), strict=True)
     sizes = [len(values) + 1 for values in uniques]  # + 1: a slot for a missing key
@@ -156,8 +156,19 @@ def _run_starts(frame: pd.DataFrame, by: list[str]) -> np.ndarray | None:
         else:
             return None
         changes |= numbers[1:] != numbers[:-1]
-    starts = np.flatnonzero(np.concatenate([[True], changes]))
-    return starts if len(starts) <= len(frame) // 4 else None
+    return _few_runs(changes, len(frame))
+
+
+def _few_runs(changes: np.ndarray, size: int) -> np.ndarray | None:
+    """The first row of each run, from where each row differs from the one before (``changes``,
+    ``size`` − 1 of them); None when the runs are more than a quarter of the rows."""
+    starts = np.flatnonzero(np.concatenate([[True], changes])) if size else np.zeros(0, dtype=np.intp)
+    return starts if len(starts) <= size // 4 else None
+
+
+def _spread(per_run: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """Each run's value on every row of the run."""
+    return np.repeat(per_run, np.diff(np.append(starts, size)))
 
 
 def _renumber(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -195,11 +206,11 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _factorize_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`pandas.factorize` (sorted) of integers that come in long runs of equal values, as the
     dates of units do (an inventory's rows are stored together): only the runs are factorised."""
-    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]])) if len(values) else values[:0]
-    if len(starts) > len(values) // 4:
+    starts = _few_runs(values[1:] != values[:-1], len(values))
+    if starts is None:
         return pd.factorize(values, sort=True)
     codes, uniques = pd.factorize(values[starts], sort=True)
-    return np.repeat(codes, np.diff(np.append(starts, len(values)))), uniques
+    return _spread(codes, starts, len(values)), uniques
 
 
 def previous_values(frame: pd.DataFrame, columns: list[str], *, by: str, order: str) -> pd.DataFrame:

@@ -40,6 +40,12 @@ class Groups:
                             minlength=len(self) * size)
         return cells.reshape(len(self), size).astype(float, copy=False)  # as in `sum`
 
+    def sum_rows(self, matrix: np.ndarray) -> np.ndarray:
+        """The rows of ``matrix`` (one per row of the groups) added up per group, as floats."""
+        width = matrix.shape[1]
+        place = (self.ids[:, None] * width + np.arange(width)).ravel()
+        return np.bincount(place, weights=matrix.ravel(), minlength=len(self) * width).reshape(len(self), width)
+
     def select(self, where: np.ndarray) -> Groups:
         """The rows where ``where`` is true, and only the groups they fall in."""
         present, ids = _renumber(self.ids[where], len(self))

@@ -117,13 +117,9 @@ def group_share_columns(counts: MixCounts, *, area: str = "nis_code") -> pd.Data
     """
     share_units, share_floor = _share_matrices(counts)
     others = [column for column in counts.keys.columns if column != area]
-    pooled = counts.units  # every area together per value of the other keys
-    if others:
+    if others:  # every area together per value of the other keys
         reference = group_ids(counts.keys, others)
-        width = counts.units.shape[1]
-        place = (reference.ids[:, None] * width + np.arange(width)).ravel()
-        pooled = np.bincount(place, weights=counts.units.ravel(), minlength=len(reference) * width)
-        pooled = pooled.reshape(len(reference), width)[reference.ids]
+        pooled = reference.sum_rows(counts.units)[reference.ids]
     else:
         pooled = np.broadcast_to(counts.units.sum(axis=0), counts.units.shape)
     with np.errstate(divide="ignore", invalid="ignore"):

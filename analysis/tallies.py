@@ -91,16 +91,10 @@ class Tallies:
         vacant = VacantRows(inventory=new_id[self.vacant.inventory][rows], cell=self.vacant.cell[rows],
                             floor_area_m2=self.vacant.floor_area_m2[rows],
                             vacancy_days=self.vacant.vacancy_days[rows])
-
-        width = self.units.shape[1]
-        place = (outer.ids[:, None] * width + np.arange(width)).ravel()
-
-        def summed(values: np.ndarray) -> np.ndarray:
-            sums = np.bincount(place, weights=values[kept].ravel(), minlength=len(outer.keys) * width)
-            return sums.reshape(len(outer.keys), width).astype(values.dtype)  # counts stay exact below 2**53
-
-        return Tallies(keys=outer.keys, group_codes=self.group_codes, vacant=vacant,
-                       **{measure: summed(getattr(self, measure)) for measure in MEASURES})
+        # Counts stay exact in the floats of the sums below 2**53.
+        sums = {measure: outer.sum_rows(getattr(self, measure)[kept]).astype(getattr(self, measure).dtype)
+                for measure in MEASURES}
+        return Tallies(keys=outer.keys, group_codes=self.group_codes, vacant=vacant, **sums)
 
 
 def tally(units: pd.DataFrame, groups: Groups) -> Tallies:

@@ -59,6 +59,12 @@ def test_cross_counts_and_sums_per_group_and_code():
     assert groups.cross_sum(codes, 3, values).tolist() == [[1.0, 2.0, 0.0], [0.0, 3.0, 5.0]]
 
 
+def test_sum_rows_adds_each_groups_rows():
+    groups = group_ids(_units(), ["nis_code"])  # ids [1, 0, 1, 2, 0]: 31005, 34022, missing
+    matrix = np.array([[1, 2], [10, 20], [100, 200], [5, 5], [7, 0]])
+    assert groups.sum_rows(matrix).tolist() == [[17.0, 20.0], [101.0, 202.0], [5.0, 5.0]]
+
+
 def test_select_drops_empty_groups_and_subset_keeps_them():
     frame = pd.DataFrame({"area": ["a", "a", "b", "c"], "year": [2023, 2024, 2024, 2024]})
     groups = group_ids(frame, ["area", "year"])  # (a, 2023), (a, 2024), (b, 2024), (c, 2024)

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine
 
-from dashboard import admin, ingest
+from dashboard import admin, ingest, integrity
 from dashboard.cli import main
 from dashboard.store import Store
 from dashboard.store import _engine as store_engine
@@ -52,14 +52,14 @@ def test_a_healthy_store_passes(store_url, capsys):
     batch = store.batches().set_index("batch_id").loc[1]
     assert (batch["rows_total"], batch["rows_imported"], batch["rows_rejected"]) == (5, 4, 1)
     assert len(store.rejected(1)) == 4  # two errors and a warning in row 5, a warning in row 6
-    assert admin.check(store.engine) == []
+    assert integrity.check(store.engine) == []
     assert main(["check", "--db", store_url]) == 0
     err = capsys.readouterr().err
     assert "is in orde: 4 batch(es), waarvan 3 actief; versie 5" in err
 
 
 def test_an_empty_store_passes(store_url):
-    assert admin.check(Store(store_url).engine) == []
+    assert integrity.check(Store(store_url).engine) == []
 
 
 #: Damage, the statements that cause it (per backend where they differ), and what check says.
@@ -112,7 +112,7 @@ def test_check_finds_each_kind_of_damage(store_url, kind):
     fill(store_url)
     damage(store_url, statements)
     engine = store_engine(store_url)
-    problems = admin.check(engine)
+    problems = integrity.check(engine)
     engine.dispose()
     assert problems[0].startswith(expected), problems
     # SQLite's own quick_check also reports a broken CHECK constraint; nothing else may show up.

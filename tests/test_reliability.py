@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard import admin, ingest, sample
+from dashboard import ingest, integrity, sample
 from dashboard import store as store_module
 from dashboard.cli import main
 from dashboard.indicators import campaign_table, mix_table, vacancy_table
@@ -54,7 +54,7 @@ def _import(url: str, path: Path, raw: bytes, *options: str) -> int:
 def _check(url: str) -> list[str]:
     engine = store_module._engine(url)
     try:
-        return admin.check(engine)
+        return integrity.check(engine)
     finally:
         engine.dispose()
 

@@ -13,33 +13,39 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import group_ids
-from analysis.tallies import Tallies
+from analysis._grouping import group_ids
+from analysis._tallies import Tallies
+from analysis.geography import latest_of_year
 from analysis.vacancy import RETAIL_GROUP_CODES
 
-REACH_COLUMNS = ["nis_code", "edition", "participating_shops", "bags_distributed", "votes_cast", "ambassadors",
-                 "retail_units_occupied", "inventory_observed_on", "population", "population_year",
-                 "participation_rate", "bags_per_1000", "votes_per_1000"]
+#: The campaign figures the reach measures use (a municipality takes part in an edition when any is above 0).
+REACH_FIGURES = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
+REACH_COLUMNS = ["nis_code", "edition", *REACH_FIGURES, "retail_units_occupied", "inventory_observed_on", "population",
+                 "population_year", "participation_rate", "bags_per_1000", "votes_per_1000"]
 #: Legal forms left out when shop names are compared ("Bakkerij Peeters BV" = "bakkerij peeters").
 LEGAL_FORMS = ("bvba", "bv", "nv", "vof", "commv", "cv", "srl", "sprl", "sa", "vzw")
 
 
-def occupied_retail_units(units: pd.DataFrame | Tallies) -> pd.DataFrame:
-    """Occupied retail units per municipality and inventory: ``nis_code``, ``observed_on``, ``units``.
+def occupied_retail_units(units: pd.DataFrame) -> pd.DataFrame:
+    """Occupied retail units (groups 11–38) per municipality and inventory: ``nis_code``,
+    ``observed_on``, ``units`` (inventories without any are left out).
 
-    ``units``: stored units, or their `analysis.tallies.Tallies` per ``nis_code`` and
-    ``observed_on``.
+    >>> units = pd.DataFrame({"nis_code": "34022", "observed_on": pd.to_datetime(["2024-01-01"] * 3),
+    ...     "status": ["occupied", "vacant", "occupied"], "group_code": ["11", "00", "59"]})
+    >>> occupied_retail_units(units)["units"].tolist()
+    [1]
     """
-    if isinstance(units, Tallies):
-        cells = units.cells
-        counts = units.keys.assign(units=units.total("units", _is_occupied_retail(cells)))
-        counts = counts[counts["units"] > 0].reset_index(drop=True)  # as below: inventories with some
-    else:
-        retail = _is_occupied_retail(units)
-        keys = ["nis_code", "observed_on"]
-        groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
-        counts = groups.keys.assign(units=groups.count())
-    return counts.astype({"nis_code": str})  # plain codes: campaign tables join on them
+    retail = _is_occupied_retail(units)
+    keys = ["nis_code", "observed_on"]
+    groups = group_ids(units, keys, where=retail & units[keys].notna().all(axis=1).to_numpy())
+    return groups.keys.assign(units=groups.count()).astype({"nis_code": str})  # plain codes: campaigns join on them
+
+
+def _retail_units_of_tallies(tallies: Tallies) -> pd.DataFrame:
+    """`occupied_retail_units` per key of ``tallies`` (`analysis._tallies.tally`), from their cells."""
+    counts = tallies.keys.assign(units=tallies.total("units", _is_occupied_retail(tallies.cells)))
+    counts = counts[counts["units"] > 0].reset_index(drop=True)  # as above: keys with some
+    return counts.astype({"nis_code": str}) if "nis_code" in counts else counts
 
 
 def _is_occupied_retail(units: pd.DataFrame) -> np.ndarray:
@@ -47,15 +53,15 @@ def _is_occupied_retail(units: pd.DataFrame) -> np.ndarray:
     return retail.to_numpy(dtype=bool, na_value=False)
 
 
-def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, population: pd.DataFrame) -> pd.DataFrame:
+def campaign_reach(campaign: pd.DataFrame, retail_units: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """Reach measures per municipality and edition (`REACH_COLUMNS`).
 
     Parameters
     ----------
     campaign : ``nis_code``, ``edition`` and the figures (``participating_shops``,
         ``bags_distributed``, ``votes_cast``, ``ambassadors``; missing where not reported).
-    units : stored units, for the occupied retail units of each municipality (or their
-        `analysis.tallies.Tallies` per ``nis_code`` and ``observed_on``).
+    retail_units : the occupied retail units per municipality and inventory
+        (`occupied_retail_units`): ``nis_code``, ``observed_on``, ``units``.
     population : ``nis_code``, ``year``, ``population``.
 
     Examples
@@ -66,19 +72,18 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, popula
     ...     "observed_on": pd.to_datetime(["2018-01-01"] * 300 + ["2020-01-01"] * 10)})
     >>> population = pd.DataFrame({"nis_code": ["34022", "34022"], "year": [2018, 2020],
     ...     "population": [76_000, 77_000]})
-    >>> row = campaign_reach(campaign, units, population).iloc[0]
+    >>> row = campaign_reach(campaign, occupied_retail_units(units), population).iloc[0]
     >>> float(row["participation_rate"]), round(float(row["bags_per_1000"]), 2), int(row["population_year"])
     (0.1, 101.32, 2018)
     """
     reach = campaign.copy()
     reach["edition"] = reach["edition"].astype(int)
-    inventories = occupied_retail_units(units)
+    inventories = latest_of_year(retail_units)
     inventories = inventories.assign(year=pd.to_datetime(inventories["observed_on"]).dt.year.astype(int))
     reach = _latest_at_or_before(reach, inventories.rename(columns={"units": "retail_units_occupied",
                                                                      "observed_on": "inventory_observed_on"}))
     reach = _nearest_year(reach, population)
-    figures = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
-    for column in figures:
+    for column in REACH_FIGURES:
         reach[column] = pd.to_numeric(reach.get(column), errors="coerce").astype("Float64")
     retail = reach["retail_units_occupied"].astype("Float64")
     reach["participation_rate"] = (reach["participating_shops"] / retail.where(retail > 0)).astype(float)
@@ -88,10 +93,30 @@ def campaign_reach(campaign: pd.DataFrame, units: pd.DataFrame | Tallies, popula
     return reach.sort_values(["nis_code", "edition"]).reset_index(drop=True)[REACH_COLUMNS]
 
 
+def takes_part(reach: pd.DataFrame) -> pd.Series:
+    """Whether a municipality took part in an edition: any of `REACH_FIGURES` above 0.
+
+    >>> takes_part(pd.DataFrame({"participating_shops": [0, None, 3], "bags_distributed": [0, 10, None],
+    ...     "votes_cast": None, "ambassadors": None})).tolist()
+    [False, True, True]
+    """
+    return reach[REACH_FIGURES].apply(pd.to_numeric, errors="coerce").fillna(0).gt(0).any(axis=1)
+
+
+def latest_edition(reach: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each municipality's latest campaign edition up to ``year``.
+
+    >>> reach = pd.DataFrame({"nis_code": ["34022", "34022", "34022"], "edition": [2017, 2019, 2021]})
+    >>> latest_edition(reach, 2020)["edition"].tolist()
+    [2019]
+    """
+    up_to = reach[reach["edition"] <= year].sort_values("edition", kind="stable")
+    return up_to.drop_duplicates("nis_code", keep="last")
+
+
 def _latest_at_or_before(reach: pd.DataFrame, inventories: pd.DataFrame) -> pd.DataFrame:
     left = reach.sort_values("edition").reset_index(drop=True)
     right = inventories.sort_values("year")[["nis_code", "year", "retail_units_occupied", "inventory_observed_on"]]
-    right = right.drop_duplicates(["nis_code", "year"], keep="last")  # the year's latest inventory
     return pd.merge_asof(left, right, left_on="edition", right_on="year", by="nis_code",
                          direction="backward").drop(columns="year")
 

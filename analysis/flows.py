@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import Groups, group_ids
+from analysis._grouping import Groups, group_ids
 from analysis.vacancy import in_scope
 
 FLOW_COLUMNS = ["observed_on_before", "observed_on", "units_before", "units_after", "new_vacancies",

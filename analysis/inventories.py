@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.geography import assign_geography, latest_of_year
-from analysis.grouping import Groups, group_ids
-from analysis.tallies import Tallies, tally
+from analysis._grouping import Groups, group_ids
+from analysis._tallies import Tallies, tally
+from analysis.campaign import _retail_units_of_tallies
+from analysis.geography import assign_geography, is_latest_of_year
+from analysis.mix import _group_share_columns, _mix_counts_of_tallies, _shop_mix
+from analysis.vacancy import _vacancy_of_tallies
 
 #: The columns of one inventory: a municipality on one date.
 INVENTORY_KEYS = ["nis_code", "observed_on"]
@@ -37,7 +40,7 @@ class PlacedUnits:
     is_latest : ndarray of bool
         Per inventory: the latest of its municipality in its calendar year.
     tallies : Tallies
-        Units and floor area per inventory and cell (`analysis.tallies.tally`).
+        Units and floor area per inventory and cell (`analysis._tallies.tally`).
 
     ``dataclasses.replace(placed)`` gives the same frames without the latest tallies made so far.
     """
@@ -63,6 +66,29 @@ class PlacedUnits:
             self._latest_tallies[tuple(by)] = self.tallies.combine(keys.assign(year=year)[by], where=self.is_latest)
         return self._latest_tallies[tuple(by)]
 
+    def _tallies_for(self, latest_per: list[str] | None) -> Tallies:
+        return self.tallies if latest_per is None else self.latest_tallies(latest_per)
+
+    def vacancy(self, *, scope: str = "all", latest_per: list[str] | None = None) -> pd.DataFrame:
+        """`analysis.vacancy.vacancy` per inventory (``nis_code``, ``observed_on``), from the tallies.
+
+        With ``latest_per`` (columns of the inventories' keys, or ``year``): over each
+        municipality's latest inventory of a year, added up per those columns (``["year"]``: the
+        province).
+        """
+        return _vacancy_of_tallies(self._tallies_for(latest_per), scope=scope)
+
+    def shop_mix(self, *, latest_per: list[str]) -> pd.DataFrame:
+        """`analysis.mix.shop_mix` joined with `analysis.mix.group_share_columns` over each
+        municipality's latest inventory of a year, per ``latest_per`` (as in `vacancy`)."""
+        counts = _mix_counts_of_tallies(self.latest_tallies(latest_per))
+        return _shop_mix(counts).join(_group_share_columns(counts), on=latest_per)
+
+    def occupied_retail_units(self, *, latest_per: list[str] | None = None) -> pd.DataFrame:
+        """`analysis.campaign.occupied_retail_units` per inventory (or per ``latest_per``, as in
+        `vacancy`), from the tallies."""
+        return _retail_units_of_tallies(self._tallies_for(latest_per))
+
 
 def place_units(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) -> PlacedUnits:
     """``units`` in ``geography`` with their inventories grouped (see `PlacedUnits`).
@@ -81,4 +107,4 @@ def place_units(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) ->
     placed = placed.assign(observed_on=pd.to_datetime(placed["observed_on"]))
     inventories = group_ids(placed, INVENTORY_KEYS)
     return PlacedUnits(units=placed, geography=geography, inventories=inventories,
-                       is_latest=latest_of_year(inventories.keys), tallies=tally(placed, inventories))
+                       is_latest=is_latest_of_year(inventories.keys), tallies=tally(placed, inventories))

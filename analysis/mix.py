@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import group_ids, sorted_codes
-from analysis.tallies import Tallies
+from analysis._grouping import group_ids, sorted_codes
+from analysis._tallies import Tallies
 from analysis.vacancy import RETAIL_GROUP_CODES, is_outlet
 
 DAILY_GROUP_CODES = frozenset({"11"})
@@ -40,7 +40,7 @@ def _is_mix_unit(units: pd.DataFrame) -> np.ndarray:
     return keep.to_numpy(dtype=bool, na_value=False)
 
 
-def mix_counts(units: pd.DataFrame, *, by: list[str]) -> MixCounts:
+def _mix_counts(units: pd.DataFrame, *, by: list[str]) -> MixCounts:
     """The mix units of ``units`` counted per ``by`` (a missing ``by`` value: left out, as in
     pandas' group-by)."""
     keep = _is_mix_unit(units) & units[by].notna().all(axis=1).to_numpy()
@@ -55,12 +55,12 @@ def mix_counts(units: pd.DataFrame, *, by: list[str]) -> MixCounts:
                      units_chain_known=groups.count(chain.notna().to_numpy()[keep]))
 
 
-def mix_counts_of_tallies(tallies: Tallies) -> MixCounts:
-    """`mix_counts` per key of ``tallies`` (`analysis.tallies.tally`), from their cells."""
+def _mix_counts_of_tallies(tallies: Tallies) -> MixCounts:
+    """`_mix_counts` per key of ``tallies`` (`analysis._tallies.tally`), from their cells."""
     cells = tallies.cells
     mix = _is_mix_unit(cells)
     units = tallies.per_group("units", mix)
-    present = units.sum(axis=1) > 0  # as `mix_counts`: only keys with mix units
+    present = units.sum(axis=1) > 0  # as `_mix_counts`: only keys with mix units
     chain = cells["chain"]
     return MixCounts(keys=tallies.keys[present].reset_index(drop=True), group_codes=tallies.group_codes,
                      units=units[present], floor_area_m2=tallies.per_group("floor_area_m2", mix)[present],
@@ -68,13 +68,11 @@ def mix_counts_of_tallies(tallies: Tallies) -> MixCounts:
                      units_chain_known=tallies.total("units", mix & chain.notna().to_numpy())[present])
 
 
-def group_shares(units: pd.DataFrame | MixCounts, *,
-                 by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
+def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
     """Per ``by`` and Locatus group: ``units``, ``floor_area_m2`` and their shares.
 
     ``share_units`` = units of the group / mix units; ``share_floor`` = floor area of the group /
-    known floor area of the mix units (missing when no area is known). ``units`` may also be
-    their `MixCounts` (`mix_counts_of_tallies`; ``by`` then are its key columns).
+    known floor area of the mix units (missing when no area is known).
 
     Examples
     --------
@@ -83,7 +81,10 @@ def group_shares(units: pd.DataFrame | MixCounts, *,
     >>> group_shares(units)[["group_code", "units", "share_units", "share_floor"]].values.tolist()
     [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
     """
-    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by))
+    return _group_shares(_mix_counts(units, by=list(by)))
+
+
+def _group_shares(counts: MixCounts) -> pd.DataFrame:
     row, column = np.nonzero(counts.units)  # only the groups present, in order of the keys, then group
     share_units, share_floor = _share_matrices(counts)
     return counts.keys.iloc[row].reset_index(drop=True).assign(
@@ -100,21 +101,25 @@ def _share_matrices(counts: MixCounts) -> tuple[np.ndarray, np.ndarray]:
                 counts.floor_area_m2 / np.where(total_area > 0, total_area, np.nan))
 
 
-def group_share_columns(counts: MixCounts, *, area: str = "nis_code") -> pd.DataFrame:
-    """`group_shares` side by side, with their `location_quotients`: per key of ``counts`` and per
+def group_share_columns(units: pd.DataFrame, *, by: list[str], area: str = "nis_code") -> pd.DataFrame:
+    """`group_shares` side by side, with their `location_quotients`: per ``by`` and per
     Locatus group present in any, ``share_units_<code>``, ``share_floor_<code>`` and
     ``location_quotient_<code>`` (missing where the key has no unit of the group; a column missing
     everywhere is left out, as in a pivot of `group_shares`). The quotient's
-    reference is every ``area`` of the same other keys (the province in the same year).
+    reference is every ``area`` of the same other ``by`` values (the province in the same year).
 
     Examples
     --------
-    >>> counts = mix_counts(pd.DataFrame({"nis_code": ["34022"] * 4 + ["31005"] * 4, "status": "occupied",
-    ...     "group_code": ["11", "11", "11", "22", "11", "22", "22", "22"], "floor_area_m2": 100.0,
-    ...     "year": 2024}), by=["nis_code", "year"])
-    >>> group_share_columns(counts)[["share_units_11", "location_quotient_11"]].values.tolist()
+    >>> units = pd.DataFrame({"nis_code": ["34022"] * 4 + ["31005"] * 4, "status": "occupied",
+    ...     "group_code": ["11", "11", "11", "22", "11", "22", "22", "22"], "floor_area_m2": 100.0, "year": 2024})
+    >>> columns = group_share_columns(units, by=["nis_code", "year"])
+    >>> columns[["share_units_11", "location_quotient_11"]].values.tolist()
     [[0.25, 0.5], [0.75, 1.5]]
     """
+    return _group_share_columns(_mix_counts(units, by=by), area=area)
+
+
+def _group_share_columns(counts: MixCounts, *, area: str = "nis_code") -> pd.DataFrame:
     share_units, share_floor = _share_matrices(counts)
     others = [column for column in counts.keys.columns if column != area]
     if others:  # every area together per value of the other keys
@@ -135,54 +140,21 @@ def group_share_columns(counts: MixCounts, *, area: str = "nis_code") -> pd.Data
     return pd.DataFrame(columns, index=pd.MultiIndex.from_frame(counts.keys)).dropna(axis=1, how="all")
 
 
-def shannon_diversity(counts: pd.Series) -> float:
-    """Shannon's index H = −Σ pᵢ ln pᵢ over the groups present (pᵢ = countᵢ / Σ counts), in nats.
-
-    >>> round(shannon_diversity(pd.Series([6, 7, 2, 2, 3, 1])), 4)
-    1.595
-    """
-    values = np.asarray(counts, dtype=float)
-    p = values[values > 0] / values.sum()
-    return float(-(p * np.log(p)).sum()) if len(p) else float("nan")
-
-
-def evenness(counts: pd.Series) -> float:
-    """Pielou's evenness J = H / ln k, k the number of groups present; 1 when all are equally
-    common, missing with fewer than two groups.
-
-    >>> round(evenness(pd.Series([5, 5, 5])), 6), evenness(pd.Series([9]))
-    (1.0, nan)
-    """
-    k = int((np.asarray(counts, dtype=float) > 0).sum())
-    return float(shannon_diversity(counts) / np.log(k)) if k >= 2 else float("nan")
-
-
-def location_quotients(shares: pd.DataFrame, *, area: str = "nis_code",
-                       reference: pd.DataFrame | None = None) -> pd.Series:
-    """LQ of each row of `group_shares`: its ``share_units`` / the group's share in the reference.
-
-    The reference is the whole of ``shares`` per remaining key (the province: every area
-    together) unless given. LQ > 1: the group is more common here than in the province.
-    """
-    keys = [c for c in shares.columns if c not in {area, "group_code", "units", "floor_area_m2", "share_units",
-                                                   "share_floor"}]
-    base = reference if reference is not None else shares
-    pooled = base.groupby([*keys, "group_code"])["units"].sum()
-    pooled = pooled / pooled.groupby(level=list(range(len(keys)))).transform("sum") if keys else pooled / pooled.sum()
-    index = pd.MultiIndex.from_frame(shares[[*keys, "group_code"]]) if keys else shares["group_code"]
-    return pd.Series(shares["share_units"].to_numpy() / pooled.reindex(index).to_numpy(), index=shares.index)
-
-
-def shop_mix(units: pd.DataFrame | MixCounts, *,
-             by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
+def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on")) -> pd.DataFrame:
     """Mix measures per ``by``: `MIX_COLUMNS`.
+
+    ``shannon_diversity`` H = −Σ pᵢ ln pᵢ over the Locatus groups present (pᵢ = the group's mix
+    units / all mix units; in nats); ``evenness`` (Pielou) J = H / ln k, k the number of groups
+    present (1 when all are equally common; missing with fewer than two groups).
 
     ``retail_share`` (groups 11–38), ``horeca_share`` (59) and ``services_share`` (65) are
     shares of the mix units; ``daily_share`` = group 11 / retail units and ``non_daily_share``
     its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
-    A `MixCounts` for ``units``: as in `group_shares`.
     """
-    counts = units if isinstance(units, MixCounts) else mix_counts(units, by=list(by))
+    return _shop_mix(_mix_counts(units, by=list(by)))
+
+
+def _shop_mix(counts: MixCounts) -> pd.DataFrame:
     total = counts.units.sum(axis=1)
 
     def units_in(codes_of: frozenset[str]) -> np.ndarray:

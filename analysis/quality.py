@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import previous_values
+from analysis._grouping import previous_values
 
 #: Fewer units than this make a rate jump with every single unit.
 MIN_UNITS = 20

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.grouping import Groups, group_ids, previous_values
-from analysis.tallies import Tallies
+from analysis._grouping import Groups, group_ids, previous_values
+from analysis._tallies import Tallies, days_between
 
 #: Locatus groups that are not outlets: transport & fuel, ATMs.
 NON_OUTLET_GROUP_CODES = frozenset({"45", "80"})
@@ -47,8 +47,6 @@ VACANCY_COLUMNS = [
     "structural_vacancy_share",
     "median_vacancy_days",
 ]
-#: Duration classes of vacant units (Dutch names as the sector uses them).
-DURATION_CLASSES = ("frictie", "langdurig", "structureel")
 
 
 def is_outlet(units: pd.DataFrame) -> pd.Series:
@@ -84,17 +82,6 @@ def in_scope(units: pd.DataFrame, scope: str = "all") -> pd.Series:
     return outlets & (retail | units["status"].eq("vacant"))
 
 
-def duration_class(days: pd.Series, *, long_term_days: int = LONG_TERM_DAYS,
-                   structural_days: int = STRUCTURAL_DAYS) -> pd.Series:
-    """``frictie`` (< 1 year), ``langdurig`` (1 to 3 years) or ``structureel`` (≥ 3 years).
-
-    >>> duration_class(pd.Series([0, 364, 365, 1094, 1095, None])).tolist()
-    ['frictie', 'frictie', 'langdurig', 'langdurig', 'structureel', nan]
-    """
-    values = pd.to_numeric(days, errors="coerce").astype(float)
-    classes = np.select([values < long_term_days, values < structural_days, values >= structural_days],
-                        list(DURATION_CLASSES), default="")
-    return pd.Series(classes, index=days.index, dtype=object).replace("", np.nan)
 
 
 def vacancy_days(units: pd.DataFrame) -> pd.Series:
@@ -112,19 +99,6 @@ def vacancy_days(units: pd.DataFrame) -> pd.Series:
     days = days_between(units["vacant_since"], units["observed_on"])
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)
     return pd.Series(pd.array(np.where(vacant, days, np.nan), dtype="Float64"), index=units.index)
-
-
-def days_between(start: pd.Series, end: pd.Series) -> np.ndarray:
-    """Whole days (rounded down) from ``start`` to ``end`` as floats; NaN where either is
-    missing or ``start`` comes after ``end`` (a vacancy cannot begin after it was seen)."""
-    end, start = pd.to_datetime(end), pd.to_datetime(start)
-    if isinstance(end.dtype, np.dtype) and end.dtype == start.dtype:  # naive, one unit: in numpy
-        delta = end.to_numpy() - start.to_numpy()
-        per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(delta.dtype)[0])
-        days = np.where(np.isnat(delta), np.nan, delta.view(np.int64) // per_day)  # whole days, exactly
-    else:
-        days = (end - start).dt.days.to_numpy(dtype=float, na_value=np.nan)
-    return np.where(days >= 0, days, np.nan)
 
 
 def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code", "observed_on"),
@@ -195,18 +169,18 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     return result[by + VACANCY_COLUMNS]
 
 
-def vacancy_of_tallies(tallies: Tallies, *, scope: str = "all", long_term_days: int = LONG_TERM_DAYS,
+def _vacancy_of_tallies(tallies: Tallies, *, scope: str = "all", long_term_days: int = LONG_TERM_DAYS,
                        structural_days: int = STRUCTURAL_DAYS) -> pd.DataFrame:
-    """`vacancy` per key of ``tallies`` (`analysis.tallies.tally`): the same measures from sums
+    """`vacancy` per key of ``tallies`` (`analysis._tallies.tally`): the same measures from sums
     per cell instead of rows. Keys without a unit in the scope are left out, as in `vacancy`.
 
     Examples
     --------
-    >>> from analysis.tallies import tally
+    >>> from analysis._tallies import tally
     >>> units = pd.DataFrame({"nis_code": "34022", "observed_on": pd.to_datetime(["2018-01-01"] * 3),
     ...     "status": ["occupied", "vacant", "occupied"], "group_code": ["11", "00", "80"],
     ...     "floor_area_m2": [100.0, 50.0, 1.0], "vacant_since": pd.to_datetime([None, "2016-01-01", None])})
-    >>> row = vacancy_of_tallies(tally(units, group_ids(units, ["nis_code", "observed_on"]))).iloc[0]
+    >>> row = _vacancy_of_tallies(tally(units, group_ids(units, ["nis_code", "observed_on"]))).iloc[0]
     >>> int(row.units_total), float(row.vacancy_rate_floor), float(row.median_vacancy_days)
     (2, 0.3333333333333333, 731.0)
     """

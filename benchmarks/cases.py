@@ -19,7 +19,7 @@ from analysis.inventories import PlacedUnits
 from benchmarks.locatus import locatus_csv
 from benchmarks.timing import Measure, timed, timed_alternately
 from dashboard import reference
-from dashboard.store import Store
+from dashboard.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -44,7 +44,7 @@ def load(store: Store, *, runs: int) -> tuple[list[Measure], pd.DataFrame, Place
     copies = settings.cache_dir(store.url)
     if copies is not None:
         shutil.rmtree(copies, ignore_errors=True)
-    once = ("import sys, time; from dashboard.store import Store; store = Store(sys.argv[1]); "
+    once = ("import sys, time; from dashboard.store.database import Store; store = Store(sys.argv[1]); "
             "start = time.perf_counter(); store.units(); print(time.perf_counter() - start)")
     first = subprocess.run([sys.executable, "-c", once, store.url], check=True, capture_output=True, text=True,
                            cwd=ROOT).stdout.split()[-1]
@@ -57,7 +57,7 @@ def load(store: Store, *, runs: int) -> tuple[list[Measure], pd.DataFrame, Place
 
 
 def _analysis_frames(store: Store) -> tuple[pd.DataFrame, PlacedUnits]:
-    from dashboard.indicators import placed_units
+    from dashboard.tables.indicators import placed_units
 
     units = store.units()
     return units, placed_units(units, GEOGRAPHY)
@@ -71,8 +71,8 @@ def minimal_groupby(units: pd.DataFrame) -> pd.Series:
 def all_indicators(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every topic of ``python -m dashboard indicators`` for all municipalities and years, from the
     analysis frames (or from the bare units, placing and tallying them first)."""
-    from dashboard.composite import impact, vitality_table
-    from dashboard.indicators import campaign_table, mix_table, placed_units, vacancy_table
+    from dashboard.tables.composite import impact, vitality_table
+    from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
 
     # A fresh copy: the latest tallies that tables make and share are part of the work measured.
     units = replace(units) if isinstance(units, PlacedUnits) else placed_units(units, GEOGRAPHY)
@@ -166,11 +166,11 @@ def _town_map(units: pd.DataFrame, nis_code: str, year: int, *, with_markers: bo
     import folium
 
     from analysis.cores import derived_cores
-    from dashboard import maps
-    from dashboard.profile import town_units
+    from dashboard.figures import maps
+    from dashboard.tables.town import town_units
 
     town = town_units(units, nis_code, geography=GEOGRAPHY, year=year)
-    names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
+    names = reference.group_names()
     seconds, fmap = timed(lambda: maps.unit_map(town, cores=derived_cores(town), group_names=names), runs=1)
     size = len(fmap.get_root().render().encode())
     if not with_markers:
@@ -178,23 +178,37 @@ def _town_map(units: pd.DataFrame, nis_code: str, year: int, *, with_markers: bo
     markers = folium.Map(location=[town["lat"].mean(), town["lon"].mean()], zoom_start=15, tiles=None)
     placed = town.dropna(subset=["lat", "lon"])
     for row, lat, lon in zip(maps._rows(placed), placed["lat"].tolist(), placed["lon"].tolist(), strict=True):
-        folium.Marker([lat, lon], popup=maps._popup(row, names)).add_to(markers)
+        folium.Marker([lat, lon], popup=_popup(row, names)).add_to(markers)
     marker_size = len(markers.get_root().render().encode())
     return seconds[0], size, (reference.municipality_names(GEOGRAPHY)[nis_code], len(town), marker_size)
 
 
+def _popup(row, names: dict[str, str]) -> str:
+    """The popup of one unit as HTML for the baseline's markers: the unit layer's lines, escaped."""
+    import html
+
+    from dashboard.figures import maps
+
+    lines = [html.escape(line) for line in maps._popup_lines(row, names)]
+    if lines[0]:
+        lines[0] = f"<b>{lines[0]}</b>"
+    return "<br>".join(line for line in lines if line)
+
+
 def reports(store: Store, units: pd.DataFrame, *, runs: int) -> list[Measure]:
-    from dashboard import report_data, report_pdf, report_xlsx
+    from dashboard.report import content
+    from dashboard.report.pdf import report_pdf
+    from dashboard.report.xlsx import report_xlsx
 
     campaign, votes, batches = store.campaign(), store.votes(), store.batches()
 
     def build():
-        return report_data.build_report(units, campaign, votes, batches, start=pd.Timestamp("2023-09-01"),
+        return content.build_report(units, campaign, votes, batches, start=pd.Timestamp("2023-09-01"),
                                         end=pd.Timestamp("2024-12-31"), created=pd.Timestamp("2025-01-01"),
                                         geography=GEOGRAPHY)
 
-    pdf, _ = timed(lambda: report_pdf.report_pdf(build()), runs=runs)
-    xlsx, _ = timed(lambda: report_xlsx.report_xlsx(build()), runs=runs)
+    pdf, _ = timed(lambda: report_pdf(build()), runs=runs)
+    xlsx, _ = timed(lambda: report_xlsx(build()), runs=runs)
     return [Measure("report_pdf", "EFRO-rapport als PDF (10 partners)", pdf),
             Measure("report_xlsx", "EFRO-rapport als Excel", xlsx)]
 

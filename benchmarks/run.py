@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], dict[str, int]]:
     """Every case in turn; also the process's peak RSS after each (which case raised it)."""
-    from dashboard.store import Store
+    from dashboard.store.database import Store
 
     store = Store(url)
     measures, units, placed = cases.load(store, runs=runs)

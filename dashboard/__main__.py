@@ -1,7 +1,7 @@
-"""``python -m dashboard``: the command line (see ``dashboard.cli``)."""
+"""``python -m dashboard``: the command line (see ``dashboard.cli.main``)."""
 
 import sys
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 
 sys.exit(main())

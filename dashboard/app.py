@@ -12,11 +12,12 @@ if str(ROOT) not in sys.path:  # streamlit puts only dashboard/ on the path
 
 import streamlit as st  # noqa: E402
 
-from dashboard import frame, maps  # noqa: E402
+from dashboard.figures import leaflet  # noqa: E402
+from dashboard.ui import shell  # noqa: E402
 
-maps.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
+leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
 st.set_page_config(page_title="Kernmonitor", page_icon=":material/storefront:", layout="wide")
-frame.data_notice()
+shell.data_notice()
 navigation = st.navigation([
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
     st.Page(ROOT / "pages" / "gemeente.py", title="Gemeente", icon=":material/location_city:"),

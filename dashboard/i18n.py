@@ -10,7 +10,14 @@ from datetime import date
 
 from babel.numbers import format_decimal
 
+from analysis.vacancy import ELEVATED_MAX, HEALTHY_MAX
+
 LOCALE = "nl_BE"
+#: Dates as people read them (``31/12/2018``), for ``strftime`` on whole columns.
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+#: Decimal and thousands separators for plotly (d3): ``1.234,5``.
+SEPARATORS = ",."
 
 #: Dutch labels of indicator columns, used for table headers and exports.
 LABELS = {
@@ -32,10 +39,19 @@ LABELS = {
     "median_vacancy_days": "Mediane duur (dagen)",
     "vacancy_band": "Beoordeling",
     "notes": "Let op",
+    "edition": "Editie",
+    "participating_shops": "Deelnemende winkels",
+    "participation_rate": "Deelname",
+    "bags_per_1000": "Tassen per 1.000 inw.",
+    "votes_per_1000": "Stemmen per 1.000 inw.",
+    "ambassadors": "Ambassadeurs",
 }
-
-#: Dutch wording of the vacancy bands (the codes are already Dutch; this adds the thresholds).
-BAND_LABELS = {"gezond": "gezond (≤ 8 %)", "verhoogd": "verhoogd (8–12 %)", "kritiek": "kritiek (> 12 %)"}
+#: Axis titles where a chart says more than a table header.
+AXIS_TITLES = {
+    "participation_rate": "Deelname (aandeel van de winkels)",
+    "bags_per_1000": "Tassen per 1.000 inwoners",
+    "votes_per_1000": "Stemmen per 1.000 inwoners",
+}
 
 MISSING = "–"
 
@@ -74,9 +90,27 @@ def format_area(m2) -> str:
     return MISSING if _missing(m2) else f"{format_number(m2)} m²"
 
 
+def is_fraction(column: str) -> bool:
+    """Whether a column holds a fraction 0–1 that people read as a percentage.
+
+    >>> is_fraction("vacancy_rate_units"), is_fraction("floor_area_coverage"), is_fraction("bags_per_1000")
+    (True, True, False)
+    """
+    return "rate" in column or "share" in column or "coverage" in column
+
+
 def format_date(day) -> str:
     """``date(2018, 12, 31)`` → ``"31/12/2018"``."""
     if _missing(day):
         return MISSING
     day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
     return day.strftime("%d/%m/%Y")
+
+
+#: Dutch wording of the vacancy bands with their thresholds (the codes are Dutch already):
+#: ``gezond (≤ 8 %)``, ``verhoogd (8–12 %)``, ``kritiek (> 12 %)``.
+BAND_LABELS = {
+    "gezond": f"gezond (≤ {format_pct(HEALTHY_MAX, 0)})",
+    "verhoogd": f"verhoogd ({format_number(HEALTHY_MAX * 100)}–{format_pct(ELEVATED_MAX, 0)})",
+    "kritiek": f"kritiek (> {format_pct(ELEVATED_MAX, 0)})",
+}

@@ -11,10 +11,10 @@ from functools import cache
 import belgica
 import pandas as pd
 
-from dashboard.settings import DATA_DIR
+from dashboard.settings import DATA_DIR, PROVINCE_NIS_CODE
 
 #: The province the shipped municipality list covers (West-Vlaanderen).
-REFERENCE_PROVINCE_NIS_CODE = "30000"
+REFERENCE_PROVINCE_NIS_CODE = PROVINCE_NIS_CODE
 
 _CODE_COLUMNS = {
     "nis_code": str,
@@ -103,10 +103,6 @@ def _crosswalk() -> pd.DataFrame:
     return pd.concat([frame, new_only], ignore_index=True)
 
 
-def to_nis_2025(nis_code: pd.Series) -> pd.Series:
-    """Map NIS codes (old or 2025) to their 2025 code; codes outside the province stay as given."""
-    mapping = crosswalk().set_index("nis_code")["nis_code_2025"]
-    return nis_code.map(mapping).fillna(nis_code)
 
 
 def municipality_names(geography: str = "2025") -> dict[str, str]:
@@ -147,10 +143,6 @@ def postcodes() -> pd.DataFrame:
     return _postcodes().copy()
 
 
-def municipality_for_postcode(postcode: str) -> str | None:
-    """The 2025 NIS code of a postcode, or None when it is unknown or ambiguous."""
-    found = _postcodes().loc[_postcodes()["postcode"] == str(postcode).strip(), "nis_code"]
-    return found.iloc[0] if len(found) == 1 else None
 
 
 @cache
@@ -162,6 +154,16 @@ def locatus_groups() -> pd.DataFrame:
     """The Locatus groups with ``label``, ``sector`` and the flags ``is_retail`` (11, 22, 35,
     37, 38), ``is_daily`` (11) and ``is_outlet`` (all but 45 transport & fuel and 80 ATM)."""
     return _groups().copy()
+
+
+def group_names() -> dict[str, str]:
+    """Locatus group code → Dutch name (``00`` → ``Leegstand``), for every label, legend and popup."""
+    return dict(_group_names())
+
+
+@cache
+def _group_names() -> dict[str, str]:
+    return _groups().set_index("group_code")["name_nl"].to_dict()
 
 
 def nace_to_group() -> pd.DataFrame:

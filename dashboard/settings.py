@@ -49,7 +49,7 @@ SAMPLE_LAST_YEAR = 2024
 
 
 #: Environment variable with the folder for columnar copies of the stored batches
-#: (`dashboard.columnar`). By default an SQLite store keeps them beside its file
+#: (`dashboard.store.batch_cache`). By default an SQLite store keeps them beside its file
 #: (``kernmonitor.db.cache/``) and another database in ``data/cache/<hash of its URL>/``;
 #: ``none`` turns the copies off (every read then comes from the database).
 CACHE_ENV = "KERNMONITOR_CACHE"

@@ -3,11 +3,13 @@
 import streamlit as st
 
 from analysis.campaign import leaderboard, unique_enterprises
-from dashboard import charts, frame, loaders, reference, views
+from dashboard import reference
+from dashboard.figures import charts
 from dashboard.i18n import format_number
+from dashboard.ui import loaders, shell, views
 
 st.title("Campagne \u201cIk koop lokaal\u201d")
-geography = frame.geography_selector()
+geography = shell.geography_selector()
 reach = loaders.campaign_indicators(geography=geography)
 if reach.empty:
     st.info("Er zijn nog geen campagnecijfers. Importeer ze op de pagina Gegevens.")
@@ -17,7 +19,7 @@ edition = st.selectbox("Editie", editions, key="edition")
 measure = st.selectbox("Maat", ["participation_rate", "bags_per_1000", "votes_per_1000"], key="reach_measure",
                        format_func=views.REACH_HEADERS.get)
 st.plotly_chart(charts.reach_chart(reach[reach["edition"] == edition], column=measure), key="reach_chart")
-frame.table_with_downloads(views.reach_table(reach, edition), key="reach", file_stem=f"bereik_{edition}")
+shell.table_with_downloads(views.reach_table(reach, edition), key="reach", file_stem=f"bereik_{edition}")
 
 votes = loaders.votes()
 st.subheader("Ambassadeurs en stemmen")
@@ -28,7 +30,7 @@ else:
     board = leaderboard(votes[votes["edition"] == edition], top=3)
     board = board.assign(gemeente=board["nis_code"].map(names)).rename(columns={
         "gemeente": "Gemeente", "rank": "Plaats", "shop_name": "Winkel", "votes": "Stemmen", "winner": "Ambassadeur"})
-    frame.table_with_downloads(board[["Gemeente", "Plaats", "Winkel", "Stemmen", "Ambassadeur"]], key="leaderboard",
+    shell.table_with_downloads(board[["Gemeente", "Plaats", "Winkel", "Stemmen", "Ambassadeur"]], key="leaderboard",
                                file_stem=f"ambassadeurs_{edition}")
     st.metric("Bereikte ondernemingen (EFRO CO01/CO04), alle edities", format_number(unique_enterprises(votes)),
               help="Uniek per ondernemingsnummer, anders per gemeente en genormaliseerde winkelnaam.")

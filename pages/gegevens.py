@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard import data_views as views
-from dashboard import exports, import_widgets, loaders, signin
 from dashboard.ingest.templates import FILE_NAMES, template_csv
+from dashboard.tables import exports
+from dashboard.ui import import_flow as import_widgets
+from dashboard.ui import import_views as views
+from dashboard.ui import loaders, signin
 
 who = signin.sidebar()
 st.title("Gegevens")

@@ -4,11 +4,15 @@ duration, flows, streets, the long-vacant units to act on and the town's strengt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, frame, loaders, profile, reference
+from analysis.geography import latest_of_year
+from dashboard import reference
+from dashboard.figures import charts
 from dashboard.i18n import format_pct, format_pp
+from dashboard.tables import town
+from dashboard.ui import loaders, shell
 
 st.title("Gemeente")
-geography = frame.geography_selector()
+geography = shell.geography_selector()
 names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
 asked = st.query_params.get("gemeente")
 codes = sorted(names, key=names.get)
@@ -21,9 +25,9 @@ if own.empty:
     st.info(f"Voor {names[nis]} zijn nog geen inventarissen. Importeer er een op de pagina Gegevens.")
     st.stop()
 year = st.selectbox("Inventarisjaar", sorted(own["year"].unique().tolist(), reverse=True), key="town_year")
-row = own[own["year"] == year].iloc[-1]
+row = latest_of_year(own, year=year).iloc[-1]
 province = loaders.vacancy_indicators(level="province", geography=geography)
-compared = profile.comparison_kpis(table, province, nis, year=year, geography=geography)
+compared = town.comparison_kpis(table, province, nis, year=year, geography=geography)
 
 left, middle, right, last = st.columns(4)
 change = row["vacancy_rate_units_change"]
@@ -36,10 +40,10 @@ right.metric(f"Vergelijkbare gemeenten ({compared['peer_group']})", format_pct(c
              format_pp(compared["town"] - compared["peers"]), delta_color="inverse")
 last.metric("Langdurige leegstand", format_pct(row["long_term_vacancy_share"]),
             help="Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat.")
-frame.quality_notes(row)
+shell.quality_notes(row)
 
 units = loaders.town_units(nis, geography=geography, year=year)
-group_names = reference.locatus_groups().set_index("group_code")["name_nl"].to_dict()
+group_names = reference.group_names()
 # The map is built once per town, year and store version; a static frame sends nothing back, so
 # panning never reruns the page.
 st.iframe(loaders.unit_map_html(nis, geography=geography, year=year), height=480)
@@ -63,13 +67,13 @@ with moves:
     st.plotly_chart(charts.flows_chart(own), key="flows_chart")
 
 st.subheader("Straten met de meeste leegstand")
-frame.table_with_downloads(profile.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
+shell.table_with_downloads(town.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
 st.subheader("Actielijst: panden die minstens een jaar leeg staan")
-frame.table_with_downloads(loaders.action_list(nis, geography=geography, year=year),
+shell.table_with_downloads(loaders.action_list(nis, geography=geography, year=year),
                            key="actions", file_stem=f"actielijst_{nis}_{year}")
 st.subheader("Sterktes")
 if not mix_row.empty:
-    frame.table_with_downloads(profile.strengths(mix_row.iloc[0]), key="strengths", file_stem=f"sterktes_{nis}")
+    shell.table_with_downloads(town.strengths(mix_row.iloc[0]), key="strengths", file_stem=f"sterktes_{nis}")
     st.caption(f"Aandeel filialen van ketens: {format_pct(mix_row.iloc[0]['chain_share'])}.")
-frame.table_with_downloads(profile.ambassadors(loaders.votes(), nis, geography=geography), key="ambassadors",
+shell.table_with_downloads(town.ambassadors(loaders.votes(), nis, geography=geography), key="ambassadors",
                            file_stem=f"ambassadeurs_{nis}")

@@ -3,11 +3,15 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import charts, exports, frame, loaders, maps, reference, settings, views
-from dashboard.i18n import format_area, format_date
+from analysis.vacancy import HEALTHY_MAX
+from dashboard import reference, settings
+from dashboard.figures import charts, maps
+from dashboard.i18n import format_area, format_date, format_pct
+from dashboard.tables import exports
+from dashboard.ui import loaders, shell, views
 
-st.title("Leegstand in West-Vlaanderen")
-geography = frame.geography_selector()
+st.title(f"Leegstand in {settings.PROVINCE_NAME}")
+geography = shell.geography_selector()
 province = loaders.vacancy_indicators(level="province", geography=geography)
 if province.empty:
     st.info("Er zijn nog geen inventarissen. Laad voorbeelddata met `python -m dashboard seed` "
@@ -18,7 +22,7 @@ years = sorted(province["year"].unique().tolist(), reverse=True)
 filters = views.OverviewFilters(year=st.selectbox("Inventarisjaar", years, key="year"), geography=geography)
 current = province[province["year"] == filters.year].iloc[0]
 st.caption(f"Peildatum {format_date(current['observed_on'])} · {format_area(current['floor_area_total_m2'])} "
-           "gekende winkelvloeroppervlakte · leegstand ≤ 8 % is gezond (UNIZO).")
+           f"gekende winkelvloeroppervlakte · leegstand ≤ {format_pct(HEALTHY_MAX, 0)} is gezond (UNIZO).")
 
 for column, kpi in zip(st.columns(4), views.province_kpis(province, filters.year), strict=False):
     column.metric(kpi.label, kpi.value, kpi.delta, delta_color="inverse", help=kpi.help)

@@ -3,35 +3,39 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import frame, loaders, reference, report_data, report_pdf, report_xlsx, signin
+from dashboard import reference
+from dashboard.report import content
+from dashboard.report.pdf import report_pdf
+from dashboard.report.xlsx import report_xlsx
+from dashboard.ui import loaders, shell, signin
 
 st.title("Rapport")
 st.caption("Het voortgangsrapport voor het EFRO e-loket en de stuurgroep: samenvatting, EFRO-outputindicatoren, "
            "een pagina per gemeente, methodologie en herkomst van de gegevens.")
-geography = frame.geography_selector()
+geography = shell.geography_selector()
 if not signin.sidebar():
     signin.viewer_note("rapporten maken")
     st.stop()
-default_start, default_end = report_data.default_period(pd.Timestamp.now())
+default_start, default_end = content.default_period(pd.Timestamp.now())
 start = st.date_input("Van", value=default_start.date(), format="DD/MM/YYYY", key="report_from")
 end = st.date_input("Tot en met", value=default_end.date(), format="DD/MM/YYYY", key="report_to")
 names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
-chosen = st.multiselect("Gemeenten", sorted(names, key=names.get), default=report_data.partners(geography),
+chosen = st.multiselect("Gemeenten", sorted(names, key=names.get), default=content.partners(geography),
                         format_func=names.get, key="report_municipalities")
-baseline = st.date_input("Basislijn (laatste inventaris op of vóór)", value=report_data.PROJECT_START.date(),
+baseline = st.date_input("Basislijn (laatste inventaris op of vóór)", value=content.PROJECT_START.date(),
                          format="DD/MM/YYYY", key="report_baseline")
 
 if st.button("Rapport maken", type="primary", key="make_report", disabled=not chosen):
     with st.status("Rapport maken…", expanded=True) as status:
         st.write("Cijfers verzamelen")
-        data = report_data.build_report(
+        data = content.build_report(
             loaders.units(), loaders.campaign(), loaders.votes(), loaders.batches(), start=pd.Timestamp(start),
             end=pd.Timestamp(end), municipalities=chosen, baseline=pd.Timestamp(baseline),
             created=pd.Timestamp.now(), data_version=loaders.store().version(), geography=geography)
         st.write("PDF opmaken")
-        st.session_state["report_pdf"] = report_pdf.report_pdf(data)
+        st.session_state["report_pdf"] = report_pdf(data)
         st.write("Excel opmaken")
-        st.session_state["report_xlsx"] = report_xlsx.report_xlsx(data)
+        st.session_state["report_xlsx"] = report_xlsx(data)
         st.session_state["report_name"] = f"efro_rapport_{start:%Y%m%d}_{end:%Y%m%d}"
         status.update(label="Rapport klaar", state="complete")
 if "report_pdf" in st.session_state:

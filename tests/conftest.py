@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard import auth
+from dashboard.auth import accounts as auth
 from dashboard.sample import seed_store
-from dashboard.store import Store
+from dashboard.store.database import Store
 
 PG_ENV = "KERNMONITOR_TEST_PG_URL"
 
@@ -29,7 +29,7 @@ def offline_maps(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def columnar_copies(monkeypatch, tmp_path_factory):
-    """Columnar copies of batches (dashboard.columnar) go to a temporary folder, never to data/."""
+    """Columnar copies of batches (dashboard.store.batch_cache) go to a temporary folder, never to data/."""
     monkeypatch.setenv("KERNMONITOR_CACHE", str(tmp_path_factory.getbasetemp() / "columnar-copies"))
 
 
@@ -106,7 +106,7 @@ def store_state(url: str) -> tuple:
     """The store's version and the row count of every table: equal before and after a refusal."""
     from sqlalchemy import func, select
 
-    from dashboard import schema
+    from dashboard.store import schema
 
     store = Store(url)
     with store.engine.connect() as conn:

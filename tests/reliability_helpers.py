@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard import ingest
-from dashboard.store import Store
+from dashboard.store.database import Store
 
 _GROUPS = ("11-Dagelijks", "22-Mode & Luxe", "35-Vrije Tijd", "59-Horeca", "00-Leegstand")
 #: Inventory date of the generated files (they carry none, as a Locatus export).

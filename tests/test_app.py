@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Batch, Store
+from dashboard.store.database import Batch, Store
 from tests.conftest import sign_in, unit_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

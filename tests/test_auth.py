@@ -9,9 +9,10 @@ import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, settings
-from dashboard.cli import main
-from dashboard.store import Batch, Store
+from dashboard import settings
+from dashboard.auth import accounts as auth
+from dashboard.cli.main import main
+from dashboard.store.database import Batch, Store
 from tests.conftest import COORDINATOR, COORDINATOR_HASH, PASSWORD, sign_in, unit_rows
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"

@@ -30,7 +30,7 @@ def test_baseline_and_case_are_timed_in_turns():
 
 def test_all_indicators_from_the_analysis_frames_as_from_the_units(seeded_store):
     from benchmarks.cases import all_indicators
-    from dashboard.indicators import placed_units
+    from dashboard.tables.indicators import placed_units
 
     units, campaign = seeded_store.units(), seeded_store.campaign()
     placed = placed_units(units, "2025")

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.campaign import campaign_reach, leaderboard, unique_enterprises
+from analysis.campaign import campaign_reach, leaderboard, occupied_retail_units, unique_enterprises
 
 
 def _units(nis_code: str, day: str, occupied_retail: int, other: int = 0) -> pd.DataFrame:
@@ -28,7 +28,7 @@ CAMPAIGN = pd.DataFrame({"nis_code": ["34022", "34022", "33011"], "edition": [20
 
 
 def test_reach_per_edition():
-    reach = campaign_reach(CAMPAIGN, UNITS, POPULATION).set_index(["nis_code", "edition"])
+    reach = campaign_reach(CAMPAIGN, occupied_retail_units(UNITS), POPULATION).set_index(["nis_code", "edition"])
     kortrijk_2019 = reach.loc[("34022", 2019)]
     assert kortrijk_2019["inventory_observed_on"] == pd.Timestamp("2019-01-01")  # latest in or before 2019
     assert kortrijk_2019["participation_rate"] == pytest.approx(38 / 380)  # 0.1

@@ -1,4 +1,4 @@
-"""Plotly chart builders (dashboard.charts) on tiny hand-made tables."""
+"""Plotly chart builders (dashboard.figures.charts) on tiny hand-made tables."""
 
 import math
 
@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts
-from dashboard.palette import BAND_COLOURS, GROUP_COLOURS, SERIES_COLOURS
+from dashboard.figures import charts
+from dashboard.figures.palette import BAND_COLOURS, GROUP_COLOURS, SERIES_COLOURS
 
 GROUP_NAMES = {"11": "Dagelijks", "22": "Mode & Luxe", "59": "Leisure", "65": "Diensten"}
 

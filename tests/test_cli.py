@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from dashboard.store import Batch, Store
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 
@@ -97,7 +97,7 @@ def test_help_works():
 
 
 def _main(capsys, *args: str) -> tuple[int, str, str]:
-    from dashboard.cli import main
+    from dashboard.cli.main import main
 
     code = main(list(args))
     captured = capsys.readouterr()

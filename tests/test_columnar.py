@@ -1,10 +1,11 @@
-"""Columnar copies of batches (dashboard.columnar): the same frame from the database and from the copy."""
+"""Columnar copies of batches (dashboard.store.batch_cache): the same frame from the database and from the copy."""
 
 import pandas as pd
 import pytest
 
-from dashboard import columnar, settings
-from dashboard.store import Batch, Store
+from dashboard import settings
+from dashboard.store import batch_cache as columnar
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 

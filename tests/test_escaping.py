@@ -26,13 +26,15 @@ from sqlalchemy import func, inspect, select
 from streamlit.testing.v1 import AppTest
 
 from analysis.cores import derived_cores
-from dashboard import exports, maps, schema
-from dashboard.frame import plain
+from dashboard.figures import leaflet, maps
 from dashboard.ingest import import_file, prepare
-from dashboard.report_data import build_report
-from dashboard.report_pdf import report_pdf
-from dashboard.report_xlsx import report_xlsx
-from dashboard.store import Batch, Store
+from dashboard.report.content import build_report
+from dashboard.report.pdf import report_pdf
+from dashboard.report.xlsx import report_xlsx
+from dashboard.store import schema
+from dashboard.store.database import Batch, Store
+from dashboard.tables import exports
+from dashboard.ui.markdown import plain
 from tests import ingest_files as files
 from tests.conftest import sign_in, unit_rows
 from tests.test_maps import unit_layers
@@ -86,7 +88,7 @@ def test_unit_map_shows_names_and_streets_as_text():
     town = _town()
     cores = derived_cores(town)
     assert cores["name"].tolist() == [f"Kern 1 — {SCRIPT}"]
-    page = maps.standalone_html(maps.unit_map(town, cores=cores, group_names={"00": IMAGE, "22": "Mode & Luxe"}))
+    page = leaflet.standalone_html(maps.unit_map(town, cores=cores, group_names={"00": IMAGE, "22": "Mode & Luxe"}))
     blobs, rest = _data_blobs(page)
     units = [f["properties"] for layer in unit_layers(page) for f in layer["features"]]
     vacant = next(unit for unit in units if "leegstaand" in unit["t"])
@@ -111,7 +113,7 @@ def test_municipality_map_tooltips_are_text_in_symbols_and_choropleth():
     places = pd.DataFrame({"nis_code": ["34022"], "name_nl": [SCRIPT + IMAGE], "lat": [50.83], "lon": [3.27]})
     shapes = gpd.GeoDataFrame({"nis_code": ["34022"]}, geometry=[box(3.2, 50.8, 3.3, 50.9)], crs="EPSG:4326")
     shown = html.escape(SCRIPT + IMAGE) + ": 12,5 %"
-    symbols, choropleth = (maps.standalone_html(maps.municipality_map(
+    symbols, choropleth = (leaflet.standalone_html(maps.municipality_map(
         table, value="vacancy_rate_units", label=ATTRIBUTE, places=places, boundaries=boundaries))
         for boundaries in (None, shapes))
     assert shown in symbols  # a circle's tooltip
@@ -126,7 +128,7 @@ def test_municipality_map_tooltips_are_text_in_symbols_and_choropleth():
 def test_a_circle_tooltip_keeps_backticks_and_dollars_as_text():
     table = pd.DataFrame({"nis_code": ["34022"], "vacancy_rate_units": [0.125], "units_total": [2500]})
     places = pd.DataFrame({"nis_code": ["34022"], "name_nl": ["`${alert(5)}`"], "lat": [50.83], "lon": [3.27]})
-    page = maps.standalone_html(maps.municipality_map(table, value="vacancy_rate_units", label="x", places=places))
+    page = leaflet.standalone_html(maps.municipality_map(table, value="vacancy_rate_units", label="x", places=places))
     assert "${alert(5)}" not in _scripts(page)
 
 
@@ -351,11 +353,12 @@ def test_quotes_and_sql_in_a_file_are_stored_and_read_back_unchanged(store_url):
 
 
 #: Files that build SQL text themselves; they put only integers (batch ids) and table and column
-#: names from dashboard.schema into their statements, values always as parameters (store.py's
-#: bulk INSERT with placeholders, and COPY, whose rows the driver sends as data; staging.py's
+#: names from dashboard.store.schema into their statements, values always as parameters (database.py's
+#: bulk INSERT with placeholders, and COPY, whose rows the driver sends as data; bulk.py's
 #: INSERT … SELECT from a staging file, its path a parameter, its alias a fixed name).
 #: integrity.py only names a statement in an advice to the reader (never executed).
-SQL_TEXT_ALLOWED = {"dashboard/columnar.py", "dashboard/integrity.py", "dashboard/staging.py", "dashboard/store.py"}
+SQL_TEXT_ALLOWED = {"dashboard/store/batch_cache.py", "dashboard/store/integrity.py", "dashboard/store/bulk.py",
+                    "dashboard/store/database.py"}
 _SQL_WORDS = re.compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES)\b")
 
 

@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from dashboard import ingest
-from dashboard.cli import main
+from dashboard.cli.main import main
 from dashboard.ingest.columns import COLUMNS
 from dashboard.ingest.templates import template_csv
-from dashboard.store import Store
+from dashboard.store.database import Store
 from tests import ingest_files as files
 from tests.conftest import store_state
 

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from analysis.geography import assign_geography
+from analysis.geography import assign_geography, latest_of_year, latest_on_or_before
 from analysis.inventories import place_units
 from dashboard import reference
-from dashboard.indicators import vacancy_table
+from dashboard.tables.indicators import vacancy_table
 from tests.conftest import unit_rows
 
 
@@ -40,3 +40,15 @@ def test_province_counts_each_municipality_once_a_year_with_its_latest_inventory
     assert (row["nis_code"], row["municipality"], row["year"]) == ("30000", "West-Vlaanderen", 2018)
     assert (row["units_total"], row["units_vacant"]) == (8, 1)
     assert row["observed_on"] == pd.Timestamp("2018-09-01")
+
+
+def test_latest_inventories_of_a_table_whose_index_repeats():
+    # Municipal and province rows put together (pd.concat) repeat their index labels.
+    table = pd.DataFrame({"nis_code": ["34022", "34022", "34022", "30000"], "rate": [0.10, 0.12, 0.14, 0.09],
+                          "observed_on": pd.to_datetime(["2023-06-01", "2024-01-01", "2024-06-01", "2024-01-01"])},
+                         index=[0, 1, 0, 0])
+    assert latest_of_year(table)["rate"].tolist() == [0.10, 0.14, 0.09]
+    assert latest_of_year(table, year=2024)["rate"].tolist() == [0.14, 0.09]
+    assert latest_on_or_before(table, pd.Timestamp("2024-03-01"))["rate"].tolist() == [0.12, 0.09]
+    assert latest_on_or_before(table)["rate"].tolist() == [0.14, 0.09]
+    assert latest_on_or_before(table, pd.Timestamp("2020-01-01")).empty

@@ -1,4 +1,4 @@
-"""analysis.grouping on hand-made tables, and against pandas' group-by as a property."""
+"""analysis._grouping on hand-made tables, and against pandas' group-by as a property."""
 
 import numpy as np
 import pandas as pd
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import grouping
-from analysis.grouping import _factorize_runs, group_ids, sorted_codes
+from analysis import _grouping as grouping
+from analysis._grouping import _factorize_runs, group_ids, sorted_codes
 
 DAY = pd.Timestamp("2024-01-01")
 YEAR_LATER = pd.Timestamp("2025-01-01")

@@ -6,8 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.exports import neutralise_formulas, to_csv_bytes
 from dashboard.i18n import format_area, format_date, format_number, format_pct, format_pp
+from dashboard.tables.exports import neutralise_formulas, to_csv_bytes
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -55,7 +55,7 @@ def test_xlsx_export_keeps_numbers_and_blocks_formulas():
 
     from openpyxl import load_workbook
 
-    from dashboard.exports import to_xlsx_bytes
+    from dashboard.tables.exports import to_xlsx_bytes
 
     frame = pd.DataFrame({"naam": ["=HYPERLINK(\"http://x\")", "Bakkerij"], "leegstand": [0.083, 0.1]})
     sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active

@@ -1,10 +1,10 @@
-"""dashboard.indicators and dashboard.composite: the tables the CLI and pages show, on tiny data."""
+"""dashboard.tables.indicators and dashboard.tables.composite: the tables the CLI and pages show, on tiny data."""
 
 import pandas as pd
 import pytest
 
-from dashboard.composite import impact, vitality_table
-from dashboard.indicators import campaign_table, mix_table, placed_units, vacancy_table
+from dashboard.tables.composite import impact, vitality_table
+from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
 from tests.conftest import unit_rows
 
 

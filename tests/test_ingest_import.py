@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.cli import main
-from dashboard.indicators import vacancy_table
-from dashboard.store import Store
+from dashboard.cli.main import main
+from dashboard.store.database import Store
+from dashboard.tables.indicators import vacancy_table
 from tests import ingest_files as files
 
 

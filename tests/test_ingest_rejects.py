@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from tests import ingest_files as files
 from tests.conftest import store_state
 

@@ -54,3 +54,26 @@ def test_an_inventory_without_a_date_never_is_a_year_s_latest():
     per_year = place_units(units, WALK, "2025").latest_tallies(["year"])
     assert per_year.keys["year"].tolist() == [2023, 2024]  # whole years, not 2024.0
     assert per_year.units.sum() == 4
+
+
+def test_the_frames_give_the_tables_of_the_public_measures():
+    units = _units().assign(status=["vacant", "occupied", "occupied", "occupied", "vacant"],
+                            group_code=["00", "11", "22", "59", "00"], floor_area_m2=[50.0, 100.0, None, 80.0, 20.0],
+                            vacant_since=pd.to_datetime(["2023-03-01", None, None, None, "2020-01-01"]))
+    placed = place_units(units, WALK, "2025")
+    per_inventory = placed.vacancy().set_index(["nis_code", "observed_on"])
+    # Kortrijk 2024-01-01: d occupied (80 m²), e vacant (20 m²) → 1 of 2 units, 20 of 100 m².
+    kortrijk = per_inventory.loc[("34022", pd.Timestamp("2024-01-01"))]
+    assert (kortrijk["units_total"], kortrijk["units_vacant"]) == (2, 1)
+    assert kortrijk["vacancy_rate_floor"] == 0.2
+    # Tielt 2024-03-01 (unit a, vacant) is not Tielt's latest of 2024 (2024-06-01, unit b, occupied).
+    province = placed.vacancy(latest_per=["year"]).set_index("year")
+    assert province.loc[2024, "units_total"] == 3 and province.loc[2024, "units_vacant"] == 1  # b, d, e
+    assert province.loc[2023, "units_vacant"] == 0  # c
+    mix = placed.shop_mix(latest_per=["nis_code", "year"]).set_index(["nis_code", "year"])
+    assert mix.loc[("37022", 2024), "retail_share"] == 1.0  # b: group 11
+    assert mix.loc[("34022", 2024), "horeca_share"] == 1.0  # d: group 59
+    assert mix.loc[("37022", 2024), "share_units_11"] == 1.0
+    retail = placed.occupied_retail_units()
+    assert retail.values.tolist() == [["37022", pd.Timestamp("2023-06-01"), 1],  # c: group 22
+                                      ["37022", pd.Timestamp("2024-06-01"), 1]]  # b: group 11

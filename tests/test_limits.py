@@ -18,10 +18,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dashboard import settings
-from dashboard.cli import main
+from dashboard.cli.main import main
 from dashboard.ingest import FileRejected, limits, prepare
 from dashboard.ingest.reading import is_xlsx, read_table, sheet_names
-from dashboard.store import Store
+from dashboard.store.database import Store
 from tests import ingest_files as files
 
 MB = 1024 * 1024

@@ -1,4 +1,4 @@
-"""Map builders (dashboard.maps) and the map command: layers, features, escaping, offline."""
+"""Map builders (dashboard.figures.maps) and the map command: layers, features, escaping, offline."""
 
 import json
 import re
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard import maps
-from dashboard.cli import main
-from dashboard.store import Batch, Store
+from dashboard.cli.main import main
+from dashboard.figures import leaflet, maps
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 
@@ -37,7 +37,7 @@ def unit_layers(page: str) -> list[dict]:
 
 
 def test_unit_map_has_one_layer_per_status_with_every_placed_unit():
-    page = maps.standalone_html(maps.unit_map(_town(), group_names={"00": "Leegstand", "22": "Mode & Luxe"}))
+    page = leaflet.standalone_html(maps.unit_map(_town(), group_names={"00": "Leegstand", "22": "Mode & Luxe"}))
     layers = unit_layers(page)
     assert sorted(len(layer["features"]) for layer in layers) == [1, 12]  # the unit without coordinates is left out
     vacant = next(layer["features"][0] for layer in layers if len(layer["features"]) == 1)
@@ -54,7 +54,7 @@ def test_unit_map_has_one_layer_per_status_with_every_placed_unit():
 
 
 def test_standalone_map_needs_no_network():
-    page = maps.standalone_html(maps.unit_map(_town()))
+    page = leaflet.standalone_html(maps.unit_map(_town()))
     assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', page)
     assert "L.map" in page and "Leaflet 1.9.4" in page  # Leaflet itself is inside the file
 

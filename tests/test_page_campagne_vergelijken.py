@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Batch, Store
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"

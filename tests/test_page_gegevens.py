@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from dashboard.schema import header_mappings
-from dashboard.store import Store
+from dashboard.store.database import Store
+from dashboard.store.schema import header_mappings
 from tests import ingest_files as files
 from tests.conftest import COORDINATOR, sign_in
 

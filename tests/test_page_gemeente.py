@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Batch, Store
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "gemeente.py")
@@ -68,7 +68,7 @@ def test_reachable_by_link_and_empty_state(url):
 
 
 def test_action_list_of_a_merged_town_finds_earlier_groups():
-    from dashboard.profile import action_list, town_units
+    from dashboard.tables.town import action_list, town_units
 
     units = pd.concat([
         _town("37007", "2023-01-01", ["occupied"] * 3),  # Meulebeke, before the 2025 merger

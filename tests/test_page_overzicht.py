@@ -8,7 +8,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import format_pct
-from dashboard.store import Batch, Store
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "overzicht.py")
@@ -100,12 +100,12 @@ def test_rankings_can_be_hidden(monkeypatch, small_url):
 
 
 def test_map_indicator_values(monkeypatch, small_url):
-    from dashboard.views import map_table
+    from dashboard.ui.views import map_table
 
     at = _page(monkeypatch, small_url)
     at.selectbox(key="year").select(2018).run()
     assert at.selectbox(key="map_indicator").value == "vacancy_rate_units"
-    import dashboard.loaders as loaders  # the page's own loader, on the same store
+    import dashboard.ui.loaders as loaders  # the page's own loader, on the same store
 
     municipal = loaders.vacancy_indicators(level="municipality", geography="2025")
     shown = map_table(municipal, loaders.mix_indicators(geography="2025"), 2018, "vacancy_rate_units")

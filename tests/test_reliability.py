@@ -20,11 +20,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard import ingest, integrity, sample
-from dashboard import store as store_module
-from dashboard.cli import main
-from dashboard.indicators import campaign_table, mix_table, vacancy_table
-from dashboard.store import Store
+from dashboard import ingest, sample
+from dashboard.cli.main import main
+from dashboard.store import database as store_module
+from dashboard.store import integrity
+from dashboard.store.database import Store
+from dashboard.tables.indicators import campaign_table, mix_table, vacancy_table
 from tests import ingest_files as files
 from tests import reliability_helpers as helpers
 from tests.conftest import fresh_postgres_database

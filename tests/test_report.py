@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from dashboard.cli import main
-from dashboard.indicators import vacancy_table
-from dashboard.report_data import build_report
-from dashboard.report_pdf import report_pdf
-from dashboard.report_xlsx import report_xlsx
-from dashboard.store import Batch, Store
+from dashboard.cli.main import main
+from dashboard.report.content import build_report
+from dashboard.report.pdf import report_pdf
+from dashboard.report.xlsx import report_xlsx
+from dashboard.store.database import Batch, Store
+from dashboard.tables.indicators import vacancy_table
 from tests.conftest import sign_in, unit_rows
 
 START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-30")

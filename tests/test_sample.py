@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dashboard import reference
-from dashboard.indicators import vacancy_table
 from dashboard.sample import generate_units, places
 from dashboard.sample.units import outlet_counts
+from dashboard.tables.indicators import vacancy_table
 
 HALF_POINT = 0.005  # ±0.5 percentage point
 

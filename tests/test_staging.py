@@ -1,4 +1,4 @@
-"""dashboard.staging: many rows into SQLite through a staging file, stored exactly as row by row."""
+"""dashboard.store.bulk: many rows into SQLite through a staging file, stored exactly as row by row."""
 
 import os
 import sqlite3
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import staging
-from dashboard.store import Batch, Store
+from dashboard.store import bulk as staging
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import schema
-from dashboard.store import Batch, Store
+from dashboard.store import schema
+from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
 

@@ -1,4 +1,4 @@
-"""analysis.tallies: sums per inventory and cell, and the indicators computed from them."""
+"""analysis._tallies: sums per inventory and cell, and the indicators computed from them."""
 
 import numpy as np
 import pandas as pd
@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.campaign import occupied_retail_units
-from analysis.grouping import group_ids
-from analysis.mix import group_shares, mix_counts_of_tallies, shop_mix
-from analysis.tallies import tally
-from analysis.vacancy import vacancy, vacancy_of_tallies
+from analysis._grouping import group_ids
+from analysis._tallies import tally
+from analysis.campaign import _retail_units_of_tallies, occupied_retail_units
+from analysis.mix import _group_shares, _mix_counts_of_tallies, _shop_mix, group_shares, shop_mix
+from analysis.vacancy import _vacancy_of_tallies, vacancy
 
 KEYS = ["nis_code", "observed_on"]
 
@@ -72,7 +72,7 @@ def test_combine_adds_up_the_chosen_keys():
 
 
 def test_vacancy_from_tallies_by_hand():
-    table = vacancy_of_tallies(tally(UNITS, group_ids(UNITS, KEYS))).set_index("nis_code")
+    table = _vacancy_of_tallies(tally(UNITS, group_ids(UNITS, KEYS))).set_index("nis_code")
     kortrijk = table.loc["34022"]
     # Outlets: both shops and the vacant unit (the ATM is none); 1 of 3 vacant.
     assert (kortrijk["units_total"], kortrijk["units_vacant"]) == (3, 1)
@@ -84,7 +84,7 @@ def test_vacancy_from_tallies_by_hand():
     assert (brugge["units_total"], brugge["units_vacant_dated"]) == (1, 0)
     assert np.isnan(brugge["median_vacancy_days"])
     # Retail scope: horeca is out, but a vacant unit counts whatever group it had.
-    retail = vacancy_of_tallies(tally(UNITS, group_ids(UNITS, KEYS)), scope="retail").set_index("nis_code")
+    retail = _vacancy_of_tallies(tally(UNITS, group_ids(UNITS, KEYS)), scope="retail").set_index("nis_code")
     assert retail["units_total"].to_dict() == {"31005": 1, "34022": 3}
 
 
@@ -105,9 +105,9 @@ def test_tallies_give_the_same_indicators_as_the_rows(rows, scope):
     units = _units(rows)
     tallies = tally(units, group_ids(units, KEYS))
     # Sums of floats in another order: equal up to rounding.
-    pd.testing.assert_frame_equal(vacancy_of_tallies(tallies, scope=scope), vacancy(units, scope=scope),
+    pd.testing.assert_frame_equal(_vacancy_of_tallies(tallies, scope=scope), vacancy(units, scope=scope),
                                   check_exact=False, rtol=1e-9, atol=1e-9)
-    counts = mix_counts_of_tallies(tallies)
-    pd.testing.assert_frame_equal(shop_mix(counts), shop_mix(units), check_exact=False, rtol=1e-9)
-    pd.testing.assert_frame_equal(group_shares(counts), group_shares(units), check_exact=False, rtol=1e-9)
-    pd.testing.assert_frame_equal(occupied_retail_units(tallies), occupied_retail_units(units))
+    counts = _mix_counts_of_tallies(tallies)
+    pd.testing.assert_frame_equal(_shop_mix(counts), shop_mix(units), check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(_group_shares(counts), group_shares(units), check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(_retail_units_of_tallies(tallies), occupied_retail_units(units))

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from dashboard.indicators import vacancy_table
-from dashboard.views import province_kpis, ranking_table
+from dashboard.tables.indicators import vacancy_table
+from dashboard.ui.views import province_kpis, ranking_table
 from tests.conftest import unit_rows
 
 
@@ -46,7 +46,7 @@ def test_ranking_from_lowest_vacancy_with_dutch_headers():
 
 
 def test_map_table_takes_vitality_and_the_latest_edition():
-    from dashboard.views import map_table
+    from dashboard.ui.views import map_table
 
     municipal = pd.DataFrame({"nis_code": ["34022", "31005"], "year": 2024, "units_total": [20, 10],
                               "observed_on": pd.Timestamp("2024-01-01"), "vacancy_rate_units": [0.2, 0.1]})

@@ -16,6 +16,7 @@ import zipfile
 import zlib
 
 from dashboard import settings
+from dashboard.i18n import format_number
 from dashboard.ingest.problems import FileRejected
 
 #: What zipfile raises on a damaged, encrypted or exotic archive (it names no common base class).
@@ -35,13 +36,8 @@ _PROLOG_BYTES = 64 * 1024
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
 
-def _number(value: float, decimals: int = 0) -> str:
-    """A number as Dutch text: ``1.234,5``."""
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def _megabytes(size: int) -> str:
-    return _number(size / 1024 / 1024, 1)
+    return format_number(size / 1024 / 1024, 1)
 
 
 def check_size(raw: bytes) -> None:
@@ -57,7 +53,7 @@ def check_size(raw: bytes) -> None:
 
 def too_many_rows() -> FileRejected:
     """The refusal of a file with more rows under its header than ``settings.max_rows()``."""
-    limit = _number(settings.max_rows())
+    limit = format_number(settings.max_rows())
     return FileRejected(f"Het bestand heeft meer dan {limit} rijen onder de kopregel (lege rijen tellen mee); de "
                         f"grens is {limit}. Splits het per gemeente of per jaar en importeer de delen apart.")
 
@@ -110,7 +106,8 @@ def check_archive(raw: bytes) -> None:
             unpacked = sum(part.file_size for part in parts)
             if unpacked > settings.MAX_XLSX_UNPACKED_MB * 1024 * 1024:
                 raise FileRejected(f"Het Excelbestand zou uitgepakt {_megabytes(unpacked)} MB worden; de grens is "
-                                   f"{_number(settings.MAX_XLSX_UNPACKED_MB)} MB. Splits het, of bewaar het als CSV.")
+                                   f"{format_number(settings.MAX_XLSX_UNPACKED_MB)} MB. Splits het, of bewaar het als "
+                                   "CSV.")
             for part in parts:
                 _check_ratio(part)
             for part in parts:
@@ -122,7 +119,7 @@ def check_archive(raw: bytes) -> None:
 
 
 def _too_many_parts():
-    raise FileRejected(f"Het Excelbestand bestaat uit meer dan {_number(settings.MAX_XLSX_PARTS)} delen; een "
+    raise FileRejected(f"Het Excelbestand bestaat uit meer dan {format_number(settings.MAX_XLSX_PARTS)} delen; een "
                        "werkboek heeft er hooguit enkele tientallen. Het wordt niet geopend.")
 
 
@@ -131,7 +128,7 @@ def _check_ratio(part: zipfile.ZipInfo) -> None:
         return
     ratio = part.file_size / max(part.compress_size, 1)
     if ratio > settings.MAX_COMPRESSION_RATIO:
-        raise FileRejected(f"Het Excelbestand is verdacht: het deel '{part.filename}' is {_number(ratio)} keer "
+        raise FileRejected(f"Het Excelbestand is verdacht: het deel '{part.filename}' is {format_number(ratio)} keer "
                            f"samengeperst ({_megabytes(part.file_size)} MB uitgepakt), zoals bij een zipbom; "
                            f"echte werkbladen hooguit {settings.MAX_COMPRESSION_RATIO} keer. Het wordt niet "
                            "geopend.")

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard import schema, settings
+from dashboard import settings
+from dashboard.i18n import format_number
 from dashboard.ingest import places, values
 from dashboard.ingest.columns import CAMPAIGN_FIGURES, KIND_LABELS, KINDS, REQUIRED, detect_kind, map_headers, specs
 from dashboard.ingest.problems import ERROR, WARNING, Problem, report
 from dashboard.ingest.reading import read_table
 from dashboard.ingest.schemas import DUPLICATE_MESSAGES, failures
 from dashboard.ingest.units import build_units
+from dashboard.store import schema
 
 PLACE_COLUMNS = ("nis_code", "postcode", "municipality")
 _PARSE_ADVICE = {
@@ -165,8 +167,8 @@ def _long_fields(cells: pd.DataFrame, lengths: dict[str, np.ndarray]) -> list[Pr
         for position in np.flatnonzero(lengths[header] > limit):
             row_number = cells.index[position]
             problems.append(Problem(int(row_number), header, cells.at[row_number, header],
-                                    f"veld van {lengths[header][position]:,} tekens; de grens is {limit:,}: "
-                                    "controleer aanhalingstekens en scheidingstekens".replace(",", ".")))
+                                    f"veld van {format_number(lengths[header][position])} tekens; de grens is "
+                                    f"{format_number(limit)}: controleer aanhalingstekens en scheidingstekens"))
     return problems
 
 

@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-ERROR = "fout"
-WARNING = "waarschuwing"
+from dashboard.i18n import format_number
+
+# The severities are the store's (it keeps rejected rows with theirs); ingest speaks of them as its own.
+from dashboard.store.schema import ERROR as ERROR
+from dashboard.store.schema import WARNING as WARNING
+
 #: Columns of a problem report, in the order the user sees them (Dutch headers in exports).
 REPORT_COLUMNS = ["row_number", "column_name", "value", "problem", "severity"]
 REPORT_HEADERS = {"row_number": "rij", "column_name": "kolom", "value": "waarde", "problem": "probleem",
@@ -56,7 +60,7 @@ class ImportRejected(ValueError):
 
 def shorten(value: object) -> str:
     text = str(value).replace("\n", " ")
-    return text if len(text) <= _VALUE_SHOWN else text[:_VALUE_SHOWN] + f"… ({len(text):,} tekens)".replace(",", ".")
+    return text if len(text) <= _VALUE_SHOWN else text[:_VALUE_SHOWN] + f"… ({format_number(len(text))} tekens)"
 
 
 def report(problems: list[Problem]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import pandas as pd
 from dashboard import settings
 from dashboard.ingest import limits
 from dashboard.ingest.problems import FileRejected
+from dashboard.ingest.values import text_only
 
 DELIMITERS = (";", ",", "\t", "|")
 _DELIMITER_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep"}
@@ -290,8 +291,6 @@ def _filled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _column_filled(column: pd.Series) -> pd.Series:
-    from dashboard.ingest.values import text_only
-
     return column.notna() & ~text_only(column).str.strip().eq("").fillna(False).astype(bool)
 
 

@@ -11,8 +11,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import settings
+from dashboard.i18n import format_number
 from dashboard.ingest.columns import CAMPAIGN_FIGURES
-from dashboard.schema import UNIT_STATUSES
+from dashboard.store.schema import UNIT_STATUSES
 
 _NIS = pa.Check.str_matches(r"^\d{5}$", error="een NIS-code heeft 5 cijfers")
 _FIRST_DAY = pd.Timestamp("1900-01-01")
@@ -37,7 +38,8 @@ def _edition(today: pd.Timestamp) -> pa.Column:
 def units_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
     """Rules for parsed units (see DESIGN.md, "Units")."""
     west, south, east, north = settings.PROVINCE_BOUNDS
-    where = "ligt buiten West-Vlaanderen (+5 km): controleer de coördinaten (lat/lon in graden, x/y in Lambert 72)"
+    where = (f"ligt buiten {settings.PROVINCE_NAME} (+5 km): controleer de coördinaten (lat/lon in graden, "
+             "x/y in Lambert 72)")
     return pa.DataFrameSchema(
         {
             "unit_id": pa.Column(str, pa.Check.str_length(1, settings.MAX_FIELD_CHARS), nullable=False),
@@ -45,7 +47,7 @@ def units_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
             "status": pa.Column(str, pa.Check.isin(UNIT_STATUSES, error="status moet bezet of leeg zijn")),
             "floor_area_m2": pa.Column(float, pa.Check.in_range(
                 0, settings.MAX_FLOOR_AREA_M2,
-                error=f"oppervlakte moet tussen 0 en {settings.MAX_FLOOR_AREA_M2:,} m² liggen".replace(",", ".")),
+                error=f"oppervlakte moet tussen 0 en {format_number(settings.MAX_FLOOR_AREA_M2)} m² liggen"),
                 nullable=True),
             "observed_on": pa.Column("datetime64[ns]", _dates(today)),
             "vacant_since": pa.Column("datetime64[ns]", _dates(today), nullable=True),

@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.ingest.pipeline import Prepared, prepare
 from dashboard.ingest.problems import ImportRejected
-from dashboard.store import AlreadyImported, Batch, Store, StoreBusy
+from dashboard.store.database import AlreadyImported, Batch, Store, StoreBusy
 
 
 def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, imported_by: str) -> int:

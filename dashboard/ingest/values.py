@@ -45,9 +45,6 @@ STATUS_WORDS = {
 _STATUS_LOOKUP = {word: status for status, words in STATUS_WORDS.items() for word in words}
 
 
-def is_blank(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
-                      or (isinstance(v, str) and not v.strip()))
 
 
 def parse_number(series: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -10,8 +10,9 @@ import pandas as pd
 
 from dashboard.reference import municipalities
 from dashboard.sample import units as unit_sample
+from dashboard.sample.campaign import generate_campaign
 from dashboard.settings import SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR
-from dashboard.store import Batch, Store
+from dashboard.store.database import Batch, Store
 
 SEED = 20180101
 LABEL = "voorbeelddata (fictief)"
@@ -50,8 +51,6 @@ def generate_units(*, scale: float = 1.0, seed: int = SEED) -> pd.DataFrame:
 
 def generate(*, scale: float = 1.0, seed: int = SEED) -> SampleData:
     """All sample data. The same scale and seed always give the same rows."""
-    from dashboard.sample.campaign import generate_campaign
-
     units = generate_units(scale=scale, seed=seed)
     campaign, votes = generate_campaign(units, seed=seed)
     return SampleData(units, campaign, votes)

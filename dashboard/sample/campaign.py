@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.geography import latest_on_or_before
 from dashboard.reference import locatus_groups, municipalities
 from dashboard.sample import targets
 from dashboard.sample.targets import largest_remainder
@@ -57,9 +58,7 @@ def _participation_order(places: pd.DataFrame) -> list[str]:
 
 def _inventory_before(units: pd.DataFrame, edition: int) -> pd.DataFrame:
     """The units of the last inventory on or before 1 January of the edition year."""
-    day = pd.Timestamp(edition, 1, 1)
-    latest = units.loc[units["observed_on"] <= day, "observed_on"].max()
-    return units[units["observed_on"] == latest]
+    return latest_on_or_before(units, pd.Timestamp(edition, 1, 1), by=[])
 
 
 def _occupied_retail(inventory: pd.DataFrame) -> pd.Series:

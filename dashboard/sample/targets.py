@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from dashboard.reference import published_figures
+from dashboard.settings import PROVINCE_NIS_CODE
 
-PROVINCE = "30000"
+PROVINCE = PROVINCE_NIS_CODE
 #: Province outlets in the 2021 inventory: Locatus counted 2,936 vacant at 10.3 %.
 PROVINCE_OUTLETS_2021 = 28_505
 #: Assumed province vacancy by units for the unpublished years (Belgium rose steadily from

@@ -112,7 +112,7 @@ def test_choosing_2018_shows_the_2018_rate(page):
 
 
 def test_signing_in_uploading_and_importing_a_file(browser, tmp_path, coordinator):
-    from dashboard.store import Store
+    from dashboard.store.database import Store
     from tests import ingest_files as files
     from tests.conftest import COORDINATOR, PASSWORD
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard import maps
+from dashboard.figures import leaflet, maps
 from tests.browser.test_chromium import CHROMIUM_ARGS, _chromium
 from tests.test_maps import _town
 
@@ -13,7 +13,7 @@ def test_popup_shows_script_and_img_tags_as_text(tmp_path: Path):
     from playwright.sync_api import sync_playwright
 
     page_file = tmp_path / "kaart.html"
-    page_file.write_text(maps.standalone_html(maps.unit_map(_town(), group_names={"00": "Leegstand"})),
+    page_file.write_text(leaflet.standalone_html(maps.unit_map(_town(), group_names={"00": "Leegstand"})),
                          encoding="utf-8")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)

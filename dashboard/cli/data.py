@@ -1,0 +1,111 @@
+"""Commands ``seed``, ``import``, ``batches`` and ``rollback``: what goes into the store."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import ingest, sample
+from dashboard.cli.arguments import day, positive_float
+from dashboard.i18n import format_number
+from dashboard.ingest.columns import KINDS
+from dashboard.store.database import Store
+
+
+def add_commands(commands, *, add_db) -> None:
+    """Register ``seed``, ``import``, ``batches`` and ``rollback``."""
+    seed = commands.add_parser("seed", help="vul de databank met voorbeelddata (fictief)")
+    add_db(seed)
+    seed.add_argument("--scale", type=positive_float, default=1.0,
+                      help="vermenigvuldig het aantal verkooppunten (voor benchmarks); standaard 1")
+    seed.add_argument("--if-empty", action="store_true", help="alleen als de databank nog leeg is")
+    seed.set_defaults(run=_seed)
+
+    load = commands.add_parser("import", help="importeer een CSV- of Excelbestand als één batch")
+    load.add_argument("file", metavar="FILE", type=Path)
+    add_db(load)
+    load.add_argument("--kind", choices=KINDS, help="soort gegevens (standaard: afgeleid uit de kopregel)")
+    load.add_argument("--observed-on", type=day, metavar="DATUM",
+                      help="inventarisdatum voor rijen zonder peildatum (bv. 2024-01-01 of 01/01/2024)")
+    load.add_argument("--partial", action="store_true",
+                      help="importeer de goede rijen en bewaar de foute met hun reden in de batch")
+    load.add_argument("--sheet", help="werkblad van een Excelbestand (standaard het eerste)")
+    load.add_argument("--by", default=None, help="wie importeert (standaard de gebruikersnaam)")
+    load.set_defaults(run=_import)
+
+    history = commands.add_parser("batches", help="de geschiedenis van de imports")
+    add_db(history)
+    history.set_defaults(run=_batches)
+
+    undo = commands.add_parser("rollback", help="maak een batch ongedaan")
+    undo.add_argument("batch_id", metavar="ID", type=int)
+    add_db(undo)
+    undo.set_defaults(run=_rollback)
+
+
+def _seed(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    if args.if_empty and not store.is_empty():
+        return 0
+    print(f"Voorbeelddata genereren (schaal {args.scale:g})…", file=sys.stderr)
+    batch_ids = sample.seed_store(store, scale=args.scale)
+    units = store.batches().set_index("batch_id").loc[batch_ids[0], "rows_imported"]
+    print(f"Klaar: {format_number(units)} verkooppuntregels in batches {', '.join(map(str, batch_ids))}.",
+          file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        raw = args.file.read_bytes()
+    except OSError as problem:
+        print(f"Kan {args.file} niet lezen: {problem.strerror}.", file=sys.stderr)
+        return 2
+    store = Store(args.db)
+    if store.has_sample_data():
+        print("Let op: de databank bevat nog voorbeelddata (fictief); die telt mee tot je haar batches ongedaan "
+              "maakt (python -m dashboard batches, rollback ID).", file=sys.stderr)
+    try:
+        prepared = ingest.prepare(raw, args.file.name, kind=args.kind, observed_on=args.observed_on,
+                                  sheet=args.sheet)
+    except ingest.FileRejected:
+        raise
+    except Exception as problem:  # noqa: BLE001 - an unforeseen file gets a message, not a traceback
+        print(f"Geweigerd: {args.file.name} kan niet gelezen worden (onverwachte fout: {problem!r}). "
+              "Bewaar het opnieuw als CSV of .xlsx.", file=sys.stderr)
+        return 1
+    batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user())
+    warnings = prepared.problems[prepared.problems["severity"] == ingest.WARNING]
+    imported = len(prepared.valid_rows)
+    print(f"Batch {batch_id}: {imported} rij(en) geïmporteerd uit {args.file.name} ({prepared.description}); "
+          f"{len(prepared.error_rows)} geweigerd, {len(warnings)} waarschuwing(en).", file=sys.stderr)
+    for row in prepared.problems.itertuples(index=False):
+        print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    return 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "onbekend"
+
+
+def _batches(args: argparse.Namespace) -> int:
+    history = Store(args.db).batches()
+    columns = ["batch_id", "kind", "file_name", "rows_imported", "rows_rejected", "imported_by", "imported_at",
+               "status"]
+    history = history[columns].assign(imported_at=pd.to_datetime(history["imported_at"], utc=True)
+                                      .dt.strftime("%Y-%m-%d %H:%M"))
+    history.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    Store(args.db).rollback_batch(args.batch_id)
+    print(f"Batch {args.batch_id} is ongedaan gemaakt.", file=sys.stderr)
+    return 0

@@ -1,0 +1,132 @@
+"""Commands ``indicators``, ``map`` and ``report``: what comes out of the store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.cores import derived_cores
+from analysis.geography import assign_geography
+from analysis.vacancy import SCOPES
+from dashboard import reference
+from dashboard.cli.arguments import day
+from dashboard.figures import leaflet, maps
+from dashboard.i18n import format_date
+from dashboard.report import content
+from dashboard.report.pdf import report_pdf
+from dashboard.report.xlsx import report_xlsx
+from dashboard.settings import DEFAULT_GEOGRAPHY
+from dashboard.store.database import Store
+from dashboard.tables import composite
+from dashboard.tables.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
+from dashboard.tables.town import town_units
+
+
+def add_commands(commands, *, add_db) -> None:
+    """Register ``indicators``, ``map`` and ``report``."""
+    indicators = commands.add_parser("indicators", help="indicatoren als CSV of JSON")
+    add_db(indicators)
+    indicators.add_argument("--topic", choices=TOPICS, default="vacancy",
+                            help="leegstand, winkelmix of campagnebereik (standaard leegstand)")
+    indicators.add_argument("--level", choices=LEVELS, default="municipality",
+                            help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand)")
+    indicators.add_argument("--year", type=int, help="alleen de inventarissen (of campagne-editie) van dit jaar")
+    indicators.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    indicators.add_argument("--scope", choices=SCOPES, default="all",
+                            help="alle verkooppunten (standaard) of alleen detailhandel (leegstand)")
+    indicators.add_argument("--format", choices=("csv", "json"), default="csv")
+    indicators.set_defaults(run=_indicators)
+    drawn = commands.add_parser("map", help="schrijf de kaart van de verkooppunten van een gemeente als HTML")
+    drawn.add_argument("nis_code", metavar="NIS")
+    drawn.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    drawn.add_argument("--year", type=int, help="inventarisjaar (standaard het laatste)")
+    drawn.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    add_db(drawn)
+    drawn.set_defaults(run=_map)
+
+    report = commands.add_parser("report", help="het EFRO-voortgangsrapport als PDF of Excel")
+    report.add_argument("--from", dest="start", type=day, metavar="DATUM", help="begin (standaard: 4 maanden terug)")
+    report.add_argument("--to", dest="end", type=day, metavar="DATUM", help="einde (standaard: einde vorige maand)")
+    report.add_argument("--format", choices=("pdf", "xlsx"), default="pdf")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--municipalities", metavar="NIS,...", help="NIS-codes (standaard de KraK West-partners)")
+    report.add_argument("--baseline", type=day, metavar="DATUM", help="basislijn (standaard de projectstart)")
+    report.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    add_db(report)
+    report.set_defaults(run=_report)
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    if args.topic != "vacancy" and args.level not in ("municipality", "province"):
+        print(f"Het niveau {args.level} bestaat alleen voor leegstand; kies municipality of province.",
+              file=sys.stderr)
+        return 2
+    if args.topic in ("vitality", "impact") and (args.year is None or args.level != "municipality"):
+        print(f"--topic {args.topic} vraagt --year (het jaar, of de campagne-editie) en --level municipality.",
+              file=sys.stderr)
+        return 2
+    table = _indicator_table(store, args)
+    for column in ("observed_on", "inventory_observed_on"):
+        if column in table:
+            table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        records = json.loads(table.to_json(orient="records"))
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    options = {"geography": args.geography}
+    if args.topic == "vacancy":
+        return vacancy_table(store.units(), level=args.level, year=args.year, scope=args.scope, **options)
+    if args.topic == "mix":
+        return mix_table(store.units(), level=args.level, year=args.year, **options)
+    if args.topic == "campaign":
+        return campaign_table(store.campaign(), store.units(), level=args.level, edition=args.year, **options)
+    if args.topic == "vitality":
+        return composite.vitality_table(store.units(), store.campaign(), year=args.year, **options)
+    return composite.impact(store.units(), store.campaign(), edition=args.year, **options).as_frame()
+
+
+def _map(args: argparse.Namespace) -> int:
+    units = Store(args.db).units()
+    names = reference.municipality_names(args.geography)
+    if args.nis_code not in names:
+        print(f"Onbekende NIS-code {args.nis_code!r} in de indeling {args.geography}.", file=sys.stderr)
+        return 1
+    years = assign_geography(units, reference.crosswalk(), args.geography)
+    years = pd.to_datetime(years.loc[years["nis_code"] == args.nis_code, "observed_on"]).dt.year
+    year = args.year or (int(years.max()) if len(years) else None)
+    town = town_units(units, args.nis_code, geography=args.geography, year=year) if year else units.iloc[0:0]
+    if town.empty:
+        print(f"Geen inventaris van {names[args.nis_code]} in {year or 'de databank'}.", file=sys.stderr)
+        return 1
+    group_names = reference.group_names()
+    fmap = maps.unit_map(town, cores=derived_cores(town), group_names=group_names)
+    args.out.write_text(leaflet.standalone_html(fmap), encoding="utf-8")
+    print(f"Kaart van {names[args.nis_code]} ({len(town)} verkooppunten, {year}) geschreven naar {args.out}.",
+          file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    start, end = content.default_period(pd.Timestamp.now())
+    codes = args.municipalities.split(",") if args.municipalities else None
+    data = content.build_report(
+        store.units(), store.campaign(), store.votes(), store.batches(), start=args.start or start, end=args.end or end,
+        municipalities=codes, baseline=args.baseline or content.PROJECT_START, created=pd.Timestamp.now(),
+        data_version=store.version(), geography=args.geography)
+    document = report_pdf(data) if args.format == "pdf" else report_xlsx(data)
+    args.out.write_bytes(document)
+    print(f"Rapport {format_date(data.start)} – {format_date(data.end)} ({len(data.municipalities)} gemeenten) "
+          f"geschreven naar {args.out}.", file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""The EFRO progress report: its content, the PDF and the Excel workbook."""

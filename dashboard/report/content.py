@@ -1,0 +1,152 @@
+"""The content of an EFRO progress report for a period: numbers, sentences and provenance.
+
+Built once from the stored data and then written as PDF (`dashboard.report.pdf`) or Excel
+(`dashboard.report.xlsx`), so both say exactly the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.campaign import REACH_FIGURES, takes_part, unique_enterprises
+from analysis.geography import latest_on_or_before
+from dashboard import reference
+from dashboard.i18n import DATE_FORMAT, format_date, format_pct, format_pp
+from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
+from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
+
+#: The start of EFRO project KraK West; the baseline is the last inventory on or before it.
+PROJECT_START = pd.Timestamp("2016-09-01")
+#: A reporting period for the EFRO e-loket is four months.
+PERIOD_MONTHS = 4
+RATE_COLUMNS = ["vacancy_rate_units", "vacancy_rate_floor", "long_term_vacancy_share"]
+
+
+@dataclass
+class ReportData:
+    """Everything a report shows."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    baseline: pd.Timestamp
+    created: pd.Timestamp
+    data_version: int
+    municipalities: dict[str, str]
+    vacancy: pd.DataFrame  # one row per municipality (and the province): now, baseline, previous period
+    trends: pd.DataFrame  # vacancy_table rows of the chosen municipalities up to the end
+    mix: pd.DataFrame
+    outputs: pd.DataFrame  # EFRO output indicators
+    provenance: pd.DataFrame
+    campaign: pd.DataFrame = field(default_factory=pd.DataFrame)  # reach per chosen municipality and edition
+    sentences: list[str] = field(default_factory=list)
+    units: pd.DataFrame | None = None  # the latest inventory of each chosen municipality, for maps
+
+    @property
+    def is_empty(self) -> bool:
+        return self.vacancy.empty
+
+
+def default_period(today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The last four whole months before ``today``."""
+    end = today.normalize().replace(day=1) - pd.Timedelta(days=1)
+    start = (end.replace(day=1) - pd.DateOffset(months=PERIOD_MONTHS - 1)).normalize()
+    return start, end
+
+
+def partners(geography: str = "2025") -> list[str]:
+    """The KraK West partner municipalities."""
+    places = reference.municipalities(geography)
+    return places.loc[places["is_krakwest_partner"], "nis_code"].tolist()
+
+
+def _at(table: pd.DataFrame, day: pd.Timestamp, suffix: str) -> pd.DataFrame:
+    """Each area's latest inventory on or before ``day``: its rates with ``suffix``."""
+    rows = latest_on_or_before(table, day).set_index("nis_code")
+    return rows[["observed_on", *RATE_COLUMNS, "units_total", "units_vacant"]].add_suffix(suffix)
+
+
+def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFrame, batches: pd.DataFrame, *,
+                 start: pd.Timestamp, end: pd.Timestamp, municipalities: list[str] | None = None,
+                 baseline: pd.Timestamp = PROJECT_START, created: pd.Timestamp, data_version: int = 0,
+                 geography: str = "2025") -> ReportData:
+    """Assemble a report for ``start``–``end`` over ``municipalities`` (default: the partners)."""
+    codes = municipalities or partners(geography)
+    names = {code: reference.municipality_names(geography).get(code, code) for code in codes}
+    placed = placed_units(units, geography) if len(units) else units  # placed once for every table
+    every_municipality = vacancy_table(placed, geography=geography)
+    municipal = every_municipality[every_municipality["nis_code"].isin(codes)]
+    province = vacancy_table(placed, level="province", geography=geography, municipal=every_municipality)
+    both = pd.concat([municipal, province])
+    vacancy = _at(both, end, "").join(_at(both, baseline, "_baseline")).join(_at(both, start - pd.Timedelta(days=1),
+                                                                              "_previous"))
+    vacancy = vacancy.reset_index()
+    vacancy.insert(1, "municipality", vacancy["nis_code"].map({**names, PROVINCE_NIS_CODE: PROVINCE_NAME}))
+    # The province first, then the municipalities by name.
+    vacancy = vacancy.assign(_order=vacancy["nis_code"].ne(PROVINCE_NIS_CODE)).sort_values(["_order", "municipality"]) \
+        .drop(columns="_order").reset_index(drop=True)
+    vacancy["change_since_baseline"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_baseline"]
+    vacancy["change_since_previous"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_previous"]
+    trends = municipal[pd.to_datetime(municipal["observed_on"]) <= end]
+    mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography) if len(units) else \
+        pd.DataFrame(columns=["nis_code", "year"])
+    mix = latest_on_or_before(mix[mix["nis_code"].isin(codes)])
+    latest = latest_on_or_before(placed.units[placed.units["nis_code"].isin(codes)], end) if len(units) else units
+    data = ReportData(start=start, end=end, baseline=baseline, created=created, data_version=data_version,
+                      municipalities=names, vacancy=vacancy, trends=trends, mix=mix,
+                      outputs=efro_outputs(campaign, votes, units, end=end, geography=geography),
+                      provenance=provenance(batches, end=end), units=latest)
+    data.sentences = sentences(vacancy)
+    if len(campaign):
+        reach = campaign_table(campaign, placed, geography=geography)
+        data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
+    return data
+
+
+def efro_outputs(campaign: pd.DataFrame, votes: pd.DataFrame, units: pd.DataFrame, *, end: pd.Timestamp,
+                 geography: str) -> pd.DataFrame:
+    """The EFRO output indicators of all editions up to the end of the period, with definitions."""
+    reach = campaign_table(campaign, units, geography=geography) if len(campaign) else pd.DataFrame(
+        columns=["edition", "nis_code", *REACH_FIGURES])
+    reach = reach[reach["edition"] <= end.year]
+    taking_part = takes_part(reach)
+    done_votes = votes[votes["edition"] <= end.year] if len(votes) else votes
+    rows = [
+        ("CO01/CO04", "Ondernemingen bereikt", unique_enterprises(done_votes) if len(done_votes) else 0,
+         "Unieke ondernemingen: per ondernemingsnummer, anders per gemeente en genormaliseerde winkelnaam."),
+        ("", "Deelnemende gemeenten", int(reach.loc[taking_part, "nis_code"].nunique()),
+         "Gemeenten met minstens één campagnecijfer boven 0."),
+        ("", "Deelnemende winkels", int(reach["participating_shops"].fillna(0).sum()), "Som over de edities."),
+        ("", "Uitgedeelde tassen", int(reach["bags_distributed"].fillna(0).sum()), "Som over de edities."),
+        ("", "Uitgebrachte stemmen", int(reach["votes_cast"].fillna(0).sum()), "Som over de edities."),
+        ("", "Ambassadeurs", int(reach["ambassadors"].fillna(0).sum()), "Som over de edities."),
+    ]
+    return pd.DataFrame(rows, columns=["Code", "Indicator", "Waarde", "Definitie"])
+
+
+def provenance(batches: pd.DataFrame, *, end: pd.Timestamp) -> pd.DataFrame:
+    """Every active batch used: file, date, rows and the first 12 characters of its SHA-256."""
+    if batches.empty:
+        return pd.DataFrame(columns=["Batch", "Bestand", "Geïmporteerd", "Rijen", "SHA-256"])
+    used = batches[batches["status"] == "active"].sort_values("batch_id")
+    return pd.DataFrame({
+        "Batch": used["batch_id"].astype(int), "Bestand": used["file_name"],
+        "Geïmporteerd": pd.to_datetime(used["imported_at"], utc=True).dt.strftime(DATE_FORMAT),
+        "Rijen": used["rows_imported"].astype(int), "SHA-256": used["sha256"].str[:12],
+    }).reset_index(drop=True)
+
+
+def sentences(vacancy: pd.DataFrame) -> list[str]:
+    """Plain Dutch sentences on what improved and what worsened since the baseline."""
+    lines = []
+    for row in vacancy.itertuples():
+        change = row.change_since_baseline
+        if pd.isna(change):
+            lines.append(f"{row.municipality}: leegstand {format_pct(row.vacancy_rate_units)} op "
+                         f"{format_date(row.observed_on)}; geen inventaris bij de basislijn.")
+            continue
+        verb = "daalde" if change < 0 else "steeg" if change > 0 else "bleef gelijk op"
+        lines.append(f"{row.municipality}: de leegstand {verb} van {format_pct(row.vacancy_rate_units_baseline)} "
+                     f"naar {format_pct(row.vacancy_rate_units)} ({format_pp(change)} sinds de basislijn).")
+    return lines

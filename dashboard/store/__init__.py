@@ -1,0 +1,1 @@
+"""The store: schema, database, batch cache, bulk writes, integrity check, backup and restore."""

@@ -1,0 +1,392 @@
+"""The store: batches of units, campaign figures and votes in SQLite or PostgreSQL.
+
+SQLite (WAL mode) is the embedded default; any SQLAlchemy URL selects another database. Every
+write is one transaction that also bumps the store version, so a batch lands whole or not at
+all, and readers that cache on :meth:`Store.version` see it at once. Writers take the store's
+write lock as their transaction begins (`Store._write`), so two imports at once queue instead of
+failing, and readers never wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    Numeric,
+    String,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from dashboard.settings import db_url
+from dashboard.store import batch_cache as columnar
+from dashboard.store import bulk as staging
+from dashboard.store import schema
+
+_INSERT_CHUNK = 20_000
+_VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
+#: Execution option that marks a connection as a writer: it takes the write lock when its
+#: transaction begins (see `_engine` and `Store._write`).
+_WRITER = "kernmonitor_writer"
+#: PostgreSQL advisory lock held while a process creates the schema ("KERN" in ASCII).
+_CREATE_LOCK = 0x4B45524E
+#: How long a writer waits for another writer's transaction before it gives up (`StoreBusy`).
+_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Batch:
+    """What a batch is besides its rows."""
+
+    kind: str
+    file_name: str
+    raw: bytes | None = None
+    imported_by: str = "onbekend"
+    is_sample: bool = False
+    rows_total: int | None = None
+    note: str | None = None
+    sha256: str | None = None
+
+
+class StoreBusy(RuntimeError):
+    """Another write (an import or a rollback) held the store longer than the busy timeout."""
+
+
+class AlreadyImported(ValueError):
+    """An active batch already holds a file with this SHA-256 (``batch_id`` names it)."""
+
+    def __init__(self, batch_id: int):
+        super().__init__(f"Dit bestand werd al geïmporteerd als batch {batch_id}.")
+        self.batch_id = batch_id
+
+
+class Store:
+    """A Kernmonitor store at a SQLAlchemy URL (``KERNMONITOR_DB`` or the embedded SQLite file).
+
+    The schema is created on first use.
+    """
+
+    def __init__(self, url: str | None = None):
+        self.url = url or db_url()
+        self.engine = _engine(self.url)
+        # The same pool; its connections take the write lock as their transaction begins.
+        self._writer = self.engine.execution_options(**{_WRITER: True})
+        with self.engine.connect() as conn:
+            ready = (set(schema.metadata.tables) <= set(inspect(conn).get_table_names())
+                     and conn.execute(_VERSION).first() is not None)
+        if not ready:
+            self._create()
+
+    def _create(self) -> None:
+        """Create the missing tables and the version row, one process at a time: two imports that
+        open a new store at the same moment would otherwise both create it, and one would fail."""
+        with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, see `_engine`
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
+            schema.metadata.create_all(conn)
+            if conn.execute(_VERSION).first() is None:
+                conn.execute(insert(schema.store_meta).values(key="version", value=0))
+
+    @contextmanager
+    def _write(self, staged: list | None = None) -> Iterator[Connection]:
+        """A write transaction that holds the store's write lock from its first statement.
+
+        ``staged`` collects the staging files a writer attaches (`dashboard.store.bulk`); they are
+        detached and removed when the transaction ends.
+
+        Writers queue here instead of failing halfway, and what a writer reads inside the
+        transaction (the duplicate-file check) stays true until it commits. SQLite: ``BEGIN
+        IMMEDIATE`` (see `_engine`). PostgreSQL: the version row, which every write bumps anyway, is
+        locked first. Both wait at most ``_BUSY_TIMEOUT_MS``, then raise `StoreBusy`. Readers never
+        wait for writers (WAL, MVCC) and see a batch whole or not at all.
+        """
+        with self._writer.connect() as conn:
+            try:
+                transaction = conn.begin()
+                with transaction:
+                    if conn.dialect.name != "sqlite":
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_BUSY_TIMEOUT_MS}")
+                        conn.execute(_VERSION.with_for_update())
+                    yield conn
+            except OperationalError as problem:
+                if _lock_timeout(problem):
+                    raise StoreBusy(
+                        f"De databank is bezig met een andere import of ongedaanmaking (langer dan "
+                        f"{_BUSY_TIMEOUT_MS // 1000} seconden). Er is niets opgeslagen: probeer het over een "
+                        "minuut opnieuw.") from problem
+                raise
+            finally:
+                if staged:
+                    staging.release(conn, staged)
+
+    def version(self) -> int:
+        """A number that changes with every batch written or rolled back (a cache key)."""
+        with self.engine.connect() as conn:
+            return conn.execute(_VERSION).scalar_one()
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no batch at all."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(schema.batches)).scalar_one() == 0
+
+    def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None, *,
+                  rows_rejected: int | None = None, refuse_duplicate: bool = False) -> int:
+        """Write one batch with its rows (and rejected rows) in one transaction; return its id.
+
+        ``rows`` has the columns of the batch kind's table (``schema.DATA_COLUMNS``); missing
+        optional columns are stored as NULL. ``rejected`` holds one problem per row
+        (``schema.REJECTED_COLUMNS``); ``rows_rejected`` counts the file rows left out (by
+        default one per problem).
+
+        Raises
+        ------
+        AlreadyImported
+            With ``refuse_duplicate``, when an active batch has the same SHA-256. The check runs
+            inside the write transaction, so two processes importing one file at once cannot
+            both land.
+        StoreBusy
+            When another write held the store longer than the busy timeout; nothing is written.
+        """
+        if batch.kind not in schema.DATA_TABLES:
+            raise ValueError(f"Onbekende soort gegevens {batch.kind!r}.")
+        rejected = rejected if rejected is not None else pd.DataFrame(columns=schema.REJECTED_COLUMNS)
+        digest = batch.sha256 or hashlib.sha256(batch.raw or b"").hexdigest()
+        staged: list = []
+        with self._write(staged) as conn:
+            if refuse_duplicate and (earlier := conn.execute(_active_with_checksum(digest)).scalar()) is not None:
+                raise AlreadyImported(earlier)
+            batch_id = conn.execute(
+                insert(schema.batches).returning(schema.batches.c.batch_id),
+                {
+                    "kind": batch.kind, "file_name": batch.file_name, "sha256": digest,
+                    "rows_total": batch.rows_total if batch.rows_total is not None else len(rows) + len(rejected),
+                    "rows_imported": len(rows),
+                    "rows_rejected": rows_rejected if rows_rejected is not None else len(rejected),
+                    "imported_by": batch.imported_by, "imported_at": datetime.now(UTC),
+                    "raw": batch.raw, "is_sample": batch.is_sample, "status": "active", "note": batch.note,
+                },
+            ).scalar_one()
+            table = schema.DATA_TABLES[batch.kind]
+            _insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id, staged=staged)
+            _insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id, staged=staged)
+            _bump_version(conn)
+        return batch_id
+
+    def rollback_batch(self, batch_id: int) -> None:
+        """Mark a batch rolled back: its rows stop counting, as if it had never been imported."""
+        with self._write() as conn:
+            done = conn.execute(
+                update(schema.batches)
+                .where(schema.batches.c.batch_id == batch_id, schema.batches.c.status == "active")
+                .values(status="rolled_back", rolled_back_at=datetime.now(UTC))
+            ).rowcount
+            if done != 1:
+                raise LookupError(f"Geen actieve batch met nummer {batch_id}.")
+            _bump_version(conn)
+
+    def batches(self) -> pd.DataFrame:
+        """The batch history, newest first, without the raw bytes."""
+        columns = [c for c in schema.batches.columns if c.name != "raw"]
+        query = select(*columns).order_by(schema.batches.c.batch_id.desc())
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def batch_with_checksum(self, sha256: str) -> int | None:
+        """The active batch that imported a file with this SHA-256, if any (a hint for previews:
+        `add_batch` with ``refuse_duplicate`` is the race-free check)."""
+        with self.engine.connect() as conn:
+            return conn.execute(_active_with_checksum(sha256)).scalar_one_or_none()
+
+    def rejected(self, batch_id: int) -> pd.DataFrame:
+        """The problems kept with a batch (rejected rows and warnings)."""
+        table = schema.rejected_rows
+        query = select(*[table.c[c] for c in schema.REJECTED_COLUMNS]).where(table.c.batch_id == batch_id)
+        with self.engine.connect() as conn:
+            return pd.read_sql(query.order_by(table.c.row_number), conn)
+
+    def save_mapping(self, name: str, kind: str, mapping: dict[str, str | None], *, saved_by: str) -> None:
+        """Keep a header mapping under a name, for the next file from the same source (replaces one
+        of the same name)."""
+        values = {"kind": kind, "mapping_json": json.dumps(mapping, ensure_ascii=False), "saved_by": saved_by,
+                  "saved_at": datetime.now(UTC)}
+        table = schema.header_mappings
+        with self._write() as conn:
+            done = conn.execute(update(table).where(table.c.name == name).values(**values)).rowcount
+            if not done:
+                conn.execute(insert(table).values(name=name, **values))
+
+    def mapping(self, name: str) -> tuple[str, dict[str, str | None]] | None:
+        """A saved header mapping's kind and mapping, or None when no mapping has that name."""
+        table = schema.header_mappings
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.kind, table.c.mapping_json).where(table.c.name == name)).first()
+        return (row.kind, json.loads(row.mapping_json)) if row else None
+
+    def mappings(self, kind: str | None = None) -> dict[str, dict[str, str | None]]:
+        """Saved header mappings by name (of one kind, or all)."""
+        table = schema.header_mappings
+        query = select(table.c.name, table.c.mapping_json).order_by(table.c.name)
+        if kind is not None:
+            query = query.where(table.c.kind == kind)
+        with self.engine.connect() as conn:
+            return {name: json.loads(text) for name, text in conn.execute(query)}
+
+    def has_sample_data(self) -> bool:
+        """Whether any active batch holds generated sample data."""
+        query = select(func.count()).select_from(schema.batches).where(
+            schema.batches.c.is_sample.is_(True), schema.batches.c.status == "active")
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one() > 0
+
+    def units(self) -> pd.DataFrame:
+        """Units of active batches; for one unit (municipality + ``unit_id``) on one date the latest
+        batch wins. Ids are only unique within a municipality (town registers number from 1)."""
+        return self._active_rows("units", key=["nis_code", "unit_id", "observed_on"],
+                                 within=["nis_code", "observed_on"])
+
+    def campaign(self) -> pd.DataFrame:
+        """Campaign figures of active batches; per municipality and edition the latest batch wins."""
+        return self._active_rows("campaign", key=["nis_code", "edition"])
+
+    def votes(self) -> pd.DataFrame:
+        """Per-shop ambassador votes of active batches; per municipality, edition and shop the
+        latest batch wins."""
+        return self._active_rows("votes", key=["nis_code", "edition", "shop_name"], within=["nis_code", "edition"])
+
+    def _active_rows(self, kind: str, *, key: list[str], within: list[str] | None = None) -> pd.DataFrame:
+        table = schema.batches
+        active = select(table.c.batch_id, table.c.sha256, table.c.imported_at).where(
+            table.c.status == "active", table.c.kind == kind)
+        with self.engine.connect() as conn:
+            batches = pd.read_sql(active, conn)
+        frame = columnar.read_table(self.engine, kind, batches=batches)
+        return latest_batch_wins(frame, key=key, within=within or key)
+
+
+def latest_batch_wins(frame: pd.DataFrame, *, key: list[str], within: list[str]) -> pd.DataFrame:
+    """One row per ``key``: the row of the latest batch.
+
+    Only rows whose ``within`` group (an inventory: place and date) comes from more than one
+    batch are compared, so a store of separate inventories costs almost nothing here.
+    """
+    if frame["batch_id"].nunique() < 2:
+        return frame.reset_index(drop=True)
+    frame = frame.iloc[frame["batch_id"].argsort(kind="stable")]
+    overlapping = frame.groupby(within, observed=True)["batch_id"].transform("nunique") > 1
+    if not overlapping.any():
+        return frame.reset_index(drop=True)
+    superseded = overlapping & frame[overlapping].duplicated(key, keep="last").reindex(frame.index,
+                                                                                       fill_value=False)
+    return frame[~superseded].reset_index(drop=True)
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # SQLAlchemy, not the sqlite3 module, opens transactions (SQLAlchemy's pysqlite recipe
+        # "Serializable isolation / Savepoints / Transactional DDL"): see `_begin`.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # A writer takes the write lock up front (waiting up to the busy timeout). With the
+        # default deferred BEGIN a transaction that reads first and then writes cannot wait for
+        # another writer: SQLite fails it at once with "database is locked". Readers stay
+        # deferred, so they never wait for a writer.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITER) else "BEGIN")
+
+    return engine
+
+
+def _lock_timeout(problem: OperationalError) -> bool:
+    """Whether a write gave up waiting for another writer (SQLite busy, PostgreSQL lock_timeout)."""
+    return "database is locked" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "55P03"
+
+
+def _active_with_checksum(sha256: str):
+    return (select(schema.batches.c.batch_id)
+            .where(schema.batches.c.sha256 == sha256, schema.batches.c.status == "active").limit(1))
+
+
+def _bump_version(conn: Connection) -> None:
+    conn.execute(update(schema.store_meta).where(schema.store_meta.c.key == "version")
+                 .values(value=schema.store_meta.c.value + 1))
+
+
+def _insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str], batch_id: int, *,
+                  staged: list) -> None:
+    """Insert a frame's rows on the transaction's own connection; every kind of missing value
+    becomes NULL. PostgreSQL takes them by COPY; SQLite many rows through a staging file
+    (`dashboard.store.bulk`), a few by one prepared statement run per row."""
+    if frame.empty:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    cells = {c: _cells(frame[c], table.c[c].type, sqlite=sqlite) for c in columns if c in frame.columns}
+    text = {c for c in cells if isinstance(table.c[c].type, String)}
+    if sqlite and len(frame) >= staging.MIN_ROWS and staging.insert(conn, table.name, cells, batch_id=batch_id,
+                                                                    text=text, attached=staged):
+        return
+    rows = zip(*cells.values(), [batch_id] * len(frame), strict=True)
+    names = [*cells, "batch_id"]
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        try:
+            with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except conn.dialect.dbapi.Error as error:  # the same exceptions as a statement through SQLAlchemy
+            raise DBAPIError.instance(statement, None, error, conn.dialect.dbapi.Error) from error
+        return
+    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in names)
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608 - schema names
+    rows = list(rows)
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        conn.exec_driver_sql(statement, rows[start:start + _INSERT_CHUNK])
+
+
+def _cells(series: pd.Series, column_type, *, sqlite: bool) -> list:
+    """A column as Python values the drivers accept: None for missing, dates as dates and
+    decimals as floats (for SQLite ISO text and floats, as SQLAlchemy stores them there)."""
+    if isinstance(column_type, Date):
+        # A batch holds few distinct dates: each is turned into a value once.
+        codes, days = pd.factorize(pd.to_datetime(series))
+        days = days.strftime("%Y-%m-%d") if sqlite else [day.date() for day in days]
+        return np.append(np.asarray(days, dtype=object), None)[codes].tolist()  # code −1 (missing): None
+    if isinstance(column_type, Integer) and not pd.api.types.is_integer_dtype(series):
+        series = pd.to_numeric(series).astype("Int64")  # 10000.0 (a column with gaps) is 10000
+    elif isinstance(column_type, Numeric) and sqlite:
+        series = pd.to_numeric(series, errors="coerce").astype(float)
+    # object dtype turns numpy scalars into Python ones, which every driver accepts.
+    return series.astype(object).where(series.notna(), None).tolist()

@@ -1,0 +1,241 @@
+"""Indicator tables as the command line, the pages and the reports give them.
+
+This joins the pure computations of `analysis` with the reference data: names, geography,
+population, the province row. Column names follow DESIGN.md; rates are fractions 0–1.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+import pandas as pd
+
+from analysis.campaign import REACH_COLUMNS, REACH_FIGURES, campaign_reach
+from analysis.cores import assign_cores, derived_cores
+from analysis.flows import flows
+from analysis.geography import assign_geography, latest_on_or_before
+from analysis.inventories import PlacedUnits, place_units
+from analysis.mix import MIX_COLUMNS
+from analysis.quality import QUALITY_COLUMNS, quality_flags
+from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band
+from dashboard import reference
+from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
+
+LEVELS = ("municipality", "province", "core", "shopping_area")
+GEOGRAPHIES = ("2025", "2018")
+TOPICS = ("vacancy", "mix", "campaign", "vitality", "impact")
+ID_COLUMNS = ["nis_code", "municipality", "observed_on", "year"]
+FLOW_COUNTS = ["new_vacancies", "reoccupations", "openings", "closures"]
+VACANCY_TABLE_COLUMNS = (ID_COLUMNS + VACANCY_COLUMNS + ["vacancy_band", "vacancy_rate_units_change"]
+                         + FLOW_COUNTS + QUALITY_COLUMNS)
+AREA_COLUMNS = {"core": ["core_id", "core_name"], "shopping_area": ["shopping_area"]}
+CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:]]
+
+
+def placed_units(units: pd.DataFrame | PlacedUnits, geography: str) -> PlacedUnits:
+    """``units`` placed in ``geography`` (`analysis.inventories.place_units`), unless they are already.
+
+    Every table function takes either stored units or these: callers that make several tables
+    of one store version place the units once and pass them to each.
+    """
+    if isinstance(units, PlacedUnits):
+        if units.geography != geography:
+            raise ValueError(f"Deze verkooppunten staan in indeling {units.geography}, niet {geography}.")
+        return units
+    return place_units(units, reference.crosswalk(), geography)
+
+
+def _frame(units: pd.DataFrame | PlacedUnits) -> pd.DataFrame:
+    """The units frame, placed or not (to see whether there are any)."""
+    return units.units if isinstance(units, PlacedUnits) else units
+
+
+def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality", geography: str = "2025",
+                  year: int | None = None, scope: str = "all",
+                  municipal: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Vacancy indicators per area and inventory (the province: per year).
+
+    Parameters
+    ----------
+    units : DataFrame or PlacedUnits
+        Stored units (``Store.units()``), or those placed by `placed_units`.
+    level : {"municipality", "province", "core", "shopping_area"}
+        Province rows add up each municipality's latest inventory of the year. Cores are
+        derived from the coordinates of each municipality's latest inventory
+        (`analysis.cores`); shopping areas are the ``shopping_area`` of the file.
+    geography : {"2025", "2018"}
+        Municipal boundaries to report in (see `analysis.geography.assign_geography`).
+    year : int, optional
+        Keep only inventories of this calendar year (changes and flows are still against the
+        inventory before it).
+    scope : {"all", "retail"}
+        All outlets or retail only (`analysis.vacancy.in_scope`).
+    municipal : DataFrame, optional
+        For the province: the municipalities' table of all years in the same geography and
+        scope, when the caller has it already (the province's flows are the sum of theirs).
+
+    Returns
+    -------
+    DataFrame with the level's id columns (`AREA_COLUMNS`) and `VACANCY_TABLE_COLUMNS`.
+    ``vacancy_rate_units_change`` is the difference with the previous inventory (0.018 is 1.8
+    percentage points); the flow counts are since that inventory.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"Onbekend niveau {level!r}: kies {', '.join(LEVELS)}.")
+    if scope not in SCOPES:
+        raise ValueError(f"Onbekende afbakening {scope!r}: kies {' of '.join(SCOPES)}.")
+    area = AREA_COLUMNS.get(level, [])
+    columns = area + VACANCY_TABLE_COLUMNS
+    if _frame(units).empty:
+        return pd.DataFrame(columns=columns)
+    placed = placed_units(units, geography)
+    key = area[0] if area else "nis_code"
+    if level == "province":
+        if municipal is None:
+            municipal = vacancy_table(placed, geography=geography, scope=scope)
+        table = _with_changes(_province_vacancy(placed, scope, municipal), key)
+    else:
+        frame = _with_areas(placed.units, level)
+        # Flows sort every unit in numpy, which lets go of the GIL: on a second core, while the
+        # rest of the table is made here.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            moving = pool.submit(flows, frame, by=key, scope=scope,
+                                 inventories=placed.inventories if level == "municipality" else None)
+            if level == "municipality":  # whole inventories: from their tallies
+                table = placed.vacancy(scope=scope)
+            else:
+                table = vacancy(frame, by=[key, "observed_on"], scope=scope)
+            table = _describe_areas(table, frame, level, geography)
+            table["year"] = pd.to_datetime(table["observed_on"]).dt.year
+            table = _with_changes(table, key)
+            moves = moving.result()
+        table = table.merge(moves.drop(columns=["observed_on_before", "units_before", "units_after", "is_balanced"]),
+                            on=[key, "observed_on"], how="left")
+    if year is not None:
+        table = table[table["year"] == year]
+    return table.sort_values([key, "observed_on"]).reset_index(drop=True)[columns]
+
+
+def _with_changes(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The vacancy band, the change since the previous inventory and the quality flags."""
+    table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
+    table = change_since_previous(table, ["vacancy_rate_units"], by=key)
+    return table.join(quality_flags(table, by=key))
+
+
+def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
+    """Each municipality's latest inventory of a year together; flows summed over those inventories
+    (from ``municipal``: the municipalities' table of all years in the same scope)."""
+    table = placed.vacancy(scope=scope, latest_per=["year"])
+    moves = placed.latest_inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]],
+                                            on=["nis_code", "observed_on"], how="left")
+    by_year = moves.assign(year=moves["observed_on"].dt.year).groupby("year")
+    per_year = by_year[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
+    per_year = per_year.astype({count: int for count in FLOW_COUNTS if per_year[count].notna().all()})
+    per_year["observed_on"] = by_year["observed_on"].max()
+    table = table.join(per_year, on="year")
+    return table.assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)
+
+
+def _with_areas(placed: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Units with the id column of the level (units outside every core or area are left out)."""
+    if level == "core":
+        cores = derived_cores_of(placed)
+        placed = placed.assign(core_id=assign_cores(placed, cores))
+        return placed[placed["core_id"].notna()].merge(cores[["core_id", "name"]].rename(
+            columns={"name": "core_name"}), on="core_id")
+    if level == "shopping_area":
+        return placed[placed["shopping_area"].notna()]
+    return placed
+
+
+def derived_cores_of(units: pd.DataFrame):
+    """Cores derived from each municipality's latest inventory (a stable map for every year)."""
+    return derived_cores(latest_on_or_before(units))
+
+
+def _describe_areas(table: pd.DataFrame, placed: pd.DataFrame, level: str, geography: str) -> pd.DataFrame:
+    names = reference.municipality_names(geography)
+    if level != "municipality":
+        key = AREA_COLUMNS[level][0]
+        extra = AREA_COLUMNS[level][1:]
+        owner = placed.groupby(key)["nis_code"].agg(lambda codes: codes.mode().iloc[0]).rename("nis_code")
+        table = table.join(owner, on=key)
+        if extra:
+            table = table.join(placed.drop_duplicates(key).set_index(key)[extra], on=key)
+    table["municipality"] = table["nis_code"].map(names)
+    return table
+
+
+def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality", geography: str = "2025",
+              year: int | None = None) -> pd.DataFrame:
+    """Shop mix per municipality and inventory (or province and year): `analysis.mix.MIX_COLUMNS`
+    plus, per Locatus group, ``share_units_<code>``, ``share_floor_<code>`` and
+    ``location_quotient_<code>`` (against the province in the same year)."""
+    if level not in ("municipality", "province"):
+        raise ValueError("De winkelmix bestaat per gemeente of voor de provincie.")
+    if _frame(units).empty:
+        return pd.DataFrame(columns=ID_COLUMNS + MIX_COLUMNS)
+    placed = placed_units(units, geography)
+    inventories = placed.latest_inventories
+    if level == "province":
+        table = placed.shop_mix(latest_per=["year"]).assign(nis_code=PROVINCE_NIS_CODE)
+        inventories = inventories.assign(nis_code=PROVINCE_NIS_CODE)
+    else:
+        table = placed.shop_mix(latest_per=["nis_code", "year"])
+    inventories = inventories.assign(year=inventories["observed_on"].dt.year)
+    dates = inventories.groupby(["nis_code", "year"])["observed_on"].max()
+    table["observed_on"] = table.set_index(["nis_code", "year"]).index.map(dates)
+    names = reference.municipality_names(geography)
+    table["municipality"] = table["nis_code"].map(names).fillna(PROVINCE_NAME)
+    if year is not None:
+        table = table[table["year"] == year]
+    rest = [c for c in table.columns if c not in ID_COLUMNS + MIX_COLUMNS]
+    return table[ID_COLUMNS + MIX_COLUMNS + sorted(rest)].reset_index(drop=True)
+
+
+def population(geography: str = "2025") -> pd.DataFrame:
+    """Population on 1 January 2018 and 2020 per municipality: ``nis_code``, ``year``, ``population``."""
+    return _population(geography).copy()
+
+
+@cache
+def _population(geography: str) -> pd.DataFrame:
+    frame = reference.municipalities(geography)
+    long = frame.melt(id_vars="nis_code", value_vars=["population_2018", "population_2020"], var_name="year",
+                      value_name="population")
+    long["year"] = long["year"].str[-4:].astype(int)
+    return long
+
+
+def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
+                   geography: str = "2025", edition: int | None = None) -> pd.DataFrame:
+    """Campaign reach per municipality (or for the province) and edition: `CAMPAIGN_TABLE_COLUMNS`."""
+    if level not in ("municipality", "province"):
+        raise ValueError("Campagnebereik bestaat per gemeente of voor de provincie.")
+    if campaign.empty:
+        return pd.DataFrame(columns=CAMPAIGN_TABLE_COLUMNS)
+    walk = reference.crosswalk()
+    placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *REACH_FIGURES]), walk, geography)
+    people = population(geography)
+    stored = None if _frame(units).empty else placed_units(units, geography)
+    shops = _no_units() if stored is None else stored.occupied_retail_units()
+    if level == "province":
+        placed = placed.assign(nis_code=PROVINCE_NIS_CODE)
+        people = people.groupby("year", as_index=False)["population"].sum().assign(nis_code=PROVINCE_NIS_CODE)
+        if stored is not None:  # each municipality's latest inventory of a year, together
+            per_year = stored.occupied_retail_units(latest_per=["year"])
+            shops = pd.DataFrame({"nis_code": PROVINCE_NIS_CODE, "units": per_year["units"],
+                                  "observed_on": pd.to_datetime(per_year["year"].astype(str) + "-01-01")})
+    summed = placed.groupby(["nis_code", "edition"], as_index=False)[REACH_FIGURES].sum(min_count=1)
+    reach = campaign_reach(summed, shops, people)
+    reach["municipality"] = reach["nis_code"].map(reference.municipality_names(geography)).fillna(PROVINCE_NAME)
+    if edition is not None:
+        reach = reach[reach["edition"] == edition]
+    return reach[CAMPAIGN_TABLE_COLUMNS].reset_index(drop=True)
+
+
+def _no_units() -> pd.DataFrame:
+    return pd.DataFrame({"nis_code": pd.Series(dtype=object), "observed_on": pd.Series(dtype="datetime64[ns]"),
+                         "units": pd.Series(dtype="int64")})

@@ -1,0 +1,113 @@
+"""What the Gemeente page shows besides the charts: one town's units, its streets, the long-vacant
+units to act on, and its strengths. Plain functions of DataFrames; Dutch headers for display."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.geography import assign_geography, latest_of_year
+from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
+from analysis.vitality import peer_group
+from dashboard import reference
+
+#: A group is a strength when it is this much more common than in the province.
+STRENGTH_MIN_QUOTIENT = 1.25
+
+
+def town_units(units: pd.DataFrame, nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
+    """The units of the town's latest inventory in ``year`` (in the chosen geography)."""
+    placed = assign_geography(units, reference.crosswalk(), geography)
+    return latest_of_year(placed[placed["nis_code"] == nis_code], year=year)
+
+
+def street_table(units: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
+    """The streets with the most vacant outlets: Straat, Verkooppunten, Leegstaand, Leegstand (0–1).
+
+    >>> units = pd.DataFrame({"street": ["Markt", "Markt", "Markt", "Dam", None], "group_code": "11",
+    ...                       "status": ["vacant", "vacant", "occupied", "vacant", "vacant"]})
+    >>> street_table(units).values.tolist()
+    [['Markt', 3, 2, 0.6666666666666666], ['Dam', 1, 1, 1.0]]
+    """
+    outlets = units[is_outlet(units) & units["street"].notna()]
+    table = outlets.groupby("street").agg(units=("status", "size"),
+                                          vacant=("status", lambda s: int((s == "vacant").sum())))
+    table["rate"] = table["vacant"] / table["units"]
+    table = table[table["vacant"] > 0].sort_values(["vacant", "rate"], ascending=False).head(top).reset_index()
+    return table.rename(columns={"street": "Straat", "units": "Verkooppunten", "vacant": "Leegstaand",
+                                 "rate": "Leegstand"})
+
+
+def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
+                min_days: int = LONG_TERM_DAYS) -> pd.DataFrame:
+    """Units vacant for at least ``min_days``, longest first, for the town-centre manager.
+
+    ``current`` comes from `town_units` (codes in ``geography``); ``history`` is every stored unit,
+    put in the same geography so a merged town (Meulebeke + Tielt) finds its units' earlier groups.
+    Columns: Adres, Laatste groep (the unit's group in its latest earlier inventory in which it
+    was occupied, where known), Oppervlakte (m²), Leeg sinds, Jaren leeg.
+    """
+    days = vacancy_days(current)
+    long = current[days >= min_days].assign(_days=days)
+    history = assign_geography(history, reference.crosswalk(), geography)
+    occupied_before = history[(history["status"] == "occupied") & history["unit_id"].isin(long["unit_id"])]
+    last_group = (occupied_before.sort_values("observed_on").drop_duplicates(["nis_code", "unit_id"], keep="last")
+                  .set_index(["nis_code", "unit_id"])["group_code"])
+    names = reference.group_names()
+    before = pd.MultiIndex.from_frame(long[["nis_code", "unit_id"]]).map(last_group.to_dict().get) \
+        if len(long) else pd.Index([])
+    table = pd.DataFrame({
+        "Adres": [" ".join(str(p) for p in (s, n) if p is not None and not pd.isna(p)) or "adres onbekend"
+                  for s, n in zip(long["street"], long["house_number"], strict=True)],
+        "Laatste groep": [names.get(code, "onbekend") if code else "onbekend" for code in before],
+        "Oppervlakte (m²)": long["floor_area_m2"].to_numpy(),
+        "Leeg sinds": pd.to_datetime(long["vacant_since"]).to_numpy(),
+        "Jaren leeg": (long["_days"].astype(float) / 365.25).round(1).to_numpy(),
+    })
+    return table.sort_values("Jaren leeg", ascending=False).reset_index(drop=True)
+
+
+def strengths(mix_row: pd.Series, *, min_quotient: float = STRENGTH_MIN_QUOTIENT) -> pd.DataFrame:
+    """Groups over-represented against the province: Groep, Locatiequotiënt (≥ ``min_quotient``)."""
+    names = reference.group_names()
+    quotients = {column.removeprefix("location_quotient_"): value for column, value in mix_row.items()
+                 if str(column).startswith("location_quotient_") and pd.notna(value) and value >= min_quotient}
+    table = pd.DataFrame({"Groep": [names.get(code, code) for code in quotients],
+                          "Locatiequotiënt": list(quotients.values())})
+    return table.sort_values("Locatiequotiënt", ascending=False).reset_index(drop=True)
+
+
+def ambassadors(votes: pd.DataFrame, nis_code: str, *, geography: str) -> pd.DataFrame:
+    """The town's ambassadors (winners) per edition: Editie, Winkel, Stemmen."""
+    if votes.empty:
+        return pd.DataFrame(columns=["Editie", "Winkel", "Stemmen"])
+    placed = assign_geography(votes, reference.crosswalk(), geography)
+    winners = placed[(placed["nis_code"] == nis_code) & placed["winner"].astype(bool)]
+    return (winners.sort_values(["edition", "votes"], ascending=[False, False])
+            .rename(columns={"edition": "Editie", "shop_name": "Winkel", "votes": "Stemmen"})
+            [["Editie", "Winkel", "Stemmen"]].reset_index(drop=True))
+
+
+def peer_codes(nis_code: str, *, geography: str) -> tuple[str, list[str]]:
+    """The town's peer group (`analysis.vitality.peer_group`) and the codes of its members."""
+    places = reference.municipalities(geography)
+    groups = peer_group(pd.DataFrame({"is_centrumstad": places["is_centrumstad"],
+                                      "population": places["population_2020"]}))
+    own = groups[places["nis_code"] == nis_code].iloc[0]
+    return own, places.loc[groups == own, "nis_code"].tolist()
+
+
+def comparison_kpis(table: pd.DataFrame, province: pd.DataFrame, nis_code: str, *, year: int,
+                    geography: str) -> dict[str, float]:
+    """The town's vacancy by units in ``year`` beside the province's and its peer group's (pooled:
+    vacant outlets / outlets of all members)."""
+    year_rows = latest_of_year(table, year=year)
+    group, members = peer_codes(nis_code, geography=geography)
+    peers = year_rows[year_rows["nis_code"].isin(members)]
+    own = year_rows[year_rows["nis_code"] == nis_code].iloc[0]
+    in_province = province[province["year"] == year]
+    return {
+        "town": float(own["vacancy_rate_units"]),
+        "province": float(in_province["vacancy_rate_units"].iloc[0]) if len(in_province) else float("nan"),
+        "peers": float(peers["units_vacant"].sum() / peers["units_total"].sum()) if len(peers) else float("nan"),
+        "peer_group": group,
+    }

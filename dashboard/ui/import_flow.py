@@ -1,0 +1,127 @@
+"""The import flow of the Gegevens page: upload, options, check, header mapping, report, changes, confirm.
+
+Only a signed-in coordinator reaches it; their account name is recorded with the batch and a saved mapping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from dashboard.ingest import FileRejected, ImportRejected, Prepared, import_prepared
+from dashboard.settings import MAX_UPLOAD_MB
+from dashboard.tables import exports
+from dashboard.ui import import_views as views
+from dashboard.ui import loaders, shell
+from dashboard.ui.markdown import plain
+
+
+def import_flow(who: str) -> None:
+    """Upload a file, check it, show what it would change and import it as ``who`` on confirmation."""
+    upload = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx"], key="upload",
+                              help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar.")
+    if upload is None:
+        st.info("Kies een leegstandsinventaris, campagnecijfers of stemmen per winkel. Er wordt niets opgeslagen "
+                "voor je bevestigt.")
+        return
+    raw = upload.getvalue()
+    prepared = checked_file(raw, upload.name, _options(raw), who=who)
+    if prepared is None:
+        return
+    _report(prepared)
+    if not prepared.valid_rows.empty:
+        st.subheader("Wat verandert er?")
+        changes = (views.change_table(loaders.units(), prepared) if prepared.kind == "units"
+                   else views.rows_per_municipality(prepared))
+        shell.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
+    _confirm(prepared, who)
+
+
+def _options(raw: bytes) -> views.ImportOptions:
+    kind = st.selectbox("Soort gegevens", views.kind_options(), key="kind", format_func=views.kind_label)
+    return views.ImportOptions(
+        kind=None if kind == views.AUTOMATIC else kind,
+        observed_on=st.date_input("Peildatum voor rijen zonder datum", value=None, key="observed_on",
+                                  format="DD/MM/YYYY"),
+        sheet=st.selectbox("Werkblad", loaders.sheet_names(raw), key="sheet") if loaders.is_xlsx(raw) else None,
+        saved_mapping=st.selectbox("Bewaarde koppeling", [None, *loaders.saved_mappings()], key="saved_mapping",
+                                   format_func=lambda name: name or views.AUTOMATIC),
+    )
+
+
+def _report(prepared: Prepared) -> None:
+    st.caption(plain(views.import_summary(prepared)))
+    if prepared.problems.empty:
+        st.success("Geen problemen gevonden.")
+        return
+    problems = views.problem_table(prepared)
+    st.dataframe(problems, key="problems", hide_index=True)
+    st.download_button("Rapport downloaden (CSV)", exports.to_csv_bytes(problems), file_name="importrapport.csv",
+                       mime="text/csv", key="download_report")
+    st.download_button("Rapport downloaden (Excel)", exports.to_xlsx_bytes(problems),
+                       file_name="importrapport.xlsx", key="download_report_xlsx")
+
+
+def _confirm(prepared: Prepared, who: str) -> None:
+    st.caption(f"Je importeert als **{plain(who)}**; die naam komt bij de batch in de geschiedenis.")
+    partial = st.checkbox("Alleen de goede rijen importeren (de foute worden met hun reden bewaard)",
+                          key="partial", disabled=prepared.errors.empty)
+    if st.button("Importeren", type="primary", key="confirm_import"):
+        try:
+            batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who)
+            st.success(f"Opgeslagen als batch {batch_id}.")
+        except ImportRejected as rejected:
+            st.error(plain(rejected.summary))
+
+
+def checked_file(raw: bytes, file_name: str, options: views.ImportOptions, *, who: str) -> Prepared | None:
+    """The file read and checked with the chosen options, or None after saying why it cannot be read."""
+    mapping = None
+    kind = options.kind
+    if options.saved_mapping:
+        saved_kind, mapping = loaders.saved_mapping(options.saved_mapping)
+        kind = kind or saved_kind
+    try:
+        prepared = loaders.prepare(raw, file_name, kind=kind, observed_on=options.observed_on, sheet=options.sheet,
+                                   mapping=mapping)
+    except FileRejected as problem:
+        st.error(f"Dit bestand kan niet gelezen worden: {plain(problem)}")
+        return None
+    except Exception as problem:  # noqa: BLE001 - a file we did not foresee must not end in a traceback
+        st.error(f"Dit bestand kan niet gelezen worden (onverwachte fout: {plain(type(problem).__name__)}). "
+                 "Bewaar het opnieuw als CSV of .xlsx, of stuur het naar de beheerder.")
+        return None
+    st.dataframe(prepared.cells.head(10), key="preview")
+    edited = mapping_editor(prepared, source=options.saved_mapping or "auto", who=who)
+    if edited != prepared.mapping:
+        prepared = loaders.prepare(raw, file_name, kind=prepared.kind, observed_on=options.observed_on,
+                                   sheet=options.sheet, mapping=edited)
+    return prepared
+
+
+def mapping_editor(prepared: Prepared, *, source: str, who: str) -> dict[str, str | None]:
+    """One selectbox per file column (keys ``map_…``), and a way to save the mapping under a name (by ``who``).
+
+    The keys name the file, the kind and the mapping's ``source``, so choosing another saved
+    mapping starts the boxes afresh instead of keeping the previous choices.
+    """
+    options = views.column_options(prepared.kind)
+    label = views.column_label(prepared.kind)
+    found = sum(1 for value in prepared.mapping.values() if value)
+    with st.expander(f"Kolommen koppelen ({found} van {len(prepared.mapping)} herkend)",
+                     expanded=not found or not prepared.file_errors.empty):
+        edited = {}
+        columns = st.columns(3)
+        origin = hashlib.sha1(source.encode()).hexdigest()[:8]
+        for number, (header, canonical) in enumerate(prepared.mapping.items()):
+            widget_key = f"map_{prepared.sha256[:12]}_{prepared.kind}_{origin}_{number}"
+            title = plain(header) if header else f"kolom {number + 1}"
+            edited[header] = columns[number % 3].selectbox(title, options, index=options.index(canonical),
+                                                           key=widget_key, format_func=label)
+        name = st.text_input("Bewaar deze koppeling als", key="mapping_name",
+                             placeholder="bv. Locatus-export of Stad Ieper")
+        if st.button("Koppeling bewaren", key="save_mapping", disabled=not name.strip()):
+            loaders.store().save_mapping(name.strip(), prepared.kind, edited, saved_by=who)
+            st.success(f"Koppeling '{plain(name.strip())}' bewaard.")
+    return edited

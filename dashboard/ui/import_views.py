@@ -1,0 +1,103 @@
+"""Builders for the Gegevens page: the import preview tables, the batch history, templates.
+
+Plain functions of data, so tests check them without a browser; the page only renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from analysis.inventory_changes import inventory_changes
+from dashboard.i18n import DATE_FORMAT, DATETIME_FORMAT, format_pct
+from dashboard.ingest import Prepared
+from dashboard.ingest.columns import KIND_LABELS, specs
+from dashboard.ingest.problems import REPORT_HEADERS
+from dashboard.reference import municipality_names
+
+AUTOMATIC = "automatisch"
+UNUSED = "(niet gebruiken)"
+BATCH_HEADERS = {"batch_id": "Batch", "kind": "Soort", "file_name": "Bestand", "rows_imported": "Rijen",
+                 "rows_rejected": "Geweigerd", "imported_by": "Door", "imported_at": "Op", "status": "Status"}
+STATUS_LABELS = {"active": "actief", "rolled_back": "ongedaan gemaakt"}
+KIND_SHORT = {"units": "verkooppunten", "campaign": "campagne", "votes": "stemmen"}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """The import widgets' values."""
+
+    kind: str | None
+    observed_on: date | None
+    sheet: str | None
+    saved_mapping: str | None
+
+
+def kind_options() -> list[str]:
+    return [AUTOMATIC, *KIND_LABELS]
+
+
+def kind_label(kind: str) -> str:
+    return "automatisch (uit de kopregel)" if kind == AUTOMATIC else KIND_LABELS[kind]
+
+
+def column_options(kind: str) -> list[str | None]:
+    """What a file column can fill: nothing, or one canonical column of the kind."""
+    return [None, *specs(kind)]
+
+
+def column_label(kind: str):
+    labels = {name: f"{spec.label} ({name})" for name, spec in specs(kind).items()}
+    return lambda name: UNUSED if name is None else labels[name]
+
+
+def problem_table(prepared: Prepared) -> pd.DataFrame:
+    """The validation report with Dutch headers, whole-file problems first."""
+    return prepared.problems.rename(columns=REPORT_HEADERS)
+
+
+def change_table(stored_units: pd.DataFrame, prepared: Prepared) -> pd.DataFrame:
+    """Per municipality and inventory: units new, changed, unchanged, gone, and the rate before → after."""
+    changes = inventory_changes(stored_units, prepared.valid_rows)
+    names = municipality_names("2018")
+    return pd.DataFrame({
+        "Gemeente": changes["nis_code"].map(names).fillna(changes["nis_code"]),
+        "Peildatum": changes["observed_on"].dt.strftime(DATE_FORMAT),
+        "Vergeleken met": changes["compared_with"].dt.strftime(DATE_FORMAT).fillna("– (eerste inventaris)"),
+        "Nieuw": changes["units_new"], "Gewijzigd": changes["units_changed"],
+        "Ongewijzigd": changes["units_unchanged"], "Verdwenen": changes["units_gone"],
+        "Leegstand voor → na": [f"{format_pct(before)} → {format_pct(after)}" for before, after
+                                in zip(changes["vacancy_rate_before"], changes["vacancy_rate_after"], strict=True)],
+    })
+
+
+def rows_per_municipality(prepared: Prepared) -> pd.DataFrame:
+    """For campaign and votes files: how many rows each municipality brings, per edition."""
+    rows = prepared.valid_rows
+    names = municipality_names("2018")
+    counts = rows.groupby(["nis_code", "edition"]).size().reset_index(name="Rijen")
+    counts.insert(0, "Gemeente", counts.pop("nis_code").map(names))
+    return counts.rename(columns={"edition": "Editie"})
+
+
+def history_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """The batch history with Dutch headers and values."""
+    table = batches[list(BATCH_HEADERS)].copy()
+    table["kind"] = table["kind"].map(KIND_SHORT)
+    table["status"] = table["status"].map(STATUS_LABELS)
+    table["imported_at"] = pd.to_datetime(table["imported_at"], utc=True).dt.tz_convert("Europe/Brussels") \
+        .dt.strftime(DATETIME_FORMAT)
+    return table.rename(columns=BATCH_HEADERS)
+
+
+def active_batches(batches: pd.DataFrame) -> list[int]:
+    return [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
+
+
+def import_summary(prepared: Prepared) -> str:
+    """One line on what the file is and holds."""
+    errors, warnings = len(prepared.errors), len(prepared.problems) - len(prepared.errors)
+    return (f"{prepared.description} · {len(prepared.cells)} rijen · {KIND_LABELS[prepared.kind]} · "
+            f"{errors} fout(en), {warnings} waarschuwing(en) · {len(prepared.valid_rows)} rijen klaar om te importeren")

@@ -1,0 +1,253 @@
+"""Cached reads of the store for the pages, keyed by the store's URL and version.
+
+The version changes with every batch, so a new import shows at once while every other rerun
+reads from the cache. Pages call these functions; they never query the store themselves.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from analysis.cores import derived_cores
+from analysis.inventories import PlacedUnits
+from dashboard import ingest, reference
+from dashboard.figures import leaflet, maps
+from dashboard.ingest import reading
+from dashboard.settings import boundaries_path, db_url
+from dashboard.store.database import Store
+from dashboard.tables import town
+from dashboard.tables.composite import impact, vitality_table
+from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
+from dashboard.ui.markdown import plain
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """The store of this deployment (``KERNMONITOR_DB`` or the embedded file), opened once."""
+    return _store(db_url())
+
+
+# A resource, not data: one shared frame instead of a pickled copy per call (1.5 million rows
+# are 170 MB). Nothing changes it in place: analysis and pages work on copies.
+@st.cache_resource(show_spinner="Gegevens laden…", max_entries=2)
+def _units(url: str, version: int) -> pd.DataFrame:
+    return _store(url).units()
+
+
+# The units in one geography with their inventories grouped, shared by every indicator table.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _placed(url: str, version: int, geography: str) -> PlacedUnits:
+    return placed_units(_units(url, version), geography)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _vacancy(url: str, version: int, level: str, geography: str) -> pd.DataFrame:
+    municipal = _vacancy(url, version, "municipality", geography) if level == "province" else None
+    return vacancy_table(_placed(url, version, geography), level=level, geography=geography, municipal=municipal)
+
+
+def units() -> pd.DataFrame:
+    """All current units (active batches, later batch wins)."""
+    current = store()
+    return _units(current.url, current.version())
+
+
+def vacancy_indicators(*, level: str, geography: str) -> pd.DataFrame:
+    """The vacancy table of `dashboard.tables.indicators.vacancy_table` for all inventories."""
+    current = store()
+    return _vacancy(current.url, current.version(), level, geography)
+
+
+def shows_sample_data() -> bool:
+    """Whether the dashboard is showing generated sample data (not cached: one cheap query)."""
+    return store().has_sample_data()
+
+
+def batches() -> pd.DataFrame:
+    """The batch history (not cached: small, and must show a rollback at once)."""
+    return store().batches()
+
+
+def saved_mappings() -> list[str]:
+    return list(store().mappings())
+
+
+def saved_mapping(name: str) -> tuple[str | None, dict[str, str | None]]:
+    """A saved mapping's kind and header → column mapping."""
+    return store().mapping(name) or (None, {})
+
+
+def is_xlsx(raw: bytes) -> bool:
+    return reading.is_xlsx(raw)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def sheet_names(raw: bytes) -> list[str]:
+    return reading.sheet_names(raw)
+
+
+@st.cache_data(show_spinner="Bestand controleren…", max_entries=4)
+def _prepare(raw: bytes, file_name: str, kind: str | None, observed_on, sheet: str | None,
+             mapping: tuple[tuple[str, str | None], ...] | None) -> ingest.Prepared:
+    return ingest.prepare(raw, file_name, kind=kind, observed_on=observed_on, sheet=sheet,
+                          mapping=dict(mapping) if mapping is not None else None)
+
+
+def prepare(raw: bytes, file_name: str, *, kind: str | None, observed_on, sheet: str | None,
+            mapping: dict[str, str | None] | None) -> ingest.Prepared:
+    """`dashboard.ingest.prepare`, cached on the file's bytes and the options."""
+    frozen = tuple(mapping.items()) if mapping is not None else None
+    return _prepare(raw, file_name, kind, observed_on, sheet, frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _campaign(url: str, version: int) -> pd.DataFrame:
+    return _store(url).campaign()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _votes(url: str, version: int) -> pd.DataFrame:
+    return _store(url).votes()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _mix(url: str, version: int, geography: str) -> pd.DataFrame:
+    return mix_table(_placed(url, version, geography), geography=geography)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _town(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
+    return town.town_units(_units(url, version), nis_code, geography=geography, year=year)
+
+
+@st.cache_data(show_spinner="Kernen afleiden…", max_entries=16)
+def _cores(url: str, version: int, nis_code: str, geography: str, year: int):
+    return derived_cores(_town(url, version, nis_code, geography, year))
+
+
+@st.cache_resource(show_spinner="Kaart tekenen…", max_entries=8)
+def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
+    names = reference.group_names()
+    return maps.unit_map(_town(url, version, nis_code, geography, year),
+                         cores=_cores(url, version, nis_code, geography, year), group_names=names)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _unit_map_page(url: str, version: int, nis_code: str, geography: str, year: int) -> str:
+    return _unit_map(url, version, nis_code, geography, year).get_root().render()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _unit_map_file(url: str, version: int, nis_code: str, geography: str, year: int) -> str:
+    return leaflet.standalone_html(_unit_map(url, version, nis_code, geography, year))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _actions(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
+    return town.action_list(_town(url, version, nis_code, geography, year), _units(url, version), geography=geography)
+
+
+def town_units(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
+    """`dashboard.tables.town.town_units`: the town's latest inventory of ``year``."""
+    current = store()
+    return _town(current.url, current.version(), nis_code, geography, year)
+
+
+def unit_map_html(nis_code: str, *, geography: str, year: int) -> str:
+    """The town's unit map (`dashboard.figures.maps.unit_map`) as the page shows it (Leaflet from the app's
+    static folder)."""
+    current = store()
+    return _unit_map_page(current.url, current.version(), nis_code, geography, year)
+
+
+def unit_map_file(nis_code: str, *, geography: str, year: int) -> str:
+    """The same map as one HTML file that needs no network (Leaflet inside), for downloads."""
+    current = store()
+    return _unit_map_file(current.url, current.version(), nis_code, geography, year)
+
+
+def action_list(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
+    """`dashboard.tables.town.action_list` for the town's inventory of ``year``."""
+    current = store()
+    return _actions(current.url, current.version(), nis_code, geography, year)
+
+
+def campaign() -> pd.DataFrame:
+    current = store()
+    return _campaign(current.url, current.version())
+
+
+def votes() -> pd.DataFrame:
+    current = store()
+    return _votes(current.url, current.version())
+
+
+def mix_indicators(*, geography: str) -> pd.DataFrame:
+    """`dashboard.tables.indicators.mix_table` per municipality and year."""
+    current = store()
+    return _mix(current.url, current.version(), geography)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _boundaries(source: str | bytes):
+    return maps.read_boundaries(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def boundaries(upload=None):
+    """The municipal boundaries: an uploaded file, else ``KERNMONITOR_BOUNDARIES``, else None.
+
+    A file that cannot be used is reported on the page and the map falls back to symbols.
+    """
+    source = upload.getvalue() if upload is not None else boundaries_path()
+    if source is None:
+        return None
+    try:
+        return _boundaries(source if isinstance(source, bytes) else str(source))
+    except Exception as problem:  # noqa: BLE001 - any unreadable file: say so and draw symbols
+        st.warning(f"Het grenzenbestand is niet bruikbaar ({plain(problem)}); de kaart toont "
+                   "symbolen in de centra.")
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _campaign_table(url: str, version: int, geography: str) -> pd.DataFrame:
+    return campaign_table(_campaign(url, version), _placed(url, version, geography), geography=geography)
+
+
+@st.cache_data(show_spinner="Impact berekenen…", max_entries=16)
+def _impact(url: str, version: int, edition: int, geography: str):
+    return impact(_placed(url, version, geography), _campaign(url, version), edition=edition, geography=geography,
+                  vacancy=_vacancy(url, version, "municipality", geography),
+                  reach=_campaign_table(url, version, geography))
+
+
+def campaign_indicators(*, geography: str) -> pd.DataFrame:
+    """`dashboard.tables.indicators.campaign_table` per municipality and edition."""
+    current = store()
+    return _campaign_table(current.url, current.version(), geography)
+
+
+def campaign_impact(*, edition: int, geography: str):
+    """`dashboard.tables.composite.impact` for one edition."""
+    current = store()
+    return _impact(current.url, current.version(), edition, geography)
+
+
+@st.cache_data(show_spinner="Vitaliteitsindex berekenen…", max_entries=16)
+def _vitality(url: str, version: int, year: int, geography: str) -> pd.DataFrame:
+    return vitality_table(_placed(url, version, geography), _campaign(url, version), year=year, geography=geography,
+                          vacancy=_vacancy(url, version, "municipality", geography), mix=_mix(url, version, geography),
+                          reach=_campaign_table(url, version, geography))
+
+
+def vitality(*, year: int, geography: str) -> pd.DataFrame:
+    """`dashboard.tables.composite.vitality_table` for one year."""
+    current = store()
+    return _vitality(current.url, current.version(), year, geography)

@@ -1,0 +1,54 @@
+"""The page shell: the data notice, the global selectors, quality notes and tables with downloads.
+
+Pages call these themselves, so each page also runs on its own (``AppTest.from_file``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.sample import LABEL as SAMPLE_LABEL
+from dashboard.tables import exports
+from dashboard.tables.indicators import GEOGRAPHIES
+from dashboard.ui import loaders
+from dashboard.ui.views import QUALITY_SHORT
+
+GEOGRAPHY_LABELS = {"2025": "62 gemeenten (vanaf 2025)", "2018": "64 gemeenten (tot 2024)"}
+
+
+def data_notice() -> None:
+    """Say plainly when the dashboard shows generated sample data."""
+    if loaders.shows_sample_data():
+        st.warning(
+            f"Je bekijkt **{SAMPLE_LABEL}**: gegenereerde verkooppunten en campagnecijfers, afgestemd op "
+            "gepubliceerde leegstandscijfers. Het zijn geen echte panden of handelaars.",
+            icon=":material/science:",
+        )
+
+
+def geography_selector() -> str:
+    """The municipal geography in the sidebar: 2025 (62) by default, or 2018 (64)."""
+    return st.sidebar.radio("Gemeentelijke indeling", GEOGRAPHIES, key="geography",
+                            format_func=GEOGRAPHY_LABELS.__getitem__)
+
+
+def quality_notes(row) -> None:
+    """Say which figures rest on thin data (the quality flags of a vacancy row)."""
+    notes = [text for flag, text in QUALITY_SHORT.items() if bool(row.get(flag, False))]
+    if notes:
+        st.caption("Let op: " + "; ".join(notes) + ".")
+
+
+def table_with_downloads(table, *, key: str, file_stem: str) -> None:
+    """A table with its CSV and Excel downloads, or a short note when it is empty."""
+    if table.empty:
+        st.caption("Niets te tonen.")
+        return
+    st.dataframe(table, key=key, hide_index=True)
+    csv_column, xlsx_column = st.columns(2)
+    # Files made on click, not on every rerun: a workbook takes longer than the whole page.
+    csv_column.download_button("CSV", lambda: exports.to_csv_bytes(table), file_name=f"{file_stem}.csv",
+                               mime="text/csv", key=f"{key}_csv")
+    xlsx_column.download_button("Excel", lambda: exports.to_xlsx_bytes(table), file_name=f"{file_stem}.xlsx",
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key=f"{key}_xlsx")

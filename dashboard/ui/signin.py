@@ -1,0 +1,97 @@
+"""The coordinators' sign-in in the sidebar, and what viewers see instead of the write actions.
+
+The checks themselves are in ``dashboard.auth.accounts`` (no Streamlit there). A page calls `sidebar`
+once and shows its write actions only for the name it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import streamlit as st
+
+from dashboard.auth import accounts as auth
+from dashboard.ui.markdown import plain
+
+SIGNED_IN = "coordinator"
+# A digest of the account's hash at sign-in: a new password (or a removed account) signs out
+# every session that signed in with the old one.
+_TAG = "coordinator_tag"
+_SESSION = "signin_session"
+_MESSAGE = "signin_message"
+
+
+def sidebar() -> str | None:
+    """Sign-in or sign-out in the sidebar; the signed-in coordinator's name, or None for a viewer."""
+    try:
+        accounts = auth.load_accounts()
+    except auth.AccountsError as problem:  # fail closed: no write actions until an admin fixes it
+        st.sidebar.error(f"De coördinatoraccounts kunnen niet gelezen worden: {plain(problem)}")
+        return None
+    if not accounts.hashes:
+        st.sidebar.caption("Alleen lezen: er is nog geen coördinatoraccount.")
+        return None
+    if name := _signed_in(accounts):
+        st.sidebar.caption(f"Aangemeld als **{plain(name)}** (coördinator)")
+        st.sidebar.button("Afmelden", key="signout", on_click=_sign_out)
+        return name
+    with st.sidebar.form("signin_form"):
+        st.markdown("**Aanmelden** (coördinatoren)")
+        st.text_input("Naam", key="signin_name", autocomplete="username")
+        st.text_input("Wachtwoord", type="password", key="signin_password", autocomplete="current-password")
+        st.form_submit_button("Aanmelden", key="signin", on_click=_attempt)
+    if message := st.session_state.pop(_MESSAGE, None):
+        st.sidebar.error(message)
+    return None
+
+
+def viewer_note(action: str) -> None:
+    """Say why ``action`` (e.g. "bestanden importeren") is missing, or how to make the first account."""
+    try:
+        configured = bool(auth.load_accounts().hashes)
+    except auth.AccountsError:
+        configured = True  # the sidebar names the problem
+    if configured:
+        st.info(f"Alleen coördinatoren kunnen {action}. Meld je aan in de zijbalk.", icon=":material/lock:")
+        return
+    st.info(f"Er is nog geen coördinatoraccount, dus niemand kan hier {action}. Wie de server beheert, maakt er "
+            f"een met `{auth.HOW_TO_ADD}` (het wachtwoord wordt twee keer gevraagd, minstens "
+            f"{auth.MIN_PASSWORD_CHARS} tekens) en meldt zich daarna aan in de zijbalk. Op de server blijft de "
+            "opdrachtregel beschikbaar: `python -m dashboard import BESTAND`, `batches`, `rollback ID` en `report`.",
+            icon=":material/lock:")
+
+
+def _signed_in(accounts: auth.Accounts) -> str | None:
+    name = st.session_state.get(SIGNED_IN)
+    stored = accounts.hashes.get(name) if name else None
+    if stored is None or st.session_state.get(_TAG) != _tag(stored):
+        _sign_out()
+        return None
+    return name
+
+
+def _attempt() -> None:
+    name = st.session_state.get("signin_name", "")
+    password = st.session_state.get("signin_password", "")
+    st.session_state["signin_password"] = ""  # the password does not stay in the session
+    try:
+        accounts = auth.load_accounts()
+    except auth.AccountsError:
+        return  # the sidebar names the problem
+    session = st.session_state.setdefault(_SESSION, secrets.token_hex(16))
+    result = auth.sign_in(accounts, name, password, session=session)
+    if result.name:
+        st.session_state[SIGNED_IN] = result.name
+        st.session_state[_TAG] = _tag(accounts.hashes[result.name])
+    else:
+        st.session_state[_MESSAGE] = result.message
+
+
+def _sign_out() -> None:
+    for key in (SIGNED_IN, _TAG):
+        st.session_state.pop(key, None)
+
+
+def _tag(hashed: str) -> str:
+    return hashlib.sha256(hashed.encode("ascii")).hexdigest()[:16]

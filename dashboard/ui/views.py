@@ -1,0 +1,164 @@
+"""Builders for what the pages show: KPI cards and display tables, as plain data.
+
+Pages render these; tests check them without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from analysis.campaign import latest_edition
+from analysis.geography import latest_of_year
+from dashboard.i18n import BAND_LABELS, LABELS, format_number, format_pct, format_pp
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI card: a label, the formatted value, the formatted change and an explanation."""
+
+    label: str
+    value: str
+    delta: str | None
+    help: str
+
+
+@dataclass(frozen=True)
+class OverviewFilters:
+    """The Overzicht page's widget values."""
+
+    year: int
+    geography: str
+
+
+def province_kpis(province: pd.DataFrame, year: int) -> list[Kpi]:
+    """Province KPIs for one inventory year, with the change against the inventory before."""
+    rows = province.sort_values("year").reset_index(drop=True)
+    current = rows[rows["year"] == year].iloc[0]
+    before = rows[rows["year"] < year]
+    previous = before.iloc[-1] if len(before) else None
+    previous_label = f"t.o.v. {int(previous['year'])}" if previous is not None else "geen vorige inventaris"
+
+    def change(column: str) -> str | None:
+        return None if previous is None else format_pp(current[column] - previous[column])
+
+    return [
+        Kpi("Leegstand (panden)", format_pct(current["vacancy_rate_units"]), change("vacancy_rate_units"),
+            f"Leegstaande verkooppunten / alle verkooppunten (zonder ATM en brandstof); {previous_label}."),
+        Kpi("Leegstand (oppervlakte)", format_pct(current["vacancy_rate_floor"]), change("vacancy_rate_floor"),
+            f"Leegstaande winkelvloeroppervlakte / gekende oppervlakte "
+            f"(gekend voor {format_pct(current['floor_area_coverage'], 0)} van de panden); {previous_label}."),
+        Kpi("Leegstaande panden", format_number(current["units_vacant"]), None,
+            f"Van {format_number(current['units_total'])} verkooppunten."),
+        Kpi("Langdurige leegstand", format_pct(current["long_term_vacancy_share"]),
+            change("long_term_vacancy_share"),
+            "Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat."),
+    ]
+
+
+RANKING_COLUMNS = ["municipality", "vacancy_rate_units", "vacancy_rate_units_change", "vacancy_rate_floor",
+                   "units_total", "units_vacant", "vacancy_band"]
+
+
+def ranking_table(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Municipalities of one inventory year ranked from lowest to highest vacancy by units.
+
+    Returns the numbers (fractions) with Dutch headers and a ``Rang`` index, so the table
+    sorts correctly; `style_ranking` formats it for the screen.
+    """
+    rows = municipal[municipal["year"] == year]
+    rows = rows.sort_values(["vacancy_rate_units", "municipality"]).reset_index(drop=True)
+    table = rows[RANKING_COLUMNS].assign(vacancy_band=rows["vacancy_band"].map(BAND_LABELS),
+                                         notes=quality_notes(rows))
+    table.index = pd.RangeIndex(1, len(table) + 1, name="Rang")
+    return table.rename(columns=LABELS)
+
+
+#: Short notes for the data-quality flags, shown beside a number that rests on thin data.
+QUALITY_SHORT = {"is_small_sample": "minder dan 20 panden", "is_low_area_coverage": "oppervlakte onvolledig",
+                 "is_possibly_incomplete": "inventaris mogelijk onvolledig"}
+
+
+def quality_notes(rows: pd.DataFrame) -> pd.Series:
+    """One text per row naming its quality flags ("" when none)."""
+    flags = [flag for flag in QUALITY_SHORT if flag in rows]
+    return rows[flags].apply(lambda row: "; ".join(QUALITY_SHORT[f] for f in flags if bool(row[f])), axis=1) \
+        if flags and len(rows) else pd.Series("", index=rows.index, dtype=object)
+
+
+def style_ranking(table: pd.DataFrame) -> Styler:
+    """Dutch number formats for `ranking_table`, leaving the values numeric."""
+    return table.style.format({
+        LABELS["vacancy_rate_units"]: format_pct,
+        LABELS["vacancy_rate_units_change"]: format_pp,
+        LABELS["vacancy_rate_floor"]: format_pct,
+        LABELS["units_total"]: format_number,
+        LABELS["units_vacant"]: format_number,
+    })
+
+
+
+#: What the province map can show.
+MAP_INDICATORS = {
+    "vacancy_rate_units": "Leegstand (panden)",
+    "vacancy_rate_floor": "Leegstand (oppervlakte)",
+    "long_term_vacancy_share": "Langdurige leegstand",
+    "shannon_diversity": "Diversiteit van de winkelmix (Shannon)",
+    "vitality_index": "Vitaliteitsindex (0–100)",
+    "participation_rate": "Deelname aan de campagne",
+}
+
+
+def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: str, *,
+              vitality: pd.DataFrame | None = None, reach: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``nis_code``, ``units_total`` and the indicator for each municipality's latest inventory of
+    ``year`` (participation: the latest edition up to ``year``)."""
+    rows = latest_of_year(municipal, year=year)
+    table = rows[["nis_code", "units_total", *([indicator] if indicator in rows else [])]]
+    if indicator in table:
+        return table.reset_index(drop=True)
+    if indicator == "vitality_index":
+        source = vitality if vitality is not None else pd.DataFrame(columns=["nis_code", indicator])
+    elif indicator == "participation_rate":
+        source = pd.DataFrame(columns=["nis_code", indicator]) if reach is None else (
+            latest_edition(reach, year))
+    else:
+        source = mix[mix["year"] == year]
+    return table.merge(source[["nis_code", indicator]], on="nis_code", how="left").reset_index(drop=True)
+
+
+REACH_HEADERS = {column: LABELS[column] for column in ["municipality", "edition", "participating_shops",
+                                                       "participation_rate", "bags_per_1000", "votes_per_1000",
+                                                       "ambassadors"]}
+
+
+def reach_table(reach: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """Reach of one edition with Dutch headers; rates stay fractions (the page formats them)."""
+    rows = reach[reach["edition"] == edition].sort_values("municipality")
+    return rows[list(REACH_HEADERS)].rename(columns=REACH_HEADERS).reset_index(drop=True)
+
+
+def impact_summary(result) -> list[Kpi]:
+    """The impact estimate, its interval and the group sizes as KPI cards."""
+    interval = f"{format_pp(result.ci_low)} tot {format_pp(result.ci_high)}"
+    return [
+        Kpi("Verschil in verschillen", format_pp(result.estimate), None,
+            f"Verandering van de leegstand {result.before_year}→{result.after_year} bij deelnemers min die bij de "
+            "andere gemeenten; negatief = de leegstand daalde relatief bij de deelnemers."),
+        Kpi("95 %-interval", interval, None, "Bootstrap over gemeenten (2.000 trekkingen, vaste seed)."),
+        Kpi("Gemeenten", f"{result.n_participants} deelnemers · {result.n_others} andere", None,
+            "Alleen gemeenten met een inventaris in beide jaren tellen mee."),
+    ]
+
+
+COMPARE_INDICATORS = {"vacancy_rate_units": "Leegstand (panden)", "vacancy_rate_floor": "Leegstand (oppervlakte)",
+                      "long_term_vacancy_share": "Langdurige leegstand"}
+
+
+def compare_table(picked: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The chosen municipalities' latest inventory of ``year``, side by side, with Dutch headers."""
+    rows = latest_of_year(picked, year=year)
+    columns = ["municipality", "units_total", "units_vacant", *COMPARE_INDICATORS, "vacancy_band"]
+    return rows.sort_values("municipality")[columns].rename(columns=LABELS).reset_index(drop=True)

@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cores import derived_cores
 from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
 from dashboard import reference
 from dashboard.cli.arguments import day
-from dashboard.figures import leaflet, maps
 from dashboard.i18n import format_date
 from dashboard.report import content
-from dashboard.report.pdf import report_pdf
-from dashboard.report.xlsx import report_xlsx
 from dashboard.settings import DEFAULT_GEOGRAPHY
 from dashboard.store.database import Store
 from dashboard.tables import composite
@@ -97,6 +93,10 @@ def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _map(args: argparse.Namespace) -> int:
+    # Loaded here, not above: folium and matplotlib take seconds, and only drawing needs them.
+    from analysis.cores import derived_cores
+    from dashboard.figures import leaflet, maps
+
     units = Store(args.db).units()
     names = reference.municipality_names(args.geography)
     if args.nis_code not in names:
@@ -118,6 +118,9 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from dashboard.report.pdf import report_pdf  # matplotlib and fpdf: only for a report (see _map)
+    from dashboard.report.xlsx import report_xlsx
+
     store = Store(args.db)
     start, end = content.default_period(pd.Timestamp.now())
     codes = args.municipalities.split(",") if args.municipalities else None

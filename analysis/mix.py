@@ -24,12 +24,14 @@ MIX_COLUMNS = ["units_mix_known", "shannon_diversity", "evenness", "retail_share
 
 @dataclass(frozen=True)
 class MixCounts:
-    """Mix units per key (rows) and Locatus group (columns, ``group_codes``), their known floor
-    area (m²), and per key the branches of chains and the units whose chain flag is known."""
+    """Mix units per key (rows) and Locatus group (columns, ``group_codes``), those with a known
+    floor area and that area (m²), and per key the branches of chains and the units whose chain
+    flag is known."""
 
     keys: pd.DataFrame
     group_codes: pd.Index
     units: np.ndarray
+    units_area_known: np.ndarray
     floor_area_m2: np.ndarray
     units_chain: np.ndarray
     units_chain_known: np.ndarray
@@ -50,6 +52,8 @@ def _mix_counts(units: pd.DataFrame, *, by: list[str]) -> MixCounts:
     area = pd.to_numeric(units["floor_area_m2"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
     chain = (units["chain"] if "chain" in units else pd.Series(pd.NA, index=units.index)).astype("boolean")
     return MixCounts(keys=groups.keys, group_codes=group_codes, units=groups.cross(codes, len(group_codes)),
+                     units_area_known=groups.cross_sum(codes, len(group_codes), np.where(np.isnan(area), np.nan, 1.0))
+                     .astype(np.int64),
                      floor_area_m2=groups.cross_sum(codes, len(group_codes), area),
                      units_chain=groups.count(chain.fillna(False).to_numpy(dtype=bool)[keep]),
                      units_chain_known=groups.count(chain.notna().to_numpy()[keep]))
@@ -63,7 +67,8 @@ def _mix_counts_of_tallies(tallies: Tallies) -> MixCounts:
     present = units.sum(axis=1) > 0  # as `_mix_counts`: only keys with mix units
     chain = cells["chain"]
     return MixCounts(keys=tallies.keys[present].reset_index(drop=True), group_codes=tallies.group_codes,
-                     units=units[present], floor_area_m2=tallies.per_group("floor_area_m2", mix)[present],
+                     units=units[present], units_area_known=tallies.per_group("units_area_known", mix)[present],
+                     floor_area_m2=tallies.per_group("floor_area_m2", mix)[present],
                      units_chain=tallies.total("units", mix & chain.fillna(False).to_numpy(dtype=bool))[present],
                      units_chain_known=tallies.total("units", mix & chain.notna().to_numpy())[present])
 
@@ -72,14 +77,14 @@ def group_shares(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis
     """Per ``by`` and Locatus group: ``units``, ``floor_area_m2`` and their shares.
 
     ``share_units`` = units of the group / mix units; ``share_floor`` = floor area of the group /
-    known floor area of the mix units (missing when no area is known).
+    known floor area of the mix units (missing when no area is known, or none of the group's).
 
     Examples
     --------
     >>> units = pd.DataFrame({"nis_code": "34022", "observed_on": "2024-01-01", "status": "occupied",
     ...     "group_code": ["11", "11", "22", "59"], "floor_area_m2": [100.0, 300.0, 100.0, None]})
     >>> group_shares(units)[["group_code", "units", "share_units", "share_floor"]].values.tolist()
-    [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, 0.0]]
+    [['11', 2, 0.5, 0.8], ['22', 1, 0.25, 0.2], ['59', 1, 0.25, nan]]
     """
     return _group_shares(_mix_counts(units, by=list(by)))
 
@@ -97,8 +102,10 @@ def _share_matrices(counts: MixCounts) -> tuple[np.ndarray, np.ndarray]:
     """``share_units`` and ``share_floor`` (see `group_shares`) per key and group of ``counts``."""
     total_area = counts.floor_area_m2.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
+        share_floor = counts.floor_area_m2 / np.where(total_area > 0, total_area, np.nan)
+        # A group none of whose units has a known area has an unknown share, not 0.
         return (counts.units / counts.units.sum(axis=1, keepdims=True),
-                counts.floor_area_m2 / np.where(total_area > 0, total_area, np.nan))
+                np.where(counts.units_area_known > 0, share_floor, np.nan))
 
 
 def group_share_columns(units: pd.DataFrame, *, by: list[str], area: str = "nis_code") -> pd.DataFrame:

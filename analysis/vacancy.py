@@ -126,7 +126,8 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
         - ``units_total`` (outlets) and ``units_vacant``;
           ``vacancy_rate_units`` = units_vacant / units_total;
         - ``floor_area_total_m2`` and ``floor_area_vacant_m2`` (m², over outlets with a known
-          area); ``vacancy_rate_floor`` = vacant area / known area;
+          area); ``vacancy_rate_floor`` = vacant area / known area (missing when there are
+          vacant outlets but none with a known area: unknown, not 0);
           ``floor_area_coverage`` = outlets with a known area / units_total;
           ``vacancy_rate_floor_excl_largest3``: the same rate with the three largest vacant
           units left out of both sides (one very large empty building can dominate a town);
@@ -160,7 +161,7 @@ def vacancy(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_code
     known = ~np.isnan(area)
     sums = {"units_total": groups.count(), "units_vacant": groups.count(is_vacant),
             "floor_area_total_m2": groups.sum(area, known), "floor_area_vacant_m2": groups.sum(area, known & is_vacant),
-            "units_area_known": groups.count(known)}
+            "units_area_known": groups.count(known), "units_vacant_area_known": groups.count(known & is_vacant)}
     # Durations, medians and the largest units concern only the vacant rows (about a tenth).
     days = vacancy_days(units.loc[vacant_row, ["status", "observed_on", "vacant_since"]]).to_numpy(
         dtype=float, na_value=np.nan)
@@ -190,7 +191,8 @@ def _vacancy_of_tallies(tallies: Tallies, *, scope: str = "all", long_term_days:
     sums = {"units_total": tallies.total("units", counted), "units_vacant": tallies.total("units", vacant),
             "floor_area_total_m2": tallies.total("floor_area_m2", counted),
             "floor_area_vacant_m2": tallies.total("floor_area_m2", vacant),
-            "units_area_known": tallies.total("units_area_known", counted)}
+            "units_area_known": tallies.total("units_area_known", counted),
+            "units_vacant_area_known": tallies.total("units_area_known", vacant)}
     groups, rows = tallies.vacant_groups(vacant)
     result = _measures(tallies.keys, sums, groups, tallies.vacant.floor_area_m2[rows],
                        tallies.vacant.vacancy_days[rows], long_term_days=long_term_days,
@@ -211,6 +213,8 @@ def _measures(keys: pd.DataFrame, sums: dict[str, np.ndarray], vacant: Groups, v
     # Differences of sums: rounding leaves crumbs (1e-13 m²) that depend on the order of the rows.
     crumbs = 1e-9 * np.clip(np.abs(total), 1, None)
     rest_vacant, rest_total = vacant_m2 - largest, total - largest
+    # Vacant units none of whose areas is known: their share of the floor area is unknown, not 0.
+    unknown = (sums["units_vacant"] > 0) & (sums["units_vacant_area_known"] == 0)
     measures = {
         **sums,
         "units_vacant_dated": vacant.count(dated),
@@ -219,10 +223,10 @@ def _measures(keys: pd.DataFrame, sums: dict[str, np.ndarray], vacant: Groups, v
         "units_vacant_structural": vacant.count(structural),
         "median_vacancy_days": vacant.median(days),
         "vacancy_rate_units": _ratio(sums["units_vacant"], sums["units_total"]),
-        "vacancy_rate_floor": _ratio(vacant_m2, total),
+        "vacancy_rate_floor": np.where(unknown, np.nan, _ratio(vacant_m2, total)),
         "floor_area_coverage": _ratio(sums["units_area_known"], sums["units_total"]),
-        "vacancy_rate_floor_excl_largest3": _ratio(np.where(rest_vacant > crumbs, rest_vacant, 0.0),
-                                                   np.where(rest_total > crumbs, rest_total, 0.0)),
+        "vacancy_rate_floor_excl_largest3": np.where(unknown, np.nan, _ratio(
+            np.where(rest_vacant > crumbs, rest_vacant, 0.0), np.where(rest_total > crumbs, rest_total, 0.0))),
     }
     measures["long_term_vacancy_share"] = _ratio(vacant.count(long_term), measures["units_vacant_dated"])
     measures["structural_vacancy_share"] = _ratio(measures["units_vacant_structural"], measures["units_vacant_dated"])

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.cli.main import main
+from dashboard.ingest import prepare
 from dashboard.store.database import Store
 from dashboard.tables.indicators import vacancy_table
 from tests import ingest_files as files
@@ -211,3 +212,14 @@ def test_files_without_ids_or_addresses_do_not_replace_each_other(tmp_path, caps
     code, err = _import(tmp_path, capsys, url, "b.csv", second)
     assert code == 0 and "zonder pand-id, adres of naam" in err
     assert _rate(url, "34022") == (4, 1, 0.25)
+
+
+def test_a_2018_name_with_its_2025_code_agrees(tmp_path):
+    # Meulebeke merged into Tielt (37022) in 2025: its name with the new code is no contradiction;
+    # neither is Nieuwpoort with its own postcode (8620).
+    raw = (b"gemeente;nis;postcode;straat;huisnummer;status;peildatum\n"
+           b"Meulebeke;37022;8760;Markt;1;bezet;01/01/2024\n"
+           b"Nieuwpoort;38016;8620;Marktplein;2;leeg;01/01/2024\n")
+    prepared = prepare(raw, "samengevoegd.csv")
+    assert prepared.errors.empty
+    assert prepared.valid_rows["nis_code"].tolist() == ["37022", "38016"]

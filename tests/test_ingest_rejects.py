@@ -59,6 +59,13 @@ BAD_FILES = {
                                    ["Rij 3 heeft 8 velden, de kopregel 6"]),
     "no date at all": (_csv("Kortrijk;Markt;1;bezet;80", header="gemeente;straat;huisnummer;status;wvo"),
                        ["geen peildatum"]),
+    "name and NIS code disagree": (
+        _csv("Ieper;Markt;1;bezet;80;01/01/2024;34022", header=HEADER + ";nis"),
+        ["Rij 2, kolom 'gemeente' (waarde 'Ieper'): NIS-code 34022 is Kortrijk, maar de gemeente zegt Ieper"]),
+    "postcode and name disagree": (
+        _csv("Nieuwpoort;Markt;1;bezet;80;01/01/2024;8301", header=HEADER + ";postcode"),
+        ["Rij 2, kolom 'gemeente' (waarde 'Nieuwpoort'): postcode 8301 hoort bij Knokke-Heist, maar de gemeente "
+         "zegt Nieuwpoort"]),
     "a vacant date in the future": (
         _csv("Kortrijk;Markt;1;leeg;80;01/01/2024;05/05/2098", header=HEADER + ";leeg sinds"),
         ["Rij 2, kolom 'leeg sinds' (waarde '05/05/2098'): datum in de toekomst"]),

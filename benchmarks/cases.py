@@ -222,8 +222,9 @@ def import_csv(store: Store, units: pd.DataFrame, *, rows: int, runs: int) -> li
     batch_ids: list[int] = []
 
     def run() -> None:
+        # Generated rows beside the generated store: sample data, which real data never joins.
         batch_ids.append(ingest.import_file(store, raw, "locatus.csv", imported_by="benchmark", partial=True,
-                                            observed_on=date(2025, 1, 1)))
+                                            observed_on=date(2025, 1, 1), is_sample=True))
 
     def undo() -> None:
         while batch_ids:

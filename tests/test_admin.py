@@ -37,10 +37,11 @@ def require(program: str) -> None:
         pytest.skip(f"{program} is not on PATH")
 
 
-def fill(url: str) -> Store:
-    """A store with a partial import (errors and warnings kept), campaign figures and a rollback."""
+def fill(url: str, *, replace_sample: bool = False) -> Store:
+    """A store with a partial import (errors and warnings kept), campaign figures and a rollback
+    (the first import replaces the sample with ``replace_sample``)."""
     store = Store(url)
-    ingest.import_file(store, PROBLEMS, "deels.csv", imported_by="test", partial=True)
+    ingest.import_file(store, PROBLEMS, "deels.csv", imported_by="test", partial=True, replace_sample=replace_sample)
     ingest.import_file(store, files.BRUGGE_UTF8_BOM, "brugge.csv", imported_by="test")
     undone = ingest.import_file(store, files.OOSTENDE_TWO_YEARS, "oostende.csv", imported_by="test")
     ingest.import_file(store, b"gemeente;editie;deelnemende_winkels\nKortrijk;2019;120\n", "campagne.csv",

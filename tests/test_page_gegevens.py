@@ -119,3 +119,26 @@ def test_text_from_the_file_is_shown_literally(url):
     at.button(key="confirm_import").click().run()
     assert "van \\<img src=x onerror=alert(1)\\>.csv" in at.error[0].value  # markdown and HTML escaped
     assert "\\*\\*vet\\*\\*" in [box.label for box in at.selectbox]
+
+
+def test_a_store_with_sample_data_offers_to_remove_it_with_the_import(url):
+    from dashboard.store.database import Batch
+    from tests.conftest import unit_rows
+
+    store = Store(url)
+    store.add_batch(Batch(kind="units", file_name="voorbeelddata (fictief): units", is_sample=True, sha256="s" * 64),
+                    unit_rows({"unit_id": "s1", "status": "vacant", "group_code": "00"}, {"unit_id": "s2"},
+                              observed_on="2024-01-01"))  # sample Kortrijk: 1 of 2 vacant
+    at = _upload(_page(), "kortrijk.csv", files.KORTRIJK_CP1252)
+    assert any("voorbeelddata (fictief)" in warning.value and "nooit naast" in warning.value
+               for warning in at.warning)
+    changes = _table(at, "Leegstand voor → na")  # against an empty store: the sample goes
+    assert changes.iloc[0].tolist() == ["Kortrijk", "01/01/2024", "– (eerste inventaris)", 4, 0, 0, 0,
+                                        "– → 33,3 %"]
+    assert [button.label for button in at.button if button.key == "confirm_replace_sample"] == [
+        "Voorbeelddata verwijderen en importeren"]
+    assert not [button for button in at.button if button.key == "confirm_import"]
+    at.button(key="confirm_replace_sample").click().run()
+    assert "Opgeslagen als batch 2. De voorbeelddata zijn verwijderd." in [message.value for message in at.success]
+    assert store.batches().set_index("batch_id")["status"].to_dict() == {1: "rolled_back", 2: "active"}
+    assert sorted(store.units()["unit_id"]) != ["s1", "s2"] and len(store.units()) == 4

@@ -23,6 +23,8 @@ def add_commands(commands, *, add_db) -> None:
     seed.add_argument("--scale", type=positive_float, default=1.0,
                       help="vermenigvuldig het aantal verkooppunten (voor benchmarks); standaard 1")
     seed.add_argument("--if-empty", action="store_true", help="alleen als de databank nog leeg is")
+    seed.add_argument("--remove", action="store_true",
+                      help="haal de voorbeelddata weg (hun batches blijven in de geschiedenis, ongedaan gemaakt)")
     seed.set_defaults(run=_seed)
 
     load = commands.add_parser("import", help="importeer een CSV- of Excelbestand als één batch")
@@ -35,6 +37,8 @@ def add_commands(commands, *, add_db) -> None:
                       help="importeer de goede rijen en bewaar de foute met hun reden in de batch")
     load.add_argument("--sheet", help="werkblad van een Excelbestand (standaard het eerste)")
     load.add_argument("--by", default=None, help="wie importeert (standaard de gebruikersnaam)")
+    load.add_argument("--replace-sample", action="store_true",
+                      help="verwijder de voorbeelddata in dezelfde stap (echte gegevens komen er nooit naast)")
     load.set_defaults(run=_import)
 
     history = commands.add_parser("batches", help="de geschiedenis van de imports")
@@ -49,6 +53,11 @@ def add_commands(commands, *, add_db) -> None:
 
 def _seed(args: argparse.Namespace) -> int:
     store = Store(args.db)
+    if args.remove:
+        removed = store.remove_sample()
+        print(f"Voorbeelddata verwijderd (batch {', '.join(map(str, removed))} ongedaan gemaakt)." if removed
+              else "Er zijn geen voorbeelddata om te verwijderen.", file=sys.stderr)
+        return 0
     if args.if_empty and not store.is_empty():
         return 0
     print(f"Voorbeelddata genereren (schaal {args.scale:g})…", file=sys.stderr)
@@ -66,9 +75,6 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Kan {args.file} niet lezen: {problem.strerror}.", file=sys.stderr)
         return 2
     store = Store(args.db)
-    if store.has_sample_data():
-        print("Let op: de databank bevat nog voorbeelddata (fictief); die telt mee tot je haar batches ongedaan "
-              "maakt (python -m dashboard batches, rollback ID).", file=sys.stderr)
     try:
         prepared = ingest.prepare(raw, args.file.name, kind=args.kind, observed_on=args.observed_on,
                                   sheet=args.sheet)
@@ -78,7 +84,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Geweigerd: {args.file.name} kan niet gelezen worden (onverwachte fout: {problem!r}). "
               "Bewaar het opnieuw als CSV of .xlsx.", file=sys.stderr)
         return 1
-    batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user())
+    batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user(),
+                                      replace_sample=args.replace_sample)
     warnings = prepared.problems[prepared.problems["severity"] == ingest.WARNING]
     imported = len(prepared.valid_rows)
     print(f"Batch {batch_id}: {imported} rij(en) geïmporteerd uit {args.file.name} ({prepared.description}); "

@@ -79,6 +79,20 @@ class AlreadyImported(ValueError):
         self.batch_id = batch_id
 
 
+class SampleDataPresent(RuntimeError):
+    """Imported data would land beside generated sample data; the two never mix (``batch_ids``: the
+    sample's active batches)."""
+
+    def __init__(self, batch_ids: list[int]):
+        listed = ", ".join(map(str, batch_ids))
+        super().__init__(
+            f"de databank bevat voorbeelddata (fictief, batch {listed}); echte gegevens komen er nooit naast. "
+            "Verwijder de voorbeelddata eerst (python -m dashboard seed --remove) of importeer met "
+            "--replace-sample; op de pagina Gegevens: 'Voorbeelddata verwijderen en importeren'. Er is niets "
+            "opgeslagen.")
+        self.batch_ids = batch_ids
+
+
 class Store:
     """A Kernmonitor store at a SQLAlchemy URL (``KERNMONITOR_DB`` or the embedded SQLite file).
 
@@ -149,7 +163,8 @@ class Store:
             return conn.execute(select(func.count()).select_from(schema.batches)).scalar_one() == 0
 
     def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None, *,
-                  rows_rejected: int | None = None, refuse_duplicate: bool = False) -> int:
+                  rows_rejected: int | None = None, refuse_duplicate: bool = False,
+                  replace_sample: bool = False) -> int:
         """Write one batch with its rows (and rejected rows) in one transaction; return its id.
 
         ``rows`` has the columns of the batch kind's table (``schema.DATA_COLUMNS``); missing
@@ -163,6 +178,10 @@ class Store:
             With ``refuse_duplicate``, when an active batch has the same SHA-256. The check runs
             inside the write transaction, so two processes importing one file at once cannot
             both land.
+        SampleDataPresent
+            When a batch that is not sample data would land beside active sample batches. With
+            ``replace_sample`` those are rolled back in the same transaction instead, so the
+            sample is gone exactly when the batch lands.
         StoreBusy
             When another write held the store longer than the busy timeout; nothing is written.
         """
@@ -174,6 +193,10 @@ class Store:
         with self._write(staged) as conn:
             if refuse_duplicate and (earlier := conn.execute(_active_with_checksum(digest)).scalar()) is not None:
                 raise AlreadyImported(earlier)
+            if not batch.is_sample and (sample := _active_sample(conn)):
+                if not replace_sample:
+                    raise SampleDataPresent(sample)
+                _roll_back(conn, sample)
             batch_id = conn.execute(
                 insert(schema.batches).returning(schema.batches.c.batch_id),
                 {
@@ -194,14 +217,19 @@ class Store:
     def rollback_batch(self, batch_id: int) -> None:
         """Mark a batch rolled back: its rows stop counting, as if it had never been imported."""
         with self._write() as conn:
-            done = conn.execute(
-                update(schema.batches)
-                .where(schema.batches.c.batch_id == batch_id, schema.batches.c.status == "active")
-                .values(status="rolled_back", rolled_back_at=datetime.now(UTC))
-            ).rowcount
-            if done != 1:
+            if _roll_back(conn, [batch_id]) != 1:
                 raise LookupError(f"Geen actieve batch met nummer {batch_id}.")
             _bump_version(conn)
+
+    def remove_sample(self) -> list[int]:
+        """Roll back every active sample batch in one transaction (they stay in the history);
+        return their numbers (none: nothing to do)."""
+        with self._write() as conn:
+            sample = _active_sample(conn)
+            if sample:
+                _roll_back(conn, sample)
+                _bump_version(conn)
+        return sample
 
     def batches(self) -> pd.DataFrame:
         """The batch history, newest first, without the raw bytes."""
@@ -280,6 +308,19 @@ class Store:
             batches = pd.read_sql(active, conn)
         frame = columnar.read_table(self.engine, kind, batches=batches)
         return latest_batch_wins(frame, key=key, within=within or key)
+
+
+def _active_sample(conn: Connection) -> list[int]:
+    table = schema.batches
+    query = select(table.c.batch_id).where(table.c.is_sample.is_(True), table.c.status == "active")
+    return sorted(conn.execute(query).scalars())
+
+
+def _roll_back(conn: Connection, batch_ids: list[int]) -> int:
+    """Mark active batches rolled back; return how many were."""
+    table = schema.batches
+    return conn.execute(update(table).where(table.c.batch_id.in_(batch_ids), table.c.status == "active")
+                        .values(status="rolled_back", rolled_back_at=datetime.now(UTC))).rowcount
 
 
 def latest_batch_wins(frame: pd.DataFrame, *, key: list[str], within: list[str]) -> pd.DataFrame:

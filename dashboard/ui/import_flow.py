@@ -30,12 +30,18 @@ def import_flow(who: str) -> None:
     if prepared is None:
         return
     _report(prepared)
+    replaces_sample = loaders.shows_sample_data()
     if not prepared.valid_rows.empty:
         st.subheader("Wat verandert er?")
-        changes = (views.change_table(loaders.units(), prepared) if prepared.kind == "units"
+        if replaces_sample:
+            st.warning("De databank bevat voorbeelddata (fictief). Echte gegevens komen er nooit naast: bij het "
+                       "importeren verdwijnen de voorbeelddata in dezelfde stap (ze blijven als ongedaan gemaakte "
+                       "batches in de geschiedenis). Hieronder de vergelijking met een lege databank.")
+        stored = loaders.units().iloc[0:0] if replaces_sample else loaders.units()
+        changes = (views.change_table(stored, prepared) if prepared.kind == "units"
                    else views.rows_per_municipality(prepared))
         shell.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
-    _confirm(prepared, who)
+    _confirm(prepared, who, replace_sample=replaces_sample)
 
 
 def _options(raw: bytes) -> views.ImportOptions:
@@ -63,14 +69,20 @@ def _report(prepared: Prepared) -> None:
                        file_name="importrapport.xlsx", key="download_report_xlsx")
 
 
-def _confirm(prepared: Prepared, who: str) -> None:
+def _confirm(prepared: Prepared, who: str, *, replace_sample: bool) -> None:
     st.caption(f"Je importeert als **{plain(who)}**; die naam komt bij de batch in de geschiedenis.")
     partial = st.checkbox("Alleen de goede rijen importeren (de foute worden met hun reden bewaard)",
                           key="partial", disabled=prepared.errors.empty)
-    if st.button("Importeren", type="primary", key="confirm_import"):
+    # Its own key: a click on "Importeren" never removes a sample that appeared after the page was drawn.
+    label, key = (("Voorbeelddata verwijderen en importeren", "confirm_replace_sample") if replace_sample
+                  else ("Importeren", "confirm_import"))
+    if st.button(label, type="primary", key=key):
         try:
-            batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who)
-            st.success(f"Opgeslagen als batch {batch_id}.")
+            # The sample goes in the import's own transaction: if the import fails, it stays.
+            batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who,
+                                       replace_sample=replace_sample)
+            st.success(f"Opgeslagen als batch {batch_id}." + (" De voorbeelddata zijn verwijderd."
+                                                              if replace_sample else ""))
         except ImportRejected as rejected:
             st.error(plain(rejected.summary))
 

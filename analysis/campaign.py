@@ -78,7 +78,7 @@ def campaign_reach(campaign: pd.DataFrame, retail_units: pd.DataFrame, populatio
     """
     reach = campaign.copy()
     reach["edition"] = reach["edition"].astype(int)
-    inventories = latest_of_year(retail_units)
+    inventories = latest_of_year(retail_units).astype({"nis_code": str})  # campaigns join on plain codes
     inventories = inventories.assign(year=pd.to_datetime(inventories["observed_on"]).dt.year.astype(int))
     reach = _latest_at_or_before(reach, inventories.rename(columns={"units": "retail_units_occupied",
                                                                      "observed_on": "inventory_observed_on"}))

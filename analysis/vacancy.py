@@ -82,8 +82,6 @@ def in_scope(units: pd.DataFrame, scope: str = "all") -> pd.Series:
     return outlets & (retail | units["status"].eq("vacant"))
 
 
-
-
 def vacancy_days(units: pd.DataFrame) -> pd.Series:
     """Days a vacant unit has stood empty on its inventory date.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
 from babel.numbers import format_decimal
 
 from analysis.vacancy import ELEVATED_MAX, HEALTHY_MAX
@@ -57,7 +58,8 @@ MISSING = "–"
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) \
+        or value != value
 
 
 def format_number(value, decimals: int = 0) -> str:
@@ -104,7 +106,7 @@ def format_date(day) -> str:
     if _missing(day):
         return MISSING
     day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
-    return day.strftime("%d/%m/%Y")
+    return day.strftime(DATE_FORMAT)
 
 
 #: Dutch wording of the vacancy bands with their thresholds (the codes are Dutch already):

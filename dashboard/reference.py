@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.settings import DATA_DIR, PROVINCE_NIS_CODE
 
 #: The province the shipped municipality list covers (West-Vlaanderen).
-REFERENCE_PROVINCE_NIS_CODE = PROVINCE_NIS_CODE
+REFERENCE_PROVINCE_NIS_CODE = PROVINCE_NIS_CODE  # the province the reference data covers
 
 _CODE_COLUMNS = {
     "nis_code": str,
@@ -103,8 +103,6 @@ def _crosswalk() -> pd.DataFrame:
     return pd.concat([frame, new_only], ignore_index=True)
 
 
-
-
 def municipality_names(geography: str = "2025") -> dict[str, str]:
     """NIS code → Dutch name for one geography, plus the other geography's codes as fallback."""
     return dict(_municipality_names(geography))
@@ -141,8 +139,6 @@ def postcodes() -> pd.DataFrame:
     Brussels postcodes belong to two municipalities and appear twice.
     """
     return _postcodes().copy()
-
-
 
 
 @cache

@@ -1,6 +1,6 @@
 """The layout holds: no import cycle between modules, and every import points down the layers.
 
-Layers, top to bottom (DESIGN.md, "Architecture"): a module may import its own layer and any
+Layers, top to bottom (../shared/DESIGN.md, "Architecture"): a module may import its own layer and any
 layer below it, never one above. Function-local imports count like any other: an import moved
 into a function to dodge a cycle is still a cycle.
 """
@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: From the top. The first matching prefix (longest first) gives a module's layer.
+#: From the top. A module's layer is that of the longest name that is the module or a package
+#: holding it; ``dashboard`` itself (its ``__init__``) is only the package, not everything in it.
 LAYERS = [
     ("entry", ("pages", "dashboard.app", "dashboard.__main__", "dashboard.cli")),
     ("ui", ("dashboard.ui",)),
@@ -26,6 +27,8 @@ LAYERS = [
     ("base", ("dashboard.settings", "dashboard.reference", "dashboard.i18n", "dashboard")),
     ("analysis", ("analysis",)),
 ]
+#: Names that stand for themselves only, not for the modules inside them.
+ROOTS = {"dashboard"}
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -70,7 +73,7 @@ def _known(module: str, known: set[str]) -> str | None:
 
 def layer(module: str) -> int:
     matches = [(len(prefix), rank) for rank, (_, prefixes) in enumerate(LAYERS) for prefix in prefixes
-               if module == prefix or module.startswith(prefix + ".")]
+               if module == prefix or (prefix not in ROOTS and module.startswith(prefix + "."))]
     if not matches:
         raise LookupError(f"{module} is in no layer: add it to LAYERS (and to DESIGN.md)")
     return max(matches)[1]
@@ -139,3 +142,5 @@ def test_relative_imports_and_unknown_modules():
     assert edges["dashboard.ingest.pipeline"] == {"dashboard.ingest.values", "dashboard.store.schema"}
     with pytest.raises(LookupError, match="no layer"):
         layer("benchmarks.cases")
+    with pytest.raises(LookupError, match="no layer"):
+        layer("dashboard.newcomer")  # a new module of dashboard/ must be given its layer

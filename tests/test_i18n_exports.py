@@ -26,6 +26,8 @@ def test_numbers_areas_dates_and_points():
     assert format_pp(0.018) == "+1,8 pp"
     assert format_pp(-0.005) == "-0,5 pp"
     assert format_pp(0.0) == "±0,0 pp"
+    # Unknown is shown as unknown, whichever way pandas says it.
+    assert format_number(pd.NA) == format_pct(None) == format_area(float("nan")) == format_date(pd.NaT) == "–"
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+32 56 00 00 00", "-1+1", "@SUM(A1)",

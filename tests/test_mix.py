@@ -55,7 +55,6 @@ def location_quotients(shares: pd.DataFrame, *, area: str = "nis_code",
     return pd.Series(shares["share_units"].to_numpy() / pooled.reindex(index).to_numpy(), index=shares.index)
 
 
-
 def test_shannon_of_six_groups():
     # p = 6/21, 7/21, 2/21, 2/21, 3/21, 1/21; H = −Σ p ln p
     # = 0.3579 + 0.3662 + 0.2239 + 0.2239 + 0.2780 + 0.1450 = 1.5950 (nats)

@@ -127,3 +127,14 @@ def test_report_command_and_page(store, tmp_path, capsys, monkeypatch, coordinat
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["PDF downloaden", "Excel downloaden"]
     assert "Kortrijk 01/01/2024 20,0 %" in _text(at.session_state["report_pdf"])
+
+
+def test_campaign_figures_before_any_inventory_still_make_a_report(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'campagne.db'}")
+    store.add_batch(Batch(kind="campaign", file_name="campagne.csv", raw=b"c"), CAMPAIGN)
+    data = _data(store)
+    assert data.units.empty and data.vacancy["vacancy_rate_units"].isna().all()
+    reach = data.campaign.set_index(["nis_code", "edition"])
+    assert reach.loc[("34022", 2019), "participating_shops"] == 12
+    assert pd.isna(reach.loc[("34022", 2019), "participation_rate"])  # no inventory: unknown, not 0
+    assert "Geen gegevens" in _text(report_pdf(data))

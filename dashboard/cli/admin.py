@@ -31,7 +31,6 @@ def add_commands(commands, *, add_db) -> None:
     restoring.set_defaults(run=_restore_command)
 
 
-
 def _check_command(args: argparse.Namespace) -> int:
     url = args.db or db_url()
     try:

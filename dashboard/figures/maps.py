@@ -236,8 +236,6 @@ def _area_line(m2: float) -> str:
     return f"oppervlakte {format_area(m2)}"
 
 
-
-
 def _popup_lines(row, names: dict[str, str]) -> list[str]:
     """Name (or ""), address, group and status, floor area, how long empty: plain text."""
     address = " ".join(str(part) for part in (row.street, row.house_number) if part is not None and not pd.isna(part))

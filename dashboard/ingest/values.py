@@ -45,8 +45,6 @@ STATUS_WORDS = {
 _STATUS_LOOKUP = {word: status for status, words in STATUS_WORDS.items() for word in words}
 
 
-
-
 def parse_number(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers written the Belgian or the English way.
 

@@ -90,7 +90,7 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     vacancy["change_since_previous"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_previous"]
     trends = municipal[pd.to_datetime(municipal["observed_on"]) <= end]
     mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography) if len(units) else \
-        pd.DataFrame(columns=["nis_code", "year"])
+        pd.DataFrame(columns=["nis_code", "year", "observed_on"])
     mix = latest_on_or_before(mix[mix["nis_code"].isin(codes)])
     latest = latest_on_or_before(placed.units[placed.units["nis_code"].isin(codes)], end) if len(units) else units
     data = ReportData(start=start, end=end, baseline=baseline, created=created, data_version=data_version,

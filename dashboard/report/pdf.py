@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from analysis.geography import latest_of_year  # noqa: E402
 from dashboard import reference  # noqa: E402
 from dashboard.figures.palette import GROUP_COLOURS, OKABE_ITO, group_colour  # noqa: E402
 from dashboard.i18n import format_date, format_number, format_pct, format_pp  # noqa: E402
@@ -160,7 +161,7 @@ def _percent_axis(axis) -> None:
 
 def _trend_png(trend: pd.DataFrame, name: str) -> io.BytesIO:
     figure, axes = plt.subplots(figsize=(7.5, 2.8))
-    yearly = trend.sort_values("observed_on").drop_duplicates("year", keep="last")
+    yearly = latest_of_year(trend).sort_values("observed_on")
     axes.plot(yearly["year"], yearly["vacancy_rate_units"], marker="o", color=OKABE_ITO["blue"], label="panden")
     axes.plot(yearly["year"], yearly["vacancy_rate_floor"], marker="s", color=OKABE_ITO["orange"],
               label="oppervlakte")

@@ -11,7 +11,6 @@ import numpy as np
 from dashboard.reference import published_figures
 from dashboard.settings import PROVINCE_NIS_CODE
 
-PROVINCE = PROVINCE_NIS_CODE
 #: Province outlets in the 2021 inventory: Locatus counted 2,936 vacant at 10.3 %.
 PROVINCE_OUTLETS_2021 = 28_505
 #: Assumed province vacancy by units for the unpublished years (Belgium rose steadily from
@@ -22,7 +21,7 @@ ASSUMED_PROVINCE_RATES = {2015: 0.077, 2016: 0.079, 2017: 0.081, 2020: 0.094}
 def province_rates(years: range) -> dict[int, float]:
     """Province vacancy by units per inventory year: published where known, else assumed."""
     published = _published("vacancy_rate_units")
-    rates = {**ASSUMED_PROVINCE_RATES, **published.get(PROVINCE, {})}
+    rates = {**ASSUMED_PROVINCE_RATES, **published.get(PROVINCE_NIS_CODE, {})}
     return {year: rates[year] for year in years}
 
 
@@ -35,7 +34,7 @@ def municipal_rates(years: range) -> dict[str, dict[int, float]]:
     province = province_rates(years)
     paths = {}
     for nis_code, points in _published("vacancy_rate_units").items():
-        if nis_code == PROVINCE:
+        if nis_code == PROVINCE_NIS_CODE:
             continue
         known = sorted(points)
         path = {}
@@ -55,7 +54,7 @@ def campaign_totals() -> dict[int, dict[str, int]]:
     for metric, by_code in _published_all().items():
         if metric.startswith("vacancy") or metric == "units_vacant":
             continue
-        for year, value in by_code.get(PROVINCE, {}).items():
+        for year, value in by_code.get(PROVINCE_NIS_CODE, {}).items():
             totals.setdefault(year, {})[metric] = int(value)
     return totals
 

@@ -28,10 +28,9 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, Float, Numeric
 
 from dashboard import settings
-
-#: Text columns of units that repeat, kept as pandas categoricals (codes plus one copy of each
 from dashboard.store import schema
 
+#: Text columns of units that repeat, kept as pandas categoricals (codes plus one copy of each
 #: value): a fraction of the memory, and group-bys and filters on integer codes. ``unit_id``
 #: repeats once per inventory; flows match units on its codes.
 CATEGORICAL_COLUMNS = ("unit_id", "nis_code", "municipality", "postcode", "street", "category", "group_code",

@@ -12,7 +12,6 @@ from functools import cache
 import pandas as pd
 
 from analysis.campaign import REACH_COLUMNS, REACH_FIGURES, campaign_reach
-from analysis.cores import assign_cores, derived_cores
 from analysis.flows import flows
 from analysis.geography import assign_geography, latest_on_or_before
 from analysis.inventories import PlacedUnits, place_units
@@ -141,6 +140,8 @@ def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) 
 def _with_areas(placed: pd.DataFrame, level: str) -> pd.DataFrame:
     """Units with the id column of the level (units outside every core or area are left out)."""
     if level == "core":
+        from analysis.cores import assign_cores  # geopandas: loaded only for cores (every command imports this module)
+
         cores = derived_cores_of(placed)
         placed = placed.assign(core_id=assign_cores(placed, cores))
         return placed[placed["core_id"].notna()].merge(cores[["core_id", "name"]].rename(
@@ -152,6 +153,8 @@ def _with_areas(placed: pd.DataFrame, level: str) -> pd.DataFrame:
 
 def derived_cores_of(units: pd.DataFrame):
     """Cores derived from each municipality's latest inventory (a stable map for every year)."""
+    from analysis.cores import derived_cores  # see _with_areas
+
     return derived_cores(latest_on_or_before(units))
 
 
@@ -237,5 +240,5 @@ def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *,
 
 
 def _no_units() -> pd.DataFrame:
-    return pd.DataFrame({"nis_code": pd.Series(dtype=object), "observed_on": pd.Series(dtype="datetime64[ns]"),
+    return pd.DataFrame({"nis_code": pd.Series(dtype=str), "observed_on": pd.Series(dtype="datetime64[ns]"),
                          "units": pd.Series(dtype="int64")})

@@ -99,7 +99,6 @@ def style_ranking(table: pd.DataFrame) -> Styler:
     })
 
 
-
 #: What the province map can show.
 MAP_INDICATORS = {
     "vacancy_rate_units": "Leegstand (panden)",

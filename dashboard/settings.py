@@ -42,6 +42,9 @@ MAX_FLOOR_AREA_M2 = 100_000
 
 #: Municipal geography used for time series by default: "2025" (62) or "2018" (64).
 DEFAULT_GEOGRAPHY = "2025"
+#: A field survey takes days or weeks: rows of one municipality in one file whose inventory dates
+#: lie within this many days of the first form one inventory, dated at the last of them.
+SURVEY_WINDOW_DAYS = 92
 
 #: Inventory years of the sample data (1 January of each year).
 SAMPLE_FIRST_YEAR = 2015

@@ -223,3 +223,39 @@ def test_a_2018_name_with_its_2025_code_agrees(tmp_path):
     prepared = prepare(raw, "samengevoegd.csv")
     assert prepared.errors.empty
     assert prepared.valid_rows["nis_code"].tolist() == ["37022", "38016"]
+
+
+def _survey(days: list[str], per_day: int, vacant_per_day: int) -> bytes:
+    rows = [f"Kortrijk;Veldstraat;{day_number * per_day + n + 1};{'leeg' if n < vacant_per_day else 'bezet'};{day}"
+            for day_number, day in enumerate(days) for n in range(per_day)]
+    return ("gemeente;straat;huisnummer;status;datum\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_a_field_survey_over_two_weeks_is_one_inventory(tmp_path, capsys):
+    # 20 units a day on six days within two weeks, 2 of them vacant each day: one inventory of
+    # 120 units dated at the last day, 12 vacant → 10 %.
+    days = ["04/03/2024", "05/03/2024", "06/03/2024", "11/03/2024", "12/03/2024", "15/03/2024"]
+    path = tmp_path / "veldopname.csv"
+    path.write_bytes(_survey(days, per_day=20, vacant_per_day=2))
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    assert main(["import", str(path), "--db", url]) == 0
+    err = capsys.readouterr().err
+    assert ("veldopname: de rijen van Kortrijk met peildata van 04/03/2024 tot 15/03/2024 (6 datums binnen 92 "
+            "dagen) vormen één inventaris op 15/03/2024") in err
+    units = Store(url).units()
+    assert units["observed_on"].unique().tolist() == [pd.Timestamp("2024-03-15")]
+    table = vacancy_table(units)
+    assert table[["units_total", "units_vacant"]].values.tolist() == [[120, 12]]
+    assert table["vacancy_rate_units"].iloc[0] == pytest.approx(0.10)
+    province = vacancy_table(units, level="province")
+    assert province["units_total"].tolist() == [120]  # not only the last day's 20
+
+
+def test_dates_further_apart_than_the_window_stay_inventories_of_their_own():
+    # 01/01/2024 and 01/06/2024 are 152 days apart: two inventories; 01/06 and 15/06 are one survey.
+    raw = _survey(["01/01/2024", "01/06/2024", "15/06/2024"], per_day=2, vacant_per_day=1)
+    prepared = prepare(raw, "twee.csv")
+    assert prepared.valid_rows["observed_on"].dt.strftime("%d/%m/%Y").tolist() == [
+        "01/01/2024", "01/01/2024", "15/06/2024", "15/06/2024", "15/06/2024", "15/06/2024"]
+    assert prepared.problems["problem"].str.startswith("veldopname: de rijen van Kortrijk met peildata van "
+                                                       "01/06/2024 tot 15/06/2024").sum() == 1

@@ -8,7 +8,10 @@ from functools import cache, lru_cache
 import pandas as pd
 from pyproj import Transformer
 
+from dashboard import settings
+from dashboard.i18n import format_date
 from dashboard.ingest.categories import VACANT_GROUP, categorise
+from dashboard.ingest.places import place
 from dashboard.ingest.problems import WARNING, Problem
 from dashboard.ingest.values import map_distinct
 
@@ -43,6 +46,7 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     problems += _status(rows, source, unreadable, cells)
     problems += _coordinates(rows, source)
     problems += _unit_id(rows, source, file_key=file_key)
+    problems += _survey_windows(rows, source)
     rows["floor_area_m2"] = rows["floor_area_m2"].astype("float64")
     for column in ("observed_on", "vacant_since"):
         rows[column] = pd.to_datetime(rows[column]).astype("datetime64[ns]")
@@ -59,6 +63,41 @@ def _inventory_date(rows: pd.DataFrame, source: dict[str, str], observed_on,
     missing = rows["observed_on"].isna()
     return [Problem(int(n), source.get("observed_on"), None, "geen peildatum in deze rij")
             for n in rows.index[missing] if (n, "observed_on") not in unreadable]
+
+
+def _survey_windows(rows: pd.DataFrame, source: dict[str, str],
+                    window_days: int = settings.SURVEY_WINDOW_DAYS) -> list[Problem]:
+    """Date each municipality's rows whose dates lie within ``window_days`` of the window's first
+    at the window's last date: one field survey, one inventory. A warning names the dates.
+
+    >>> rows = pd.DataFrame({"nis_code": ["34022"] * 4 + ["31005"], "observed_on": pd.to_datetime(
+    ...     ["2024-03-01", "2024-03-04", "2024-03-14", "2025-01-01", "2024-03-01"])})
+    >>> problems = _survey_windows(rows, {"observed_on": "datum"})
+    >>> rows["observed_on"].dt.strftime("%Y-%m-%d").tolist()
+    ['2024-03-14', '2024-03-14', '2024-03-14', '2025-01-01', '2024-03-01']
+    >>> print(problems[0].problem)
+    veldopname: de rijen van Kortrijk met peildata van 01/03/2024 tot 14/03/2024 (3 datums binnen 92 dagen) \
+vormen één inventaris op 14/03/2024
+    """
+    dates = pd.to_datetime(rows["observed_on"])
+    problems = []
+    for nis_code, days in dates.groupby(rows["nis_code"], observed=True):
+        distinct = sorted(days.dropna().unique())
+        while distinct:
+            start = distinct[0]
+            inside = [day for day in distinct if day <= start + pd.Timedelta(days=window_days)]
+            distinct = distinct[len(inside):]
+            if len(inside) < 2:
+                continue
+            last = inside[-1]
+            dates[days.index[days.isin(inside)]] = last
+            found = place(nis_code)
+            problems.append(Problem(None, source.get("observed_on"), None, (
+                f"veldopname: de rijen van {found.name if found else nis_code} met peildata van "
+                f"{format_date(start)} tot {format_date(last)} ({len(inside)} datums binnen {window_days} dagen) "
+                f"vormen één inventaris op {format_date(last)}"), WARNING))
+    rows["observed_on"] = dates
+    return problems
 
 
 def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[int, str]],

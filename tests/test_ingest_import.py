@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboard import ingest
 from dashboard.cli.main import main
 from dashboard.ingest import prepare
 from dashboard.store.database import Store
@@ -259,3 +260,34 @@ def test_dates_further_apart_than_the_window_stay_inventories_of_their_own():
         "01/01/2024", "01/01/2024", "15/06/2024", "15/06/2024", "15/06/2024", "15/06/2024"]
     assert prepared.problems["problem"].str.startswith("veldopname: de rijen van Kortrijk met peildata van "
                                                        "01/06/2024 tot 15/06/2024").sum() == 1
+
+
+def _shops(day: str, street: str, number_style: str) -> bytes:
+    """30 shops on one street; the house numbers 1A, 2A … written in ``number_style``."""
+    rows = [f"Kortrijk;{street};{number_style.format(n=n)};Zaak {n};bezet;{day}" for n in range(1, 31)]
+    return ("gemeente;straat;huisnummer;naam;status;datum\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_the_same_address_written_two_ways_is_the_same_unit(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'k.db'}")
+    ingest.import_file(store, _shops("01/01/2023", "Sint-Jansstraat", "{n}A"), "2023.csv", imported_by="t")
+    ingest.import_file(store, _shops("01/01/2024", "St.-Jansstraat", "{n} a"), "2024.csv", imported_by="t")
+    row = vacancy_table(store.units(), year=2024).iloc[0]
+    # 30 unchanged shops: no opening and no closure (were 30 false ones of each)
+    assert (row["units_total"], row["openings"], row["closures"]) == (30, 0, 0)
+
+
+def test_two_trade_names_at_one_address_are_two_units_and_one_name_twice_is_a_duplicate():
+    raw = (b"gemeente;straat;huisnummer;naam;status;datum\n"
+           b"Kortrijk;Grote Markt;12;Bakkerij Peeters;bezet;01/01/2024\n"
+           b"Kortrijk;Grote Markt;12;Kapper Lies;bezet;01/01/2024\n"  # a gallery: a second shop
+           b"Kortrijk;Markt;3;Slagerij Jan;bezet;01/01/2024\n"
+           b"Kortrijk;Markt;3;Slagerij Jan;leeg;01/01/2024\n")  # the same shop twice
+    prepared = prepare(raw, "galerij.csv")
+    problems = prepared.problems.set_index("row_number")
+    assert problems.loc[2, "severity"] == "waarschuwing"
+    assert problems.loc[2, "problem"].startswith("2 zaken op één adres (Bakkerij Peeters, Kapper Lies; rijen 2, 3)")
+    assert problems.loc[5, "severity"] == "fout"
+    assert problems.loc[5, "problem"].startswith("pand Markt 3 op 01/01/2024 staat al in rij 4")
+    assert prepared.valid_rows["unit_id"].tolist() == ["34022|grote markt|12|bakkerij peeters",
+                                                       "34022|grote markt|12|kapper lies", "34022|markt|3"]

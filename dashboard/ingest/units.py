@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
@@ -45,8 +47,11 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     problems += _inventory_date(rows, source, observed_on, unreadable)
     problems += _status(rows, source, unreadable, cells)
     problems += _coordinates(rows, source)
+    derived = rows["unit_id"].isna().to_numpy()
     problems += _unit_id(rows, source, file_key=file_key)
     problems += _survey_windows(rows, source)
+    problems += _same_address(rows, source, derived)
+    problems += _duplicates(rows, source)
     rows["floor_area_m2"] = rows["floor_area_m2"].astype("float64")
     for column in ("observed_on", "vacant_since"):
         rows[column] = pd.to_datetime(rows[column]).astype("datetime64[ns]")
@@ -85,7 +90,7 @@ vormen één inventaris op 14/03/2024
         distinct = sorted(days.dropna().unique())
         while distinct:
             start = distinct[0]
-            inside = [day for day in distinct if day <= start + pd.Timedelta(days=window_days)]
+            inside = [day for day in distinct if (day - start).days <= window_days]  # no ns overflow in 9999
             distinct = distinct[len(inside):]
             if len(inside) < 2:
                 continue
@@ -161,12 +166,50 @@ def _unit_id(rows: pd.DataFrame, source: dict[str, str], *, file_key: str = "") 
                     "of straat en huisnummer toe.", WARNING)]
 
 
+def _same_address(rows: pd.DataFrame, source: dict[str, str], derived: np.ndarray) -> list[Problem]:
+    """Several trade names at one address on one date (a gallery, "bus" numbers left out) are as
+    many units: each id made from the address gets its name; a warning names them."""
+    keys = rows[["unit_id", "observed_on"]]
+    shared = rows[derived & keys.duplicated(keep=False).to_numpy() & rows["unit_id"].notna().to_numpy()]
+    problems = []
+    for _, group in shared.groupby(["unit_id", "observed_on"], sort=False):
+        names = group["name"].map(lambda name: _key(name) if _present(name) else "")
+        if names.nunique() < 2:
+            continue  # one name twice: the same unit twice, a duplicate
+        rows.loc[group.index, "unit_id"] = [f"{unit}|{name or f'rij|{n}'}" for unit, name, n
+                                            in zip(group["unit_id"], names, group.index, strict=True)]
+        shown = ", ".join(str(name) if _present(name) else "(zonder naam)" for name in group["name"])
+        problems.append(Problem(int(group.index[0]), source.get("street"), _address(group.iloc[0]), (
+            f"{len(group)} zaken op één adres ({shown}; rijen {', '.join(map(str, group.index))}): ze tellen "
+            "als aparte verkooppunten. Geef ze een pand-id of een busnummer om ze zeker apart te volgen."), WARNING))
+    return problems
+
+
+def _duplicates(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
+    """A unit twice on one date: an error on the later row naming the unit, the date and the first row."""
+    keys = ["nis_code", "unit_id", "observed_on"]
+    known = rows[rows[keys].notna().all(axis=1)]
+    again = known[known.duplicated(keys, keep="first")]
+    if again.empty:
+        return []
+    first = pd.Series(known.index, index=pd.MultiIndex.from_frame(known[keys])).groupby(level=[0, 1, 2]).min()
+    column = source.get("unit_id") or source.get("street") or source.get("name")
+    return [Problem(int(n), column, row["unit_id"] if "unit_id" in source else _address(row), (
+        f"pand {_address(row) or row['unit_id']} op {format_date(row['observed_on'])} staat al in rij "
+        f"{first[(row['nis_code'], row['unit_id'], row['observed_on'])]} (dezelfde pand-id en peildatum): "
+        "verwijder de dubbele rij, of geef elk pand een eigen pand-id")) for n, row in again.iterrows()]
+
+
+def _address(row) -> str:
+    return " ".join(str(part) for part in (row["street"], row["house_number"]) if _present(part))
+
+
 def _unit_key(nis_code, street, number, name, row_number) -> tuple[str | None, bool]:
     """The id made for a unit without one, and whether it could only be made from the row number."""
     if not _present(nis_code):
         return None, False
     if _present(street):
-        return f"{nis_code}|{_key(street)}|{_key(number) if _present(number) else ''}", False
+        return f"{nis_code}|{street_key(street)}|{number_key(number) if _present(number) else ''}", False
     if _present(name):
         return f"{nis_code}|naam|{_key(name)}", False
     # Without id, address or name a unit is only this row: it counts, but cannot be followed.
@@ -179,4 +222,50 @@ def _present(value) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _key(text) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip().lower()
+    """Lower case without accents, punctuation or double spaces: ``"Café  't Hoekje."`` → ``"cafe t hoekje"``."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+_OLV_TAIL = re.compile(r"\bolv(?:rouw)? ?")
+#: Street words Belgian files abbreviate, as their normalised key writes them.
+_STREET_WORDS = [(re.compile(r"\b(?:sint|st)\b"), "sint"), (re.compile(r"\b(?:sinte|ste)\b"), "sinte"),
+                 (re.compile(r"\b(?:onze lieve vrouw|o l v|olv)(?=\w| |$)"), "olv")]
+
+
+@lru_cache(maxsize=200_000)
+def street_key(street) -> str:
+    """A street as Belgian files write it, one way: case, accents, punctuation and the usual
+    abbreviations (Sint/St., Onze-Lieve-Vrouw/O.-L.-V./OLV) do not matter.
+
+    >>> {street_key(s) for s in ["Sint-Jansstraat", "St.-Jansstraat", "st jansstraat ", "ST. JANSSTRAAT"]}
+    {'sint jansstraat'}
+    >>> {street_key(s) for s in ["Onze-Lieve-Vrouwestraat", "O.-L.-Vrouwestraat", "OLVrouwestraat"]}
+    {'olvestraat'}
+    >>> {street_key(s) for s in ["Onze-Lieve-Vrouwplein", "O.L.V.-plein", "OLV plein"]}, street_key("Markt")
+    ({'olvplein'}, 'markt')
+    """
+    key = _key(street)
+    for pattern, word in _STREET_WORDS:
+        key = pattern.sub(word, key)
+    return _OLV_TAIL.sub("olv", key)  # "O.-L.-Vrouwestraat", "OLV-straat": the rest of the word follows
+
+
+_NUMBER = re.compile(r"^(?:nr|nummer|no)?\s*(\d+)\s*([a-z]{0,2})\s*(?:(?:bus|bte|b)\s*(\w+))?$")
+
+
+@lru_cache(maxsize=200_000)
+def number_key(number) -> str:
+    """A house number one way: ``"1 A"``, ``"1A"`` and ``"1a"`` are ``1a``; ``"12 bus 2"``,
+    ``"12 b2"`` and ``"12/2"`` are ``12/2``; ``"nr. 5"`` is ``5``.
+
+    >>> [number_key(n) for n in ["1 A", "1A", "nr. 5", "12 bus 2", "12 b2", "12/2", "12", 7.0, "achter"]]
+    ['1a', '1a', '5', '12/2', '12/2', '12/2', '12', '7', 'achter']
+    """
+    text = str(int(number)) if isinstance(number, float) and number == int(number) else str(number)
+    plain = _key(text.replace("/", " bus "))
+    found = _NUMBER.match(plain)
+    if not found:
+        return plain
+    base, letter, box = found.groups()
+    return f"{base}{letter}" + (f"/{box}" if box else "")

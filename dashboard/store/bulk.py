@@ -1,4 +1,5 @@
-"""Many rows into SQLite at once, through a staging file.
+"""A batch's rows into the store: PostgreSQL by COPY, many SQLite rows through a staging file, a
+few by one prepared statement (`insert_frame`).
 
 Python's ``sqlite3`` binds every value of an ``executemany`` on its own: about a second per
 100,000 units of 18 columns. ADBC's SQLite driver writes an Arrow table to a file in C instead,
@@ -18,8 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Date, Integer, Numeric, String
+from sqlalchemy.exc import DBAPIError
 
 #: Below this many rows a staging file costs more than it saves.
 MIN_ROWS = 5_000
@@ -102,3 +106,54 @@ def _remove_orphans(store: Path) -> None:
                 leftover.unlink()
         except OSError:  # gone meanwhile, or another user's file
             pass
+
+
+#: Rows per executemany call on SQLite (few rows, below `MIN_ROWS`).
+_INSERT_CHUNK = 20_000
+
+
+def insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str], batch_id: int, *,
+                  staged: list) -> None:
+    """Insert a frame's rows on the transaction's own connection; every kind of missing value
+    becomes NULL. PostgreSQL takes them by COPY; SQLite many rows through a staging file
+    (`insert`), a few by one prepared statement run per row."""
+    if frame.empty:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    cells = {c: _cells(frame[c], table.c[c].type, sqlite=sqlite) for c in columns if c in frame.columns}
+    text = {c for c in cells if isinstance(table.c[c].type, String)}
+    if sqlite and len(frame) >= MIN_ROWS and insert(conn, table.name, cells, batch_id=batch_id, text=text,
+                                                    attached=staged):
+        return
+    rows = zip(*cells.values(), [batch_id] * len(frame), strict=True)
+    names = [*cells, "batch_id"]
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        try:
+            with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except conn.dialect.dbapi.Error as error:  # the same exceptions as a statement through SQLAlchemy
+            raise DBAPIError.instance(statement, None, error, conn.dialect.dbapi.Error) from error
+        return
+    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in names)
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608 - schema names
+    rows = list(rows)
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        conn.exec_driver_sql(statement, rows[start:start + _INSERT_CHUNK])
+
+
+def _cells(series: pd.Series, column_type, *, sqlite: bool) -> list:
+    """A column as Python values the drivers accept: None for missing, dates as dates and
+    decimals as floats (for SQLite ISO text and floats, as SQLAlchemy stores them there)."""
+    if isinstance(column_type, Date):
+        # A batch holds few distinct dates: each is turned into a value once.
+        codes, days = pd.factorize(pd.to_datetime(series))
+        days = days.strftime("%Y-%m-%d") if sqlite else [day.date() for day in days]
+        return np.append(np.asarray(days, dtype=object), None)[codes].tolist()  # code −1 (missing): None
+    if isinstance(column_type, Integer) and not pd.api.types.is_integer_dtype(series):
+        series = pd.to_numeric(series).astype("Int64")  # 10000.0 (a column with gaps) is 10000
+    elif isinstance(column_type, Numeric) and sqlite:
+        series = pd.to_numeric(series, errors="coerce").astype(float)
+    # object dtype turns numpy scalars into Python ones, which every driver accepts.
+    return series.astype(object).where(series.notna(), None).tolist()

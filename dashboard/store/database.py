@@ -17,15 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Connection,
-    Date,
     Engine,
-    Integer,
-    Numeric,
-    String,
     create_engine,
     event,
     func,
@@ -35,14 +30,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from dashboard.settings import db_url
 from dashboard.store import batch_cache as columnar
-from dashboard.store import bulk as staging
-from dashboard.store import schema
+from dashboard.store import bulk, schema
 
-_INSERT_CHUNK = 20_000
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
 #: Execution option that marks a connection as a writer: it takes the write lock when its
 #: transaction begins (see `_engine` and `Store._write`).
@@ -150,7 +143,7 @@ class Store:
                 raise
             finally:
                 if staged:
-                    staging.release(conn, staged)
+                    bulk.release(conn, staged)
 
     def version(self) -> int:
         """A number that changes with every batch written or rolled back (a cache key)."""
@@ -209,8 +202,8 @@ class Store:
                 },
             ).scalar_one()
             table = schema.DATA_TABLES[batch.kind]
-            _insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id, staged=staged)
-            _insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id, staged=staged)
+            bulk.insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id, staged=staged)
+            bulk.insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id, staged=staged)
             _bump_version(conn)
         return batch_id
 
@@ -384,50 +377,3 @@ def _active_with_checksum(sha256: str):
 def _bump_version(conn: Connection) -> None:
     conn.execute(update(schema.store_meta).where(schema.store_meta.c.key == "version")
                  .values(value=schema.store_meta.c.value + 1))
-
-
-def _insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str], batch_id: int, *,
-                  staged: list) -> None:
-    """Insert a frame's rows on the transaction's own connection; every kind of missing value
-    becomes NULL. PostgreSQL takes them by COPY; SQLite many rows through a staging file
-    (`dashboard.store.bulk`), a few by one prepared statement run per row."""
-    if frame.empty:
-        return
-    sqlite = conn.dialect.name == "sqlite"
-    cells = {c: _cells(frame[c], table.c[c].type, sqlite=sqlite) for c in columns if c in frame.columns}
-    text = {c for c in cells if isinstance(table.c[c].type, String)}
-    if sqlite and len(frame) >= staging.MIN_ROWS and staging.insert(conn, table.name, cells, batch_id=batch_id,
-                                                                    text=text, attached=staged):
-        return
-    rows = zip(*cells.values(), [batch_id] * len(frame), strict=True)
-    names = [*cells, "batch_id"]
-    if conn.dialect.name == "postgresql":
-        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-        try:
-            with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        except conn.dialect.dbapi.Error as error:  # the same exceptions as a statement through SQLAlchemy
-            raise DBAPIError.instance(statement, None, error, conn.dialect.dbapi.Error) from error
-        return
-    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in names)
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608 - schema names
-    rows = list(rows)
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        conn.exec_driver_sql(statement, rows[start:start + _INSERT_CHUNK])
-
-
-def _cells(series: pd.Series, column_type, *, sqlite: bool) -> list:
-    """A column as Python values the drivers accept: None for missing, dates as dates and
-    decimals as floats (for SQLite ISO text and floats, as SQLAlchemy stores them there)."""
-    if isinstance(column_type, Date):
-        # A batch holds few distinct dates: each is turned into a value once.
-        codes, days = pd.factorize(pd.to_datetime(series))
-        days = days.strftime("%Y-%m-%d") if sqlite else [day.date() for day in days]
-        return np.append(np.asarray(days, dtype=object), None)[codes].tolist()  # code −1 (missing): None
-    if isinstance(column_type, Integer) and not pd.api.types.is_integer_dtype(series):
-        series = pd.to_numeric(series).astype("Int64")  # 10000.0 (a column with gaps) is 10000
-    elif isinstance(column_type, Numeric) and sqlite:
-        series = pd.to_numeric(series, errors="coerce").astype(float)
-    # object dtype turns numpy scalars into Python ones, which every driver accepts.
-    return series.astype(object).where(series.notna(), None).tolist()

@@ -92,6 +92,17 @@ def format_area(m2) -> str:
     return MISSING if _missing(m2) else f"{format_number(m2)} m²"
 
 
+def format_address(street, number, *, missing: str = "adres onbekend") -> str:
+    """Street and house number as one line, whichever is known: ``Markt 12``; ``missing`` when neither.
+
+    >>> format_address("Markt", 12.0), format_address("Markt", None), format_address(None, pd.NA)
+    ('Markt 12', 'Markt', 'adres onbekend')
+    """
+    parts = [str(int(part)) if isinstance(part, float) and part == int(part) else str(part)
+             for part in (street, number) if not _missing(part)]
+    return " ".join(parts) or missing
+
+
 def is_fraction(column: str) -> bool:
     """Whether a column holds a fraction 0–1 that people read as a percentage.
 

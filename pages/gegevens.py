@@ -4,9 +4,7 @@ import streamlit as st
 
 from dashboard.ingest.templates import FILE_NAMES, template_csv
 from dashboard.tables import exports
-from dashboard.ui import import_flow as import_widgets
-from dashboard.ui import import_views as views
-from dashboard.ui import loaders, signin
+from dashboard.ui import import_flow, import_views, loaders, signin
 
 who = signin.sidebar()
 st.title("Gegevens")
@@ -14,18 +12,18 @@ importing, history, templates = st.tabs(["Importeren", "Geschiedenis", "Sjablone
 
 with importing:
     if who:
-        import_widgets.import_flow(who)
+        import_flow.import_flow(who)
     else:
         signin.viewer_note("bestanden importeren")
 
 with history:
     batches = loaders.batches()
-    st.dataframe(views.history_table(batches), key="history", hide_index=True)
-    st.download_button("Geschiedenis downloaden (CSV)", exports.to_csv_bytes(views.history_table(batches)),
+    st.dataframe(import_views.history_table(batches), key="history", hide_index=True)
+    st.download_button("Geschiedenis downloaden (CSV)", exports.to_csv_bytes(import_views.history_table(batches)),
                        file_name="batches.csv", mime="text/csv", key="download_history")
-    st.download_button("Geschiedenis downloaden (Excel)", exports.to_xlsx_bytes(views.history_table(batches)),
+    st.download_button("Geschiedenis downloaden (Excel)", exports.to_xlsx_bytes(import_views.history_table(batches)),
                        file_name="batches.xlsx", key="download_history_xlsx")
-    active = views.active_batches(batches)
+    active = import_views.active_batches(batches)
     if active and not who:
         st.caption("Een batch ongedaan maken kan alleen een aangemelde coördinator.")
     elif active:
@@ -38,5 +36,5 @@ with history:
 
 with templates:
     for kind, file_name in FILE_NAMES.items():
-        st.download_button(f"Sjabloon {views.KIND_SHORT[kind]}", template_csv(kind), file_name=file_name,
+        st.download_button(f"Sjabloon {import_views.KIND_SHORT[kind]}", template_csv(kind), file_name=file_name,
                            mime="text/csv", key=f"template_{kind}")

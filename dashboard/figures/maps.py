@@ -25,7 +25,7 @@ from analysis.vacancy import vacancy_band
 from dashboard import settings
 from dashboard.figures import leaflet
 from dashboard.figures.palette import BAND_COLOURS, GROUP_COLOURS, OKABE_ITO, group_colour
-from dashboard.i18n import BAND_LABELS, format_area, format_date, format_number, format_pct, is_fraction
+from dashboard.i18n import BAND_LABELS, format_address, format_area, format_date, format_number, format_pct, is_fraction
 
 #: The province's centre and a zoom that shows all of it.
 PROVINCE_CENTRE = (51.04, 3.02)
@@ -238,9 +238,8 @@ def _area_line(m2: float) -> str:
 
 def _popup_lines(row, names: dict[str, str]) -> list[str]:
     """Name (or ""), address, group and status, floor area, how long empty: plain text."""
-    address = " ".join(str(part) for part in (row.street, row.house_number) if part is not None and not pd.isna(part))
     lines = [str(row.name) if row.name is not None and not pd.isna(row.name) else "",
-             address or "adres onbekend",
+             format_address(row.street, row.house_number),
              f"{names.get(row.group_code, row.group_code or 'groep onbekend')} · "
              f"{STATUS_LABELS.get(row.status, row.status)}",
              _area_line(row.floor_area_m2) if not pd.isna(row.floor_area_m2) else ""]

@@ -11,7 +11,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from dashboard import settings
-from dashboard.i18n import format_date
+from dashboard.i18n import format_address, format_date
 from dashboard.ingest.categories import VACANT_GROUP, categorise
 from dashboard.ingest.places import place
 from dashboard.ingest.problems import WARNING, Problem
@@ -201,7 +201,7 @@ def _duplicates(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
 
 
 def _address(row) -> str:
-    return " ".join(str(part) for part in (row["street"], row["house_number"]) if _present(part))
+    return format_address(row["street"], row["house_number"], missing="")
 
 
 def _unit_key(nis_code, street, number, name, row_number) -> tuple[str | None, bool]:

@@ -33,8 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from dashboard.settings import db_url
-from dashboard.store import batch_cache as columnar
-from dashboard.store import bulk, schema
+from dashboard.store import batch_cache, bulk, schema
 
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
 #: Execution option that marks a connection as a writer: it takes the write lock when its
@@ -299,7 +298,7 @@ class Store:
             table.c.status == "active", table.c.kind == kind)
         with self.engine.connect() as conn:
             batches = pd.read_sql(active, conn)
-        frame = columnar.read_table(self.engine, kind, batches=batches)
+        frame = batch_cache.read_table(self.engine, kind, batches=batches)
         return latest_batch_wins(frame, key=key, within=within or key)
 
 

@@ -9,6 +9,7 @@ from analysis.geography import assign_geography, latest_of_year
 from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
 from analysis.vitality import peer_group
 from dashboard import reference
+from dashboard.i18n import format_address
 
 #: A group is a strength when it is this much more common than in the province.
 STRENGTH_MIN_QUOTIENT = 1.25
@@ -56,8 +57,7 @@ def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
     before = pd.MultiIndex.from_frame(long[["nis_code", "unit_id"]]).map(last_group.to_dict().get) \
         if len(long) else pd.Index([])
     table = pd.DataFrame({
-        "Adres": [" ".join(str(p) for p in (s, n) if p is not None and not pd.isna(p)) or "adres onbekend"
-                  for s, n in zip(long["street"], long["house_number"], strict=True)],
+        "Adres": [format_address(s, n) for s, n in zip(long["street"], long["house_number"], strict=True)],
         "Laatste groep": [names.get(code, "onbekend") if code else "onbekend" for code in before],
         "Oppervlakte (m²)": long["floor_area_m2"].to_numpy(),
         "Leeg sinds": pd.to_datetime(long["vacant_since"]).to_numpy(),

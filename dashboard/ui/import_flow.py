@@ -12,8 +12,7 @@ import streamlit as st
 from dashboard.ingest import FileRejected, ImportRejected, Prepared, import_prepared
 from dashboard.settings import MAX_UPLOAD_MB
 from dashboard.tables import exports
-from dashboard.ui import import_views as views
-from dashboard.ui import loaders, shell
+from dashboard.ui import import_views, loaders, shell
 from dashboard.ui.markdown import plain
 
 
@@ -38,30 +37,30 @@ def import_flow(who: str) -> None:
                        "importeren verdwijnen de voorbeelddata in dezelfde stap (ze blijven als ongedaan gemaakte "
                        "batches in de geschiedenis). Hieronder de vergelijking met een lege databank.")
         stored = loaders.units().iloc[0:0] if replaces_sample else loaders.units()
-        changes = (views.change_table(stored, prepared) if prepared.kind == "units"
-                   else views.rows_per_municipality(prepared))
+        changes = (import_views.change_table(stored, prepared) if prepared.kind == "units"
+                   else import_views.rows_per_municipality(prepared))
         shell.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
     _confirm(prepared, who, replace_sample=replaces_sample)
 
 
-def _options(raw: bytes) -> views.ImportOptions:
-    kind = st.selectbox("Soort gegevens", views.kind_options(), key="kind", format_func=views.kind_label)
-    return views.ImportOptions(
-        kind=None if kind == views.AUTOMATIC else kind,
+def _options(raw: bytes) -> import_views.ImportOptions:
+    kind = st.selectbox("Soort gegevens", import_views.kind_options(), key="kind", format_func=import_views.kind_label)
+    return import_views.ImportOptions(
+        kind=None if kind == import_views.AUTOMATIC else kind,
         observed_on=st.date_input("Peildatum voor rijen zonder datum", value=None, key="observed_on",
                                   format="DD/MM/YYYY"),
         sheet=st.selectbox("Werkblad", loaders.sheet_names(raw), key="sheet") if loaders.is_xlsx(raw) else None,
         saved_mapping=st.selectbox("Bewaarde koppeling", [None, *loaders.saved_mappings()], key="saved_mapping",
-                                   format_func=lambda name: name or views.AUTOMATIC),
+                                   format_func=lambda name: name or import_views.AUTOMATIC),
     )
 
 
 def _report(prepared: Prepared) -> None:
-    st.caption(plain(views.import_summary(prepared)))
+    st.caption(plain(import_views.import_summary(prepared)))
     if prepared.problems.empty:
         st.success("Geen problemen gevonden.")
         return
-    problems = views.problem_table(prepared)
+    problems = import_views.problem_table(prepared)
     st.dataframe(problems, key="problems", hide_index=True)
     st.download_button("Rapport downloaden (CSV)", exports.to_csv_bytes(problems), file_name="importrapport.csv",
                        mime="text/csv", key="download_report")
@@ -87,7 +86,7 @@ def _confirm(prepared: Prepared, who: str, *, replace_sample: bool) -> None:
             st.error(plain(rejected.summary))
 
 
-def checked_file(raw: bytes, file_name: str, options: views.ImportOptions, *, who: str) -> Prepared | None:
+def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions, *, who: str) -> Prepared | None:
     """The file read and checked with the chosen options, or None after saying why it cannot be read."""
     mapping = None
     kind = options.kind
@@ -118,8 +117,8 @@ def mapping_editor(prepared: Prepared, *, source: str, who: str) -> dict[str, st
     The keys name the file, the kind and the mapping's ``source``, so choosing another saved
     mapping starts the boxes afresh instead of keeping the previous choices.
     """
-    options = views.column_options(prepared.kind)
-    label = views.column_label(prepared.kind)
+    options = import_views.column_options(prepared.kind)
+    label = import_views.column_label(prepared.kind)
     found = sum(1 for value in prepared.mapping.values() if value)
     with st.expander(f"Kolommen koppelen ({found} van {len(prepared.mapping)} herkend)",
                      expanded=not found or not prepared.file_errors.empty):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.addresses import address_keys
 from analysis.vacancy import is_outlet
 
 #: Columns whose difference makes a unit "changed".
@@ -17,8 +18,8 @@ def inventory_changes(stored: pd.DataFrame, incoming: pd.DataFrame, *,
     """Per municipality and incoming inventory date, how the incoming units differ from the stored ones.
 
     Each incoming inventory is compared, by ``unit_id``, with the municipality's latest stored
-    inventory on or before its date. When that is the same date, the incoming rows replace the
-    stored ones (a later batch wins) and the rest of the stored inventory stays.
+    inventory on or before its date. Each incoming inventory is whole (an update comes with the
+    units it carries over, `updated_inventory`): on the same date it replaces the stored one.
 
     Parameters
     ----------
@@ -55,12 +56,8 @@ def inventory_changes(stored: pd.DataFrame, incoming: pd.DataFrame, *,
         before_day = own["observed_on"].max() if not own.empty else pd.NaT
         before = own[own["observed_on"] == before_day]
         counts = _compare(before.set_index("unit_id"), new.set_index("unit_id"), compared)
-        after = new
-        if before_day == day:  # the same inventory: incoming rows replace, the others stay
-            after = pd.concat([before[~before["unit_id"].isin(new["unit_id"])], new])
-            counts["units_gone"] = 0
         rows.append({"nis_code": nis_code, "observed_on": day, "compared_with": before_day, **counts,
-                     "vacancy_rate_before": _rate(before), "vacancy_rate_after": _rate(after)})
+                     "vacancy_rate_before": _rate(before), "vacancy_rate_after": _rate(new)})
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
@@ -77,3 +74,56 @@ def _compare(before: pd.DataFrame, after: pd.DataFrame, compared: tuple[str, ...
 def _rate(units: pd.DataFrame) -> float:
     outlets = units[is_outlet(units)]
     return float((outlets["status"] == "vacant").mean()) if len(outlets) else float("nan")
+
+
+def matched_ids(previous: pd.DataFrame, incoming: pd.DataFrame) -> pd.Series:
+    """Per incoming unit (indexed like ``incoming``): the ``unit_id`` of the previous inventory's
+    unit it is, or missing for a new one.
+
+    A unit is the same by ``unit_id`` first, then by address (`analysis.addresses.address_keys`):
+    a town's correction by street and number meets the Locatus ids of the inventory it corrects.
+    An address shared by several units on either side matches none of them.
+
+    >>> previous = pd.DataFrame({"unit_id": ["L1", "L2", "L3"], "nis_code": "34022",
+    ...     "street": ["Sint-Jansstraat", "Markt", "Markt"], "house_number": ["1A", "3", "5"]})
+    >>> incoming = pd.DataFrame({"unit_id": ["34022|sint jansstraat|1a", "L2", "34022|markt|9"], "nis_code": "34022",
+    ...     "street": ["St.-Jansstraat", "Markt", "Markt"], "house_number": ["1 a", "3", "9"]})
+    >>> matched_ids(previous, incoming).tolist()
+    ['L1', 'L2', None]
+    """
+    known = set(previous["unit_id"])
+    found = incoming["unit_id"].map(lambda unit: unit if unit in known else None).astype(object)
+    rest = found.isna() & incoming["street"].notna()
+    if rest.any():
+        free = previous[~previous["unit_id"].isin(set(found.dropna()))]
+        keys = address_keys(free)
+        unique = keys[keys.notna() & ~keys.duplicated(keep=False)]
+        by_address = pd.Series(free.loc[unique.index, "unit_id"].to_numpy(), index=unique.to_numpy())
+        wanted = address_keys(incoming[rest])
+        wanted = wanted[~wanted.duplicated(keep=False)]
+        found[wanted.index] = wanted.map(by_address).to_numpy()
+    return found.where(found.notna(), None)
+
+
+def updated_inventory(previous: pd.DataFrame, incoming: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """A municipality's inventory on the incoming date after an update: the incoming units replace
+    theirs in ``previous`` (`matched_ids`; they take its ``unit_id``, so flows follow them), every
+    other previous unit carries over unchanged, dated at the incoming date. Returns the inventory
+    and how many units carried over.
+
+    >>> day = pd.Timestamp("2024-06-01")
+    >>> previous = pd.DataFrame({"unit_id": ["a", "b", "c"], "nis_code": "34022", "street": None,
+    ...     "house_number": None, "status": ["vacant", "occupied", "occupied"],
+    ...     "observed_on": pd.Timestamp("2024-01-01")})
+    >>> incoming = pd.DataFrame({"unit_id": ["a", "d"], "nis_code": "34022", "street": None, "house_number": None,
+    ...     "status": ["occupied", "vacant"], "observed_on": day})
+    >>> after, carried = updated_inventory(previous, incoming)
+    >>> sorted(zip(after["unit_id"], after["status"])), carried, set(after["observed_on"]) == {day}
+    ([('a', 'occupied'), ('b', 'occupied'), ('c', 'occupied'), ('d', 'vacant')], 2, True)
+    """
+    day = incoming["observed_on"].iloc[0]
+    ids = matched_ids(previous, incoming)
+    incoming = incoming.assign(unit_id=ids.where(ids.notna(), incoming["unit_id"]))
+    carried = previous[~previous["unit_id"].isin(set(incoming["unit_id"]))].assign(observed_on=day)
+    merged = pd.concat([incoming, carried.reindex(columns=incoming.columns).astype(object)], ignore_index=True)
+    return merged, len(carried)

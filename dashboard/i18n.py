@@ -47,6 +47,12 @@ LABELS = {
     "votes_per_1000": "Stemmen per 1.000 inw.",
     "ambassadors": "Ambassadeurs",
 }
+#: Where a units file comes from (`analysis.sources.SOURCES`).
+SOURCE_LABELS = {"locatus": "Locatus", "register": "register van de gemeente", "own_survey": "eigen telling",
+                 "other": "andere bron"}
+#: What a units file is for a municipality (`analysis.sources.INVENTORY_KINDS`).
+INVENTORY_KIND_LABELS = {"complete": "volledige inventaris", "update": "aanvulling (wijzigingen)",
+                         "register": "register (alleen leegstaande panden)"}
 #: Axis titles where a chart says more than a table header.
 AXIS_TITLES = {
     "participation_rate": "Deelname (aandeel van de winkels)",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from analysis.sources import DEFAULT_PREFERENCE, SOURCES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 
@@ -166,3 +168,22 @@ def max_upload_bytes() -> int:
 def max_rows() -> int:
     """The most rows an imported file may have under its header (``KERNMONITOR_MAX_ROWS`` or ``MAX_ROWS``)."""
     return int(os.environ.get(MAX_ROWS_ENV) or MAX_ROWS)
+
+
+#: Environment variable with the order of preference of sources of complete inventories,
+#: comma-separated (e.g. ``own_survey,locatus,other``).
+SOURCE_PREFERENCE_ENV = "KERNMONITOR_SOURCE_PREFERENCE"
+
+
+def source_preference() -> tuple[str, ...]:
+    """Which source's complete inventory a municipality's figures use when two give one for the
+    same year (`analysis.sources.counted_inventories`); default Locatus, own survey, other."""
+    value = os.environ.get(SOURCE_PREFERENCE_ENV, "").strip()
+    if not value:
+        return DEFAULT_PREFERENCE
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in SOURCES]
+    if unknown:
+        raise ValueError(f"{SOURCE_PREFERENCE_ENV}: onbekende bron {', '.join(unknown)}; "
+                         f"kies uit {', '.join(SOURCES)}.")
+    return chosen

@@ -210,7 +210,10 @@ def test_files_without_ids_or_addresses_do_not_replace_each_other(tmp_path, caps
     first = b"gemeente;status;peildatum\nKortrijk;leeg;2024\nKortrijk;bezet;2024\n"
     second = b"gemeente;status;peildatum\nKortrijk;bezet;2024\nKortrijk;bezet;2024\n"
     assert _import(tmp_path, capsys, url, "a.csv", first)[0] == 0
+    # None of the 2 stored units can be found in the second file: complete or update is not clear.
     code, err = _import(tmp_path, capsys, url, "b.csv", second)
+    assert code == 1 and "telt er 2, waarvan 0 in het bestand" in err and "--inventory update" in err
+    code, err = _import(tmp_path, capsys, url, "b.csv", second, "--inventory", "update")
     assert code == 0 and "zonder pand-id, adres of naam" in err
     assert _rate(url, "34022") == (4, 1, 0.25)
 

@@ -32,11 +32,11 @@ def test_a_new_year_is_compared_with_the_latest_earlier_inventory():
     assert row["vacancy_rate_after"] == pytest.approx(1 / 4)
 
 
-def test_the_same_date_replaces_rows_and_keeps_the_rest():
-    incoming = _units([("b", "vacant", "00", 80.0)], "2023-01-01")  # b closes in a correction
+def test_a_complete_inventory_of_the_same_date_replaces_it_whole():
+    incoming = _units([("b", "vacant", "00", 80.0)], "2023-01-01")  # only b: a, c and the ATM are gone
     row = inventory_changes(STORED, incoming).iloc[0]
-    assert [row[c] for c in ["units_new", "units_changed", "units_unchanged", "units_gone"]] == [0, 1, 0, 0]
-    assert row["vacancy_rate_after"] == pytest.approx(2 / 3)  # a and b vacant of a, b, c
+    assert [row[c] for c in ["units_new", "units_changed", "units_unchanged", "units_gone"]] == [0, 1, 0, 3]
+    assert row["vacancy_rate_after"] == 1.0
 
 
 def test_a_first_inventory_is_all_new():

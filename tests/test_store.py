@@ -48,14 +48,16 @@ def test_version_changes_with_every_batch_and_rollback(store_url):
     assert Store(store_url).version() == versions[-1]  # stored, not kept in memory
 
 
-def test_later_active_batch_wins_and_rollback_restores(store_url):
+def test_a_later_complete_inventory_of_the_same_date_replaces_it_whole_and_rollback_restores(store_url):
     store = Store(store_url)
     _units_batch(store, unit_rows({"unit_id": "A", "status": "occupied"}, {"unit_id": "B"}), "januari.csv")
     correction = _units_batch(store, unit_rows({"unit_id": "A", "status": "vacant", "group_code": "00"}),
                               "correctie.csv")
     current = store.units().set_index("unit_id")
+    # A complete inventory is the whole municipality on its date: B is not in it (a correction
+    # of a few units is an update, stored with the units it carries over).
     assert current.loc["A", "status"] == "vacant"
-    assert len(current) == 2
+    assert len(current) == 1
     store.rollback_batch(correction)
     restored = store.units().set_index("unit_id")
     assert restored.loc["A", "status"] == "occupied"

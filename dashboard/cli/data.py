@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.sources import INVENTORY_KINDS, SOURCES
 from dashboard import ingest, sample
 from dashboard.cli.arguments import day, positive_float
-from dashboard.i18n import format_number
+from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
 from dashboard.ingest.columns import KINDS
+from dashboard.ingest.places import place
 from dashboard.store.database import Store
 
 
@@ -37,6 +39,13 @@ def add_commands(commands, *, add_db) -> None:
                       help="importeer de goede rijen en bewaar de foute met hun reden in de batch")
     load.add_argument("--sheet", help="werkblad van een Excelbestand (standaard het eerste)")
     load.add_argument("--by", default=None, help="wie importeert (standaard de gebruikersnaam)")
+    load.add_argument("--inventory", choices=INVENTORY_KINDS,
+                      help="wat het bestand per gemeente is: complete (alle verkooppunten op die datum), update "
+                           "(wijzigingen: de andere panden van de laatste inventaris blijven) of register (alleen "
+                           "leegstaande panden); standaard afgeleid, en geweigerd als dat niet duidelijk is")
+    load.add_argument("--source", choices=SOURCES,
+                      help="waar het bestand vandaan komt (standaard afgeleid uit de kopregel): "
+                           + ", ".join(f"{key} ({label})" for key, label in SOURCE_LABELS.items()))
     load.add_argument("--replace-sample", action="store_true",
                       help="verwijder de voorbeelddata in dezelfde stap (echte gegevens komen er nooit naast)")
     load.set_defaults(run=_import)
@@ -85,14 +94,35 @@ def _import(args: argparse.Namespace) -> int:
               "Bewaar het opnieuw als CSV of .xlsx.", file=sys.stderr)
         return 1
     batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user(),
-                                      replace_sample=args.replace_sample)
+                                      replace_sample=args.replace_sample, inventory=args.inventory,
+                                      source=args.source)
     warnings = prepared.problems[prepared.problems["severity"] == ingest.WARNING]
     imported = len(prepared.valid_rows)
     print(f"Batch {batch_id}: {imported} rij(en) geïmporteerd uit {args.file.name} ({prepared.description}); "
           f"{len(prepared.error_rows)} geweigerd, {len(warnings)} waarschuwing(en).", file=sys.stderr)
     for row in prepared.problems.itertuples(index=False):
         print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    if prepared.kind == "units":
+        for line in _inventory_lines(store, batch_id):
+            print("  " + line, file=sys.stderr)
     return 0
+
+
+def _inventory_lines(store: Store, batch_id: int) -> list[str]:
+    """Per inventory of the batch: its kind, source, units and whether the figures use it."""
+    inventories = store.inventories()
+    own = inventories[inventories["batch_id"] == batch_id]
+    return [f"{place_name(row.nis_code)} {format_date(row.observed_on)}: {INVENTORY_KIND_LABELS[row.inventory_kind]}"
+            f", bron {SOURCE_LABELS[row.source]}, {format_number(row.units_in_file)} uit het bestand"
+            + (f" + {format_number(row.units_carried_over)} ongewijzigd overgenomen" if row.units_carried_over else "")
+            + ("" if row.is_counted else " (telt niet mee: een andere bron heeft voorrang, of een volledige "
+                                          "inventaris van hetzelfde jaar)")
+            for row in own.itertuples()]
+
+
+def place_name(nis_code: str) -> str:
+    found = place(nis_code)
+    return found.name if found else nis_code
 
 
 def _user() -> str:

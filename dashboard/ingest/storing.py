@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import settings
+from dashboard.i18n import INVENTORY_KIND_LABELS
+from dashboard.ingest import inventory_plan
 from dashboard.ingest.pipeline import Prepared, prepare
 from dashboard.ingest.problems import ImportRejected
 from dashboard.store.database import AlreadyImported, Batch, SampleDataPresent, Store, StoreBusy
 
 
 def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, imported_by: str,
-                    replace_sample: bool = False, is_sample: bool = False) -> int:
+                    replace_sample: bool = False, is_sample: bool = False, inventory: str | dict | None = None,
+                    source: str | None = None) -> int:
     """Store a prepared file as one batch and return its number.
 
     Without ``partial`` any error refuses the whole file. With ``partial`` the rows without
@@ -19,12 +23,17 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
     ``replace_sample`` removes the sample in the same transaction. ``is_sample`` marks a file of
     generated data (the benchmark's) as sample data itself.
 
+    A units file's inventories are stored as the kinds ``inventory`` names (one for all, or per
+    NIS code; `dashboard.ingest.inventory_plan`); without it, as proposed where that is clear.
+    ``source``: where the file comes from (None: proposed from its headers).
+
     Raises
     ------
     ImportRejected
         With the problems, when the file was imported before, has errors (and not ``partial``),
-        or has no valid row; when the store holds sample data (and not ``replace_sample``); or
-        when another import kept the store busy (then a retry works).
+        or has no valid row; when the store holds sample data (and not ``replace_sample``); when
+        a municipality's kind of inventory is not clear or cannot be stored; or when another
+        import kept the store busy (then a retry works).
     """
     # Checked first so a file imported before is named as such even when it has errors; the
     # race-free check is the one inside the write transaction (`refuse_duplicate` below).
@@ -43,19 +52,58 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
     rows = prepared.valid_rows
     if rows.empty:
         raise ImportRejected(f"Geweigerd: geen enkele goede rij in {prepared.file_name}.", prepared.problems)
+    inventories = None
+    if not (is_sample or replace_sample) and (sample := store.sample_batches()):
+        raise ImportRejected(f"Geweigerd: {SampleDataPresent(sample)}")  # before any plan against fictional data
+    if prepared.kind == "units":
+        planned = plan_for(store, prepared, inventory=inventory, source=source, replace_sample=replace_sample)
+        rows, inventories, source = planned.rows, planned.inventories, planned.source
     batch = Batch(kind=prepared.kind, file_name=prepared.file_name, raw=prepared.raw, imported_by=imported_by,
-                  rows_total=len(prepared.cells), sha256=prepared.sha256, is_sample=is_sample,
+                  rows_total=len(prepared.cells), sha256=prepared.sha256, is_sample=is_sample, source=source,
                   note=f"{prepared.description}; {len(prepared.error_rows)} rij(en) geweigerd" if partial else
                   prepared.description)
     rejected = prepared.problems.astype({"row_number": "object"})
     rejected["row_number"] = rejected["row_number"].map(lambda n: None if pd.isna(n) else int(n))
     try:
-        return store.add_batch(batch, rows.reset_index(drop=True), rejected, rows_rejected=len(prepared.error_rows),
-                               refuse_duplicate=True, replace_sample=replace_sample)
+        return store.add_batch(batch, rows.reset_index(drop=True), rejected, inventories=inventories,
+                               rows_rejected=len(prepared.error_rows), refuse_duplicate=True,
+                               replace_sample=replace_sample)
     except AlreadyImported as duplicate:  # another process imported the same file a moment ago
         raise _imported_before(duplicate.batch_id) from duplicate
     except (StoreBusy, SampleDataPresent) as refused:
         raise ImportRejected(f"Geweigerd: {refused}") from refused
+
+
+def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None = None, source: str | None = None,
+             replace_sample: bool = False, strict: bool = True) -> inventory_plan.Plan:
+    """`dashboard.ingest.inventory_plan.plan` of a units file's valid rows against the store (an
+    empty one when the sample will be replaced).
+
+    Raises
+    ------
+    ImportRejected
+        When a kind chosen cannot be stored, or (``strict``) when a municipality's kind is not
+        clear and ``inventory`` does not name it: the message names the counts and the choices.
+    """
+    stored, inventories = store.units(), store.inventories()
+    if replace_sample:
+        stored, inventories = stored.iloc[0:0], inventories.iloc[0:0]
+    planned = inventory_plan.plan(prepared.valid_rows, headers=list(prepared.cells.columns),
+                                  file_name=prepared.file_name, stored=stored, stored_inventories=inventories,
+                                  inventory=inventory, source=source, preference=settings.source_preference())
+    if planned.refusals:
+        raise ImportRejected("Geweigerd: " + " ".join(planned.refusals) + " Er is niets opgeslagen.")
+    if strict and not planned.unclear.empty:
+        raise ImportRejected(_unclear_message(planned.unclear))
+    return planned
+
+
+def _unclear_message(unclear) -> str:
+    reasons = "; ".join(unclear["reason"])
+    choices = "; ".join(f"--inventory {kind} ({label})" for kind, label in INVENTORY_KIND_LABELS.items())
+    return (f"Geweigerd: niet duidelijk wat dit bestand is. {reasons}. Kies {choices}. Een aanvulling vervangt de "
+            "panden in het bestand en neemt de andere van de laatste inventaris ongewijzigd over. Er is niets "
+            "opgeslagen.")
 
 
 def _imported_before(batch_id: int) -> ImportRejected:
@@ -64,7 +112,8 @@ def _imported_before(batch_id: int) -> ImportRejected:
 
 
 def import_file(store: Store, raw: bytes, file_name: str, *, imported_by: str, partial: bool = False,
-                replace_sample: bool = False, is_sample: bool = False, **options) -> int:
+                replace_sample: bool = False, is_sample: bool = False, inventory: str | dict | None = None,
+                source: str | None = None, **options) -> int:
     """`prepare` and `import_prepared` in one step."""
     return import_prepared(store, prepare(raw, file_name, **options), partial=partial, imported_by=imported_by,
-                           replace_sample=replace_sample, is_sample=is_sample)
+                           replace_sample=replace_sample, is_sample=is_sample, inventory=inventory, source=source)

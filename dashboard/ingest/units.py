@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from analysis.addresses import is_present as _present
+from analysis.addresses import number_key, street_key
+from analysis.addresses import text_key as _key
 from dashboard import settings
 from dashboard.i18n import format_address, format_date
 from dashboard.ingest.categories import VACANT_GROUP, categorise
@@ -214,58 +215,3 @@ def _unit_key(nis_code, street, number, name, row_number) -> tuple[str | None, b
         return f"{nis_code}|naam|{_key(name)}", False
     # Without id, address or name a unit is only this row: it counts, but cannot be followed.
     return f"{nis_code}|rij|{row_number}", True
-
-
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value))
-
-
-@lru_cache(maxsize=200_000)
-def _key(text) -> str:
-    """Lower case without accents, punctuation or double spaces: ``"Café  't Hoekje."`` → ``"cafe t hoekje"``."""
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
-
-
-_OLV_TAIL = re.compile(r"\bolv(?:rouw)? ?")
-#: Street words Belgian files abbreviate, as their normalised key writes them.
-_STREET_WORDS = [(re.compile(r"\b(?:sint|st)\b"), "sint"), (re.compile(r"\b(?:sinte|ste)\b"), "sinte"),
-                 (re.compile(r"\b(?:onze lieve vrouw|o l v|olv)(?=\w| |$)"), "olv")]
-
-
-@lru_cache(maxsize=200_000)
-def street_key(street) -> str:
-    """A street as Belgian files write it, one way: case, accents, punctuation and the usual
-    abbreviations (Sint/St., Onze-Lieve-Vrouw/O.-L.-V./OLV) do not matter.
-
-    >>> {street_key(s) for s in ["Sint-Jansstraat", "St.-Jansstraat", "st jansstraat ", "ST. JANSSTRAAT"]}
-    {'sint jansstraat'}
-    >>> {street_key(s) for s in ["Onze-Lieve-Vrouwestraat", "O.-L.-Vrouwestraat", "OLVrouwestraat"]}
-    {'olvestraat'}
-    >>> {street_key(s) for s in ["Onze-Lieve-Vrouwplein", "O.L.V.-plein", "OLV plein"]}, street_key("Markt")
-    ({'olvplein'}, 'markt')
-    """
-    key = _key(street)
-    for pattern, word in _STREET_WORDS:
-        key = pattern.sub(word, key)
-    return _OLV_TAIL.sub("olv", key)  # "O.-L.-Vrouwestraat", "OLV-straat": the rest of the word follows
-
-
-_NUMBER = re.compile(r"^(?:nr|nummer|no)?\s*(\d+)\s*([a-z]{0,2})\s*(?:(?:bus|bte|b)\s*(\w+))?$")
-
-
-@lru_cache(maxsize=200_000)
-def number_key(number) -> str:
-    """A house number one way: ``"1 A"``, ``"1A"`` and ``"1a"`` are ``1a``; ``"12 bus 2"``,
-    ``"12 b2"`` and ``"12/2"`` are ``12/2``; ``"nr. 5"`` is ``5``.
-
-    >>> [number_key(n) for n in ["1 A", "1A", "nr. 5", "12 bus 2", "12 b2", "12/2", "12", 7.0, "achter"]]
-    ['1a', '1a', '5', '12/2', '12/2', '12/2', '12', '7', 'achter']
-    """
-    text = str(int(number)) if isinstance(number, float) and number == int(number) else str(number)
-    plain = _key(text.replace("/", " bus "))
-    found = _NUMBER.match(plain)
-    if not found:
-        return plain
-    base, letter, box = found.groups()
-    return f"{base}{letter}" + (f"/{box}" if box else "")

@@ -25,15 +25,15 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    inspect,
     select,
     update,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from dashboard.settings import db_url
-from dashboard.store import batch_cache, bulk, schema
+from analysis.sources import counted_inventories, counted_units
+from dashboard.settings import db_url, source_preference
+from dashboard.store import batch_cache, bulk, migration, schema
 
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
 #: Execution option that marks a connection as a writer: it takes the write lock when its
@@ -57,6 +57,8 @@ class Batch:
     rows_total: int | None = None
     note: str | None = None
     sha256: str | None = None
+    #: Where a units file comes from (`analysis.sources.SOURCES`; None: ``other``).
+    source: str | None = None
 
 
 class StoreBusy(RuntimeError):
@@ -97,8 +99,7 @@ class Store:
         # The same pool; its connections take the write lock as their transaction begins.
         self._writer = self.engine.execution_options(**{_WRITER: True})
         with self.engine.connect() as conn:
-            ready = (set(schema.metadata.tables) <= set(inspect(conn).get_table_names())
-                     and conn.execute(_VERSION).first() is not None)
+            ready = not migration.missing(conn) and conn.execute(_VERSION).first() is not None
         if not ready:
             self._create()
 
@@ -108,7 +109,7 @@ class Store:
         with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, see `_engine`
             if conn.dialect.name == "postgresql":
                 conn.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
-            schema.metadata.create_all(conn)
+            migration.upgrade(conn)
             if conn.execute(_VERSION).first() is None:
                 conn.execute(insert(schema.store_meta).values(key="version", value=0))
 
@@ -155,12 +156,14 @@ class Store:
             return conn.execute(select(func.count()).select_from(schema.batches)).scalar_one() == 0
 
     def add_batch(self, batch: Batch, rows: pd.DataFrame, rejected: pd.DataFrame | None = None, *,
-                  rows_rejected: int | None = None, refuse_duplicate: bool = False,
-                  replace_sample: bool = False) -> int:
+                  inventories: pd.DataFrame | None = None, rows_rejected: int | None = None,
+                  refuse_duplicate: bool = False, replace_sample: bool = False) -> int:
         """Write one batch with its rows (and rejected rows) in one transaction; return its id.
 
         ``rows`` has the columns of the batch kind's table (``schema.DATA_COLUMNS``); missing
-        optional columns are stored as NULL. ``rejected`` holds one problem per row
+        optional columns are stored as NULL. ``inventories`` describes each inventory of a units
+        batch (``schema.INVENTORY_COLUMNS``); by default each municipality and date of ``rows`` is a
+        complete inventory of the batch's source. ``rejected`` holds one problem per row
         (``schema.REJECTED_COLUMNS``); ``rows_rejected`` counts the file rows left out (by
         default one per problem).
 
@@ -194,12 +197,17 @@ class Store:
                 {
                     "kind": batch.kind, "file_name": batch.file_name, "sha256": digest,
                     "rows_total": batch.rows_total if batch.rows_total is not None else len(rows) + len(rejected),
-                    "rows_imported": len(rows),
+                    "rows_imported": len(rows) - _carried_over(inventories),
                     "rows_rejected": rows_rejected if rows_rejected is not None else len(rejected),
                     "imported_by": batch.imported_by, "imported_at": datetime.now(UTC),
                     "raw": batch.raw, "is_sample": batch.is_sample, "status": "active", "note": batch.note,
+                    "source": (batch.source or "other") if batch.kind == "units" else None,
                 },
             ).scalar_one()
+            if batch.kind == "units":
+                described = inventories if inventories is not None else _complete_inventories(rows, batch.source)
+                bulk.insert_frame(conn, schema.inventories, described, schema.INVENTORY_COLUMNS, batch_id,
+                                  staged=staged)
             table = schema.DATA_TABLES[batch.kind]
             bulk.insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id, staged=staged)
             bulk.insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id, staged=staged)
@@ -272,16 +280,39 @@ class Store:
 
     def has_sample_data(self) -> bool:
         """Whether any active batch holds generated sample data."""
-        query = select(func.count()).select_from(schema.batches).where(
-            schema.batches.c.is_sample.is_(True), schema.batches.c.status == "active")
-        with self.engine.connect() as conn:
-            return conn.execute(query).scalar_one() > 0
+        return bool(self.sample_batches())
 
-    def units(self) -> pd.DataFrame:
-        """Units of active batches; for one unit (municipality + ``unit_id``) on one date the latest
-        batch wins. Ids are only unique within a municipality (town registers number from 1)."""
-        return self._active_rows("units", key=["nis_code", "unit_id", "observed_on"],
-                                 within=["nis_code", "observed_on"])
+    def sample_batches(self) -> list[int]:
+        """The active batches of generated sample data."""
+        with self.engine.connect() as conn:
+            return _active_sample(conn)
+
+    def units(self, *, counted: bool = True) -> pd.DataFrame:
+        """Units of active batches, with ``is_register`` (from a register of vacant premises only);
+        for one unit (municipality + ``unit_id``) on one date the latest batch wins. Ids are only
+        unique within a municipality (town registers number from 1).
+
+        ``counted``: only the inventories that count (`analysis.sources.counted_units`: one
+        source of complete inventories per municipality and year, a register only without one);
+        otherwise all of them (to compare a register with an inventory).
+        """
+        frame = self._active_rows("units")
+        inventories = self.inventories()
+        frame = counted_units(frame, inventories, source_preference(), keep_all=not counted)
+        return latest_batch_wins(frame, key=["nis_code", "unit_id", "observed_on"], within=["nis_code", "observed_on"])
+
+    def inventories(self) -> pd.DataFrame:
+        """The inventories of active units batches (``batch_id`` and ``schema.INVENTORY_COLUMNS``),
+        with the batch's ``file_name`` and ``imported_at`` and ``is_counted``
+        (`analysis.sources.counted_inventories` with the preference of the settings)."""
+        table, batches = schema.inventories, schema.batches
+        query = (select(table, batches.c.file_name, batches.c.imported_at)
+                 .join(batches, batches.c.batch_id == table.c.batch_id)
+                 .where(batches.c.status == "active").order_by(table.c.batch_id, table.c.nis_code, table.c.observed_on))
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame["observed_on"] = pd.to_datetime(frame["observed_on"])
+        return frame.assign(is_counted=counted_inventories(frame, source_preference()))
 
     def campaign(self) -> pd.DataFrame:
         """Campaign figures of active batches; per municipality and edition the latest batch wins."""
@@ -292,14 +323,28 @@ class Store:
         latest batch wins."""
         return self._active_rows("votes", key=["nis_code", "edition", "shop_name"], within=["nis_code", "edition"])
 
-    def _active_rows(self, kind: str, *, key: list[str], within: list[str] | None = None) -> pd.DataFrame:
+    def _active_rows(self, kind: str, *, key: list[str] | None = None, within: list[str] | None = None
+                     ) -> pd.DataFrame:
+        """The rows of the active batches of ``kind``; with ``key``, the latest batch's per key."""
         table = schema.batches
         active = select(table.c.batch_id, table.c.sha256, table.c.imported_at).where(
             table.c.status == "active", table.c.kind == kind)
         with self.engine.connect() as conn:
             batches = pd.read_sql(active, conn)
         frame = batch_cache.read_table(self.engine, kind, batches=batches)
-        return latest_batch_wins(frame, key=key, within=within or key)
+        return frame if key is None else latest_batch_wins(frame, key=key, within=within or key)
+
+
+def _carried_over(inventories: pd.DataFrame | None) -> int:
+    """Rows an update carried over from the inventory before it (stored, but not from the file)."""
+    return 0 if inventories is None else int(inventories["units_carried_over"].sum())
+
+
+def _complete_inventories(rows: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """Each municipality and date of ``rows`` as a complete inventory of ``source``."""
+    sizes = rows.groupby(["nis_code", "observed_on"], observed=True).size().reset_index(name="units_in_file")
+    return sizes.assign(inventory_kind="complete", source=source or "other", units_carried_over=0,
+                        based_on_batch_id=None)
 
 
 def _active_sample(conn: Connection) -> list[int]:

@@ -20,10 +20,13 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
 )
+
+from analysis.sources import INVENTORY_KINDS, SOURCES
 
 metadata = MetaData()
 
@@ -58,6 +61,8 @@ batches = Table(
     Column("status", String(16), nullable=False),
     Column("rolled_back_at", DateTime(timezone=True), nullable=True),
     Column("note", Text, nullable=True),
+    # Where a units file comes from (`analysis.sources.SOURCES`); empty for campaign and votes.
+    Column("source", String(16), nullable=True),
     CheckConstraint(f"kind IN {BATCH_KINDS}", name="batch_kind"),
     CheckConstraint(f"status IN {BATCH_STATUSES}", name="batch_status"),
 )
@@ -93,6 +98,27 @@ units = Table(
     Index("ix_units_batch", "batch_id"),
     Index("ix_units_observed_nis", "observed_on", "nis_code"),
 )
+
+#: Per units batch, each municipality's inventory in it: its kind (`analysis.sources.INVENTORY_KINDS`),
+#: the source its figures count as (an update keeps that of the inventory it updates) and how many of its
+#: units came from the file and how many an update carried over from ``based_on_batch_id``.
+inventories = Table(
+    "inventories",
+    metadata,
+    Column("batch_id", Integer, ForeignKey("batches.batch_id"), nullable=False),
+    Column("nis_code", String(5), nullable=False),
+    Column("observed_on", Date, nullable=False),
+    Column("inventory_kind", String(8), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("units_in_file", Integer, nullable=False),
+    Column("units_carried_over", Integer, nullable=False),
+    Column("based_on_batch_id", Integer, nullable=True),
+    PrimaryKeyConstraint("batch_id", "nis_code", "observed_on"),
+    CheckConstraint(f"inventory_kind IN {INVENTORY_KINDS}", name="inventory_kind"),
+    CheckConstraint(f"source IN {SOURCES}", name="inventory_source"),
+)
+#: Columns of an inventories frame, without ``batch_id``.
+INVENTORY_COLUMNS = [c.name for c in inventories.columns if c.name != "batch_id"]
 
 campaign = Table(
     "campaign",

@@ -1,0 +1,53 @@
+"""Bringing a store made by an earlier version up to the schema: additive changes only.
+
+A new table is created; a new column of an existing table is added (always nullable); rows an
+earlier version could not record get the value that version implied: every units batch held
+complete inventories of source ``other``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, insert, inspect, literal, select
+
+from dashboard.store import schema
+
+
+def missing(conn: Connection) -> list[tuple[str, str | None]]:
+    """(table, column) the database lacks; column None: the whole table."""
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
+    gaps: list[tuple[str, str | None]] = []
+    for name, table in schema.metadata.tables.items():
+        if name not in present:
+            gaps.append((name, None))
+            continue
+        columns = {column["name"] for column in inspector.get_columns(name)}
+        gaps += [(name, column.name) for column in table.columns if column.name not in columns]
+    return gaps
+
+
+def upgrade(conn: Connection) -> None:
+    """Create missing tables and columns, and fill what they describe for earlier batches."""
+    gaps = missing(conn)
+    new_tables = {table for table, column in gaps if column is None}
+    schema.metadata.create_all(conn)
+    for table, column in gaps:
+        if column is None:
+            continue
+        spec = schema.metadata.tables[table].c[column]
+        if not spec.nullable:
+            raise RuntimeError(f"Kolom {table}.{column} kan niet toegevoegd worden aan een bestaande databank.")
+        kind = spec.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    if "inventories" in new_tables:
+        _describe_earlier_inventories(conn)
+
+
+def _describe_earlier_inventories(conn: Connection) -> None:
+    units = schema.units
+    query = select(units.c.batch_id, units.c.nis_code, units.c.observed_on, literal("complete"), literal("other"),
+                   func.count(), literal(0)).group_by(units.c.batch_id, units.c.nis_code, units.c.observed_on)
+    target = schema.inventories.c
+    conn.execute(insert(schema.inventories).from_select(
+        [target.batch_id, target.nis_code, target.observed_on, target.inventory_kind, target.source,
+         target.units_in_file, target.units_carried_over], query))

@@ -238,7 +238,8 @@ def previous_values(frame: pd.DataFrame, columns: list[str], *, by: str, order: 
     last = np.iinfo(np.int64).max  # a missing value sorts last, as in sort_values
     rows = np.lexsort((np.where(rank < 0, last, rank), np.where(group < 0, last, group)))
     group = group[rows]
-    follows = np.concatenate([[False], (group[1:] == group[:-1]) & (group[1:] >= 0)])
+    follows = np.zeros(len(group), dtype=bool)  # an empty frame has no first row
+    follows[1:] = (group[1:] == group[:-1]) & (group[1:] >= 0)
     values = frame[columns].to_numpy(dtype=float, na_value=np.nan)[rows]
     before = np.full_like(values, np.nan)
     before[follows] = values[np.flatnonzero(follows) - 1]

@@ -17,7 +17,6 @@ import pandas as pd
 
 #: How a unit is followed from one inventory to the next, by its id.
 FOLLOW_KINDS = ("id", "address", "name", "row")
-_DERIVED = re.compile(r"^\d{5}\|(?:(naam)|(rij)|)")
 
 
 @lru_cache(maxsize=200_000)
@@ -103,13 +102,10 @@ def follow_kind(unit_ids: pd.Series) -> pd.Series:
     >>> follow_kind(pd.Series(["L-81234", "34022|markt|3", "34022|naam|bakkerij peeters", "34022|rij|ab|7"])).tolist()
     ['id', 'address', 'name', 'row']
     """
-    def kind(unit_id) -> str:
-        found = _DERIVED.match(str(unit_id))
-        if not found:
-            return "id"
-        return "name" if found.group(1) else "row" if found.group(2) else "address"
-
     if isinstance(unit_ids.dtype, pd.CategoricalDtype):  # the stored units: each distinct id once
-        categories = unit_ids.cat.categories.map(kind)
-        return pd.Series(np.asarray(categories)[unit_ids.cat.codes.to_numpy()], index=unit_ids.index)
-    return unit_ids.map(kind)
+        kinds = follow_kind(unit_ids.cat.categories.to_series().astype(object)).to_numpy()
+        return pd.Series(np.append(kinds, "row")[unit_ids.cat.codes.to_numpy()], index=unit_ids.index)
+    text = unit_ids.astype(str)
+    kinds = np.select([~text.str.match(r"^\d{5}\|"), text.str.match(r"^\d{5}\|naam\|"),
+                       text.str.match(r"^\d{5}\|rij\|")], ["id", "name", "row"], "address")
+    return pd.Series(kinds, index=unit_ids.index)

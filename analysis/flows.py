@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 
 from analysis._grouping import Groups, group_ids
+from analysis.addresses import follow_kind
 from analysis.vacancy import in_scope
 
 FLOW_COLUMNS = ["observed_on_before", "observed_on", "units_before", "units_after", "new_vacancies",
-                "reoccupations", "openings", "closures", "is_balanced"]
+                "reoccupations", "openings", "closures", "units_followed_by_id", "units_followed_by_address",
+                "is_balanced"]
 
 
 def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
@@ -34,6 +36,9 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
 
     - ``new_vacancies``: occupied before, vacant now; ``reoccupations``: vacant before, occupied now;
     - ``openings``: units new in the later inventory; ``closures``: units gone from it;
+    - ``units_followed_by_id``, ``units_followed_by_address``: units in both inventories, matched
+      on an id of the file's own or on one the importer made from the address (or, without one,
+      the trade name; `analysis.addresses.follow_kind`);
     - ``is_balanced``: units_after = units_before + openings − closures (true whenever each
       ``unit_id`` appears once per inventory; false flags duplicated ids).
 
@@ -76,7 +81,8 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     exactly 1. When no id repeats within an inventory (the rule), such pairs give every flow:
     a row without one is an opening, a pair whose vacancy differs a new vacancy or a reoccupation.
     """
-    unit = _codes(units["unit_id"])[counted]
+    codes, derived = _codes(units["unit_id"])
+    unit = codes[counted]
     vacant = units["status"].eq("vacant").to_numpy(dtype=bool, na_value=False)[counted]
     size = len(follows)
     # Ids stay below 2**bits − 1, so the last inventory of one unit and the first of the next
@@ -91,7 +97,7 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     unit_inventory = key >> 1
     step = np.diff(unit_inventory)
     if not step.all():  # an id twice in one inventory
-        return _transitions_walk(unit, vacant, inventory, follows)
+        return _transitions_walk(unit, vacant, inventory, follows, derived)
     is_pair = step == 1  # row j + 1 continues row j
     first = np.flatnonzero(np.concatenate([[True], ~is_pair]))  # rows without a row before them
     opened = np.bincount(unit_inventory[first] & ((1 << bits) - 1), minlength=size)
@@ -101,13 +107,18 @@ def _transitions(units: pd.DataFrame, counted: np.ndarray, inventory: np.ndarray
     became_vacant = is_vacant[flipped]
     before = np.concatenate([[0], rows[:-1]])
     kept = rows - opened
+    paired = np.flatnonzero(is_pair) + 1
+    by_address = derived[key[paired] >> (bits + 1)]
+    followed_address = np.bincount(unit_inventory[paired[by_address]] & ((1 << bits) - 1), minlength=size)
     return {"new_vacancies": np.where(follows, np.bincount(later[became_vacant], minlength=size), 0),
             "reoccupations": np.where(follows, np.bincount(later[~became_vacant], minlength=size), 0),
-            "openings": np.where(follows, opened, 0), "closures": np.where(follows, before - kept, 0)}
+            "openings": np.where(follows, opened, 0), "closures": np.where(follows, before - kept, 0),
+            "units_followed_by_id": np.where(follows, kept - followed_address, 0),
+            "units_followed_by_address": np.where(follows, followed_address, 0)}
 
 
-def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarray,
-                      follows: np.ndarray) -> dict[str, np.ndarray]:
+def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarray, follows: np.ndarray,
+                      derived: np.ndarray) -> dict[str, np.ndarray]:
     """`_transitions` when an id repeats within an inventory: walking the inventories in order,
     two arrays indexed by unit hold how often each unit was vacant and occupied in the area's
     previous inventory, so that every pair counts, as in an outer merge on the unit."""
@@ -117,7 +128,8 @@ def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarra
     vacant_before, occupied_before = np.zeros(size, np.int64), np.zeros(size, np.int64)
     is_here = np.zeros(size, bool)
     counts = {name: np.zeros(len(follows), np.int64) for name in
-              ("new_vacancies", "reoccupations", "openings", "closures")}
+              ("new_vacancies", "reoccupations", "openings", "closures", "units_followed_by_id",
+               "units_followed_by_address")}
     previous = unit[:0]
     for at in range(len(follows)):
         rows = order[bounds[at]:bounds[at + 1]]
@@ -126,7 +138,10 @@ def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarra
         if follows[at]:
             counts["new_vacancies"][at] = occupied_before[now[now_vacant]].sum()
             counts["reoccupations"][at] = vacant_before[now[now_occupied]].sum()
-            counts["openings"][at] = np.count_nonzero(vacant_before[now] + occupied_before[now] == 0)
+            seen = vacant_before[now] + occupied_before[now] > 0
+            counts["openings"][at] = np.count_nonzero(~seen)
+            counts["units_followed_by_address"][at] = np.count_nonzero(seen & derived[now])
+            counts["units_followed_by_id"][at] = np.count_nonzero(seen & ~derived[now])
             is_here[now] = True
             counts["closures"][at] = np.count_nonzero(~is_here[previous])
             is_here[now] = False
@@ -137,9 +152,17 @@ def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarra
     return counts
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    """An integer per distinct value, a missing value included (one code for all of them)."""
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """An integer per distinct id, a missing one included (one code for all of them), and per
+    code whether the importer made the id from an address or a name (`analysis.addresses.follow_kind`)."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the stored units: codes at hand
         codes = values.cat.codes.to_numpy()
-        return np.where(codes < 0, len(values.cat.categories), codes) if codes.min(initial=0) < 0 else codes
-    return pd.factorize(values, use_na_sentinel=False)[0]
+        distinct = values.cat.categories.to_series()
+        if codes.min(initial=0) < 0:
+            codes = np.where(codes < 0, len(distinct), codes)
+    else:
+        codes, distinct = pd.factorize(values, use_na_sentinel=False)
+        distinct = pd.Series(distinct)
+    kinds = follow_kind(distinct.astype(object)).to_numpy()
+    derived = np.append((kinds == "address") | (kinds == "name"), False)  # the code of a missing id: not derived
+    return codes, derived

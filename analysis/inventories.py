@@ -19,7 +19,7 @@ from analysis._tallies import Tallies, tally
 from analysis.campaign import _retail_units_of_tallies
 from analysis.geography import assign_geography, is_latest_of_year
 from analysis.mix import _group_share_columns, _mix_counts_of_tallies, _shop_mix
-from analysis.vacancy import _vacancy_of_tallies
+from analysis.vacancy import NEEDS_ALL_OUTLETS, _vacancy_of_tallies
 
 #: The columns of one inventory: a municipality on one date.
 INVENTORY_KEYS = ["nis_code", "observed_on"]
@@ -38,7 +38,11 @@ class PlacedUnits:
     inventories : Groups
         The units grouped by `INVENTORY_KEYS`.
     is_latest : ndarray of bool
-        Per inventory: the latest of its municipality in its calendar year.
+        Per inventory: the latest of its municipality in its calendar year, among those of every
+        outlet (a register of vacant premises only never adds to the province, the mix or the
+        campaign).
+    is_register : ndarray of bool
+        Per inventory: from a register of vacant premises only (units with ``is_register``).
     tallies : Tallies
         Units and floor area per inventory and cell (`analysis._tallies.tally`).
 
@@ -49,6 +53,7 @@ class PlacedUnits:
     geography: str
     inventories: Groups
     is_latest: np.ndarray
+    is_register: np.ndarray
     tallies: Tallies
     _latest_tallies: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -70,13 +75,22 @@ class PlacedUnits:
         return self.tallies if latest_per is None else self.latest_tallies(latest_per)
 
     def vacancy(self, *, scope: str = "all", latest_per: list[str] | None = None) -> pd.DataFrame:
-        """`analysis.vacancy.vacancy` per inventory (``nis_code``, ``observed_on``), from the tallies.
+        """`analysis.vacancy.vacancy` per inventory (``nis_code``, ``observed_on``), from the tallies,
+        with ``is_register_only``: a register's inventory leaves `analysis.vacancy.NEEDS_ALL_OUTLETS`
+        empty (it knows only the vacant premises).
 
         With ``latest_per`` (columns of the inventories' keys, or ``year``): over each
         municipality's latest inventory of a year, added up per those columns (``["year"]``: the
         province).
         """
-        return _vacancy_of_tallies(self._tallies_for(latest_per), scope=scope)
+        table = _vacancy_of_tallies(self._tallies_for(latest_per), scope=scope)
+        if latest_per is not None:
+            return table.assign(is_register_only=False)
+        registers = self.inventories.keys[self.is_register]
+        marked = table.merge(registers.assign(is_register_only=True), on=INVENTORY_KEYS, how="left")
+        table["is_register_only"] = marked["is_register_only"].fillna(False).astype(bool).to_numpy()
+        table.loc[table["is_register_only"], NEEDS_ALL_OUTLETS] = np.nan
+        return table
 
     def shop_mix(self, *, latest_per: list[str]) -> pd.DataFrame:
         """`analysis.mix.shop_mix` joined with `analysis.mix.group_share_columns` over each
@@ -105,6 +119,10 @@ def place_units(units: pd.DataFrame, crosswalk: pd.DataFrame, geography: str) ->
     """
     placed = assign_geography(units, crosswalk, geography)
     placed = placed.assign(observed_on=pd.to_datetime(placed["observed_on"]))
+    if "is_register" not in placed:
+        placed["is_register"] = False
     inventories = group_ids(placed, INVENTORY_KEYS)
+    is_register = inventories.count(placed["is_register"].to_numpy(dtype=bool)) > 0
+    keys = inventories.keys.assign(observed_on=inventories.keys["observed_on"].where(~is_register))
     return PlacedUnits(units=placed, geography=geography, inventories=inventories,
-                       is_latest=is_latest_of_year(inventories.keys), tallies=tally(placed, inventories))
+                       is_latest=is_latest_of_year(keys), is_register=is_register, tallies=tally(placed, inventories))

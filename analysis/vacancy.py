@@ -47,6 +47,10 @@ VACANCY_COLUMNS = [
     "structural_vacancy_share",
     "median_vacancy_days",
 ]
+#: Measures that need every outlet, not only the vacant ones: a register of vacant premises
+#: (`analysis.sources`) leaves them empty.
+NEEDS_ALL_OUTLETS = ["units_total", "vacancy_rate_units", "floor_area_total_m2", "vacancy_rate_floor",
+                     "floor_area_coverage", "vacancy_rate_floor_excl_largest3"]
 
 
 def is_outlet(units: pd.DataFrame) -> pd.Series:

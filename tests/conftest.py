@@ -111,8 +111,8 @@ def store_state(url: str) -> tuple:
     store = Store(url)
     with store.engine.connect() as conn:
         counts = tuple(conn.execute(select(func.count()).select_from(table)).scalar_one()
-                       for table in (schema.batches, schema.units, schema.campaign, schema.votes,
-                                     schema.rejected_rows))
+                       for table in (schema.batches, schema.units, schema.inventories, schema.campaign,
+                                     schema.votes, schema.rejected_rows))
     return store.version(), counts
 
 

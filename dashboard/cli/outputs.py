@@ -19,6 +19,7 @@ from dashboard.settings import DEFAULT_GEOGRAPHY
 from dashboard.store.database import Store
 from dashboard.tables import composite
 from dashboard.tables.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
+from dashboard.tables.registers import register_summary, register_table
 from dashboard.tables.town import town_units
 
 
@@ -27,7 +28,9 @@ def add_commands(commands, *, add_db) -> None:
     indicators = commands.add_parser("indicators", help="indicatoren als CSV of JSON")
     add_db(indicators)
     indicators.add_argument("--topic", choices=TOPICS, default="vacancy",
-                            help="leegstand, winkelmix of campagnebereik (standaard leegstand)")
+                            help="leegstand, winkelmix, campagnebereik, vitaliteit, impact of register: de "
+                                 "leegstandsregisters per pand naast de volledige inventaris van hetzelfde jaar "
+                                 "(standaard leegstand)")
     indicators.add_argument("--level", choices=LEVELS, default="municipality",
                             help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand)")
     indicators.add_argument("--year", type=int, help="alleen de inventarissen (of campagne-editie) van dit jaar")
@@ -58,6 +61,9 @@ def add_commands(commands, *, add_db) -> None:
 
 def _indicators(args: argparse.Namespace) -> int:
     store = Store(args.db)
+    if args.topic == "register" and args.level != "municipality":
+        print("--topic register bestaat per gemeente: laat --level weg.", file=sys.stderr)
+        return 2
     if args.topic != "vacancy" and args.level not in ("municipality", "province"):
         print(f"Het niveau {args.level} bestaat alleen voor leegstand; kies municipality of province.",
               file=sys.stderr)
@@ -67,7 +73,9 @@ def _indicators(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     table = _indicator_table(store, args)
-    for column in ("observed_on", "inventory_observed_on"):
+    if args.topic == "register":
+        _print_register_summary(table)
+    for column in ("observed_on", "inventory_observed_on", "register_observed_on", "vacant_since"):
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")
     if args.format == "csv":
@@ -89,7 +97,25 @@ def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
         return campaign_table(store.campaign(), store.units(), level=args.level, edition=args.year, **options)
     if args.topic == "vitality":
         return composite.vitality_table(store.units(), store.campaign(), year=args.year, **options)
+    if args.topic == "register":
+        return register_table(store.units(), store.registers(), year=args.year, **options)
     return composite.impact(store.units(), store.campaign(), edition=args.year, **options).as_frame()
+
+
+def _print_register_summary(table: pd.DataFrame) -> None:
+    """Per register, on stderr: how many premises matched the inventory, and how many did not."""
+    if table.empty:
+        print("Geen leegstandsregisters in de databank (importeer er een met --inventory register).", file=sys.stderr)
+    for row in register_summary(table).itertuples():
+        start = f"{row.municipality} {row.year}: register van {format_date(row.register_observed_on)}, " \
+                f"{row.register_units} panden"
+        if pd.isna(row.inventory_observed_on):
+            print(f"{start}; geen volledige inventaris van {row.year} om mee te vergelijken (geen "
+                  "leegstandspercentage: een register kent alleen de leegstaande panden).", file=sys.stderr)
+            continue
+        print(f"{start}, tegenover de inventaris van {format_date(row.inventory_observed_on)}: {row.both_vacant} "
+              f"in beide leeg, {row.occupied_in_inventory} in de inventaris bezet, {row.register_only} alleen in "
+              f"het register, {row.inventory_only} alleen in de inventaris leeg.", file=sys.stderr)
 
 
 def _map(args: argparse.Namespace) -> int:

@@ -301,6 +301,19 @@ class Store:
         frame = counted_units(frame, inventories, source_preference(), keep_all=not counted)
         return latest_batch_wins(frame, key=["nis_code", "unit_id", "observed_on"], within=["nis_code", "observed_on"])
 
+    def registers(self) -> pd.DataFrame:
+        """The units of every active register of vacant premises, counted or not (to compare with the
+        complete inventory of the same year); columns as `units`."""
+        inventories = self.inventories()
+        registers = inventories[inventories["inventory_kind"] == "register"]
+        table = schema.batches
+        query = select(table.c.batch_id, table.c.sha256, table.c.imported_at).where(
+            table.c.batch_id.in_([int(b) for b in registers["batch_id"].unique()]))
+        with self.engine.connect() as conn:
+            batches = pd.read_sql(query, conn)
+        frame = batch_cache.read_table(self.engine, "units", batches=batches)
+        return counted_units(frame, registers, keep_all=True).query("is_register").reset_index(drop=True)
+
     def inventories(self) -> pd.DataFrame:
         """The inventories of active units batches (``batch_id`` and ``schema.INVENTORY_COLUMNS``),
         with the batch's ``file_name`` and ``imported_at`` and ``is_counted``

@@ -74,19 +74,41 @@ def _batch_problems(batches: Iterable) -> list[str]:
 def _count_problems(conn: Connection, batches: dict) -> list[str]:
     """Half batches, rows in another kind's table, and rows whose batch does not exist."""
     problems, orphans = [], []
+    inventories = schema.inventories
+    carried = dict(conn.execute(select(inventories.c.batch_id, func.sum(inventories.c.units_carried_over))
+                                .group_by(inventories.c.batch_id)).all())
     for kind, table in schema.DATA_TABLES.items():
         stored = dict(conn.execute(select(table.c.batch_id, func.count()).group_by(table.c.batch_id)).all())
         orphans += [_orphans(table.name, batch_id, stored[batch_id]) for batch_id in sorted(set(stored) - set(batches))]
         for batch in batches.values():
             count = stored.get(batch.batch_id, 0)
-            if batch.kind == kind and count != batch.rows_imported:
-                problems.append(f"Batch {batch.batch_id} ({batch.file_name}): {batch.rows_imported} rij(en) "
-                                f"geïmporteerd volgens de batch, maar {count} opgeslagen in tabel {table.name} "
+            # An update stores the units it carried over from the inventory before it as well.
+            expected = batch.rows_imported + int(carried.get(batch.batch_id) or 0)
+            if batch.kind == kind and count != expected:
+                problems.append(f"Batch {batch.batch_id} ({batch.file_name}): {expected} rij(en) opgeslagen "
+                                f"volgens de batch, maar {count} in tabel {table.name} "
                                 f"(een halve batch). {_advice(batch)}")
             elif batch.kind != kind and count:
                 problems.append(f"Batch {batch.batch_id} ({batch.file_name}) is van soort {batch.kind}, maar tabel "
                                 f"{table.name} bevat {count} rij(en) van die batch. {_advice(batch)}")
-    return problems + orphans
+    return problems + orphans + _inventory_problems(conn, batches)
+
+
+def _inventory_problems(conn: Connection, batches: dict) -> list[str]:
+    """Every inventory of a units batch is described once, with as many units as it says."""
+    units, inventories = schema.units, schema.inventories
+    keys = (units.c.batch_id, units.c.nis_code, units.c.observed_on)
+    stored = {tuple(row[:3]): row[3] for row in conn.execute(select(*keys, func.count()).group_by(*keys))}
+    described = {(row.batch_id, row.nis_code, row.observed_on): row.units_in_file + row.units_carried_over
+                 for row in conn.execute(select(inventories))}
+    problems = []
+    for key in sorted(set(stored) | set(described), key=str):
+        if stored.get(key, 0) != described.get(key, 0) and key[0] in batches:
+            batch = batches[key[0]]
+            problems.append(f"Batch {batch.batch_id} ({batch.file_name}), gemeente {key[1]} op {key[2]}: "
+                            f"{stored.get(key, 0)} verkooppunt(en) opgeslagen, maar de inventaris beschrijft er "
+                            f"{described.get(key, 0)}. {_advice(batch)}")
+    return problems
 
 
 def _rejected_problems(conn: Connection, batches: dict) -> list[str]:

@@ -23,11 +23,12 @@ from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
 
 LEVELS = ("municipality", "province", "core", "shopping_area")
 GEOGRAPHIES = ("2025", "2018")
-TOPICS = ("vacancy", "mix", "campaign", "vitality", "impact")
+TOPICS = ("vacancy", "mix", "campaign", "vitality", "impact", "register")
 ID_COLUMNS = ["nis_code", "municipality", "observed_on", "year"]
 FLOW_COUNTS = ["new_vacancies", "reoccupations", "openings", "closures"]
+FOLLOW_COUNTS = ["units_followed_by_id", "units_followed_by_address"]
 VACANCY_TABLE_COLUMNS = (ID_COLUMNS + VACANCY_COLUMNS + ["vacancy_band", "vacancy_rate_units_change"]
-                         + FLOW_COUNTS + QUALITY_COLUMNS)
+                         + FLOW_COUNTS + FOLLOW_COUNTS + QUALITY_COLUMNS + ["is_register_only"])
 AREA_COLUMNS = {"core": ["core_id", "core_name"], "shopping_area": ["shopping_area"]}
 CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:]]
 
@@ -96,15 +97,17 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
         table = _with_changes(_province_vacancy(placed, scope, municipal), key)
     else:
         frame = _with_areas(placed.units, level)
+        registers = frame["is_register"].to_numpy(dtype=bool)
         # Flows sort every unit in numpy, which lets go of the GIL: on a second core, while the
-        # rest of the table is made here.
+        # rest of the table is made here. A register's units are no inventory to follow.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            moving = pool.submit(flows, frame, by=key, scope=scope,
-                                 inventories=placed.inventories if level == "municipality" else None)
+            whole = level == "municipality" and not registers.any()
+            moving = pool.submit(flows, frame[~registers] if registers.any() else frame, by=key, scope=scope,
+                                 inventories=placed.inventories if whole else None)
             if level == "municipality":  # whole inventories: from their tallies
                 table = placed.vacancy(scope=scope)
             else:
-                table = vacancy(frame, by=[key, "observed_on"], scope=scope)
+                table = vacancy(frame[~registers], by=[key, "observed_on"], scope=scope).assign(is_register_only=False)
             table = _describe_areas(table, frame, level, geography)
             table["year"] = pd.to_datetime(table["observed_on"]).dt.year
             table = _with_changes(table, key)
@@ -117,21 +120,26 @@ def vacancy_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipali
 
 
 def _with_changes(table: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The vacancy band, the change since the previous inventory and the quality flags."""
+    """The vacancy band, the change since the previous inventory and the quality flags (a
+    register's inventory has none of them: it is compared with nothing)."""
     table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
-    table = change_since_previous(table, ["vacancy_rate_units"], by=key)
-    return table.join(quality_flags(table, by=key))
+    whole = table[~table["is_register_only"]]
+    whole = change_since_previous(whole, ["vacancy_rate_units"], by=key).join(quality_flags(whole, by=key))
+    table = table.join(whole[["vacancy_rate_units_change", *QUALITY_COLUMNS]])
+    return table.astype({flag: "boolean" for flag in QUALITY_COLUMNS}).fillna(
+        dict.fromkeys(QUALITY_COLUMNS, False)).astype(dict.fromkeys(QUALITY_COLUMNS, bool))
 
 
 def _province_vacancy(placed: PlacedUnits, scope: str, municipal: pd.DataFrame) -> pd.DataFrame:
     """Each municipality's latest inventory of a year together; flows summed over those inventories
     (from ``municipal``: the municipalities' table of all years in the same scope)."""
     table = placed.vacancy(scope=scope, latest_per=["year"])
-    moves = placed.latest_inventories.merge(municipal[["nis_code", "observed_on", *FLOW_COUNTS]],
+    counts = [*FLOW_COUNTS, *FOLLOW_COUNTS]
+    moves = placed.latest_inventories.merge(municipal[["nis_code", "observed_on", *counts]],
                                             on=["nis_code", "observed_on"], how="left")
     by_year = moves.assign(year=moves["observed_on"].dt.year).groupby("year")
-    per_year = by_year[FLOW_COUNTS].sum(min_count=1)  # a first inventory has no flows
-    per_year = per_year.astype({count: int for count in FLOW_COUNTS if per_year[count].notna().all()})
+    per_year = by_year[counts].sum(min_count=1)  # a first inventory has no flows
+    per_year = per_year.astype({count: int for count in counts if per_year[count].notna().all()})
     per_year["observed_on"] = by_year["observed_on"].max()
     table = table.join(per_year, on="year")
     return table.assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)

@@ -1,0 +1,74 @@
+"""A town's register of vacant premises beside a complete inventory of the same year.
+
+The register and the inventory (Locatus, a town survey) rarely agree: the comparison a
+town-centre manager wants is which premises both call vacant, which the register lists but the
+inventory calls occupied or lacks, and which the inventory finds vacant but the register misses.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.inventory_changes import matched_ids
+
+#: How a premises compares, in the order a report lists them.
+MATCHES = ("both_vacant", "occupied_in_inventory", "register_only", "inventory_only")
+COMPARISON_COLUMNS = ["nis_code", "match", "street", "house_number", "name", "unit_id", "inventory_unit_id",
+                      "inventory_status", "vacant_since"]
+
+
+def register_comparison(register: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
+    """Per premises of one municipality's register and complete inventory: how they compare.
+
+    The register's premises are matched to the inventory's units by ``unit_id``, then by address
+    (`analysis.inventory_changes.matched_ids`). ``match`` is one of `MATCHES`:
+
+    - ``both_vacant``: in the register, and vacant in the inventory;
+    - ``occupied_in_inventory``: in the register, but occupied in the inventory;
+    - ``register_only``: in the register, not found in the inventory;
+    - ``inventory_only``: vacant in the inventory, not in the register.
+
+    Parameters
+    ----------
+    register, inventory : DataFrame
+        Units with ``unit_id``, ``nis_code``, ``street``, ``house_number``, ``name``, ``status``
+        and ``vacant_since``.
+
+    Returns
+    -------
+    DataFrame with `COMPARISON_COLUMNS`, one row per premises (address and name as the register
+    writes them; the inventory's for ``inventory_only``).
+
+    Examples
+    --------
+    >>> inventory = pd.DataFrame({"unit_id": ["L1", "L2", "L3", "L4"], "nis_code": "34022",
+    ...     "street": ["Markt", "Markt", "Markt", "Markt"], "house_number": ["1", "2", "3", "4"],
+    ...     "name": None, "status": ["vacant", "occupied", "vacant", "occupied"], "vacant_since": pd.NaT})
+    >>> register = pd.DataFrame({"unit_id": ["r1", "r2", "r3"], "nis_code": "34022",
+    ...     "street": ["Markt", "Markt", "Zuidstraat"], "house_number": ["1", "2", "9"], "name": None,
+    ...     "status": "vacant", "vacant_since": pd.NaT})
+    >>> register_comparison(register, inventory)[["match", "house_number"]].values.tolist()
+    [['both_vacant', '1'], ['occupied_in_inventory', '2'], ['register_only', '9'], ['inventory_only', '3']]
+    """
+    register = register.reset_index(drop=True)
+    inventory = inventory.astype({"unit_id": object, "street": object, "house_number": object})
+    found = matched_ids(inventory, register.astype({"unit_id": object, "street": object, "house_number": object}))
+    status = inventory.drop_duplicates("unit_id").set_index("unit_id")["status"]
+    listed = register.assign(inventory_unit_id=found.to_numpy(), inventory_status=found.map(status).to_numpy())
+    listed["match"] = listed["inventory_status"].map({"vacant": "both_vacant", "occupied": "occupied_in_inventory"}
+                                                     ).fillna("register_only")
+    missed = inventory[(inventory["status"] == "vacant") & ~inventory["unit_id"].isin(set(found.dropna()))]
+    missed = missed.assign(match="inventory_only", inventory_unit_id=missed["unit_id"], unit_id=None,
+                           inventory_status="vacant")
+    both = pd.concat([listed, missed], ignore_index=True)
+    both["match"] = pd.Categorical(both["match"], categories=MATCHES, ordered=True)
+    return both.sort_values("match", kind="stable")[COMPARISON_COLUMNS].reset_index(drop=True)
+
+
+def comparison_counts(comparison: pd.DataFrame) -> pd.Series:
+    """How many premises of each `MATCHES` (zeros included).
+
+    >>> comparison_counts(pd.DataFrame({"match": ["both_vacant", "register_only", "both_vacant"]})).tolist()
+    [2, 0, 1, 0]
+    """
+    return comparison["match"].astype(pd.CategoricalDtype(MATCHES)).value_counts().reindex(MATCHES, fill_value=0)

@@ -276,8 +276,10 @@ def test_the_same_address_written_two_ways_is_the_same_unit(tmp_path):
     ingest.import_file(store, _shops("01/01/2023", "Sint-Jansstraat", "{n}A"), "2023.csv", imported_by="t")
     ingest.import_file(store, _shops("01/01/2024", "St.-Jansstraat", "{n} a"), "2024.csv", imported_by="t")
     row = vacancy_table(store.units(), year=2024).iloc[0]
-    # 30 unchanged shops: no opening and no closure (were 30 false ones of each)
+    # 30 unchanged shops: no opening and no closure (were 30 false ones of each), all 30 followed
+    # by their address (the files give no ids).
     assert (row["units_total"], row["openings"], row["closures"]) == (30, 0, 0)
+    assert (row["units_followed_by_id"], row["units_followed_by_address"]) == (0, 30)
 
 
 def test_two_trade_names_at_one_address_are_two_units_and_one_name_twice_is_a_duplicate():

@@ -69,7 +69,7 @@ def test_report_names_row_column_and_value_and_partial_import(url):
 
 
 def test_adjusting_a_column_mapping_and_saving_it(url):
-    raw = b"Plaats;Adres;Nr;Toestand;Oppervl;Peildatum\nKortrijk;Markt;1;leeg;80;01/01/2024\n"
+    raw = b"Plaats;Adres;Nr;Toestand;Oppervl;Peildatum\nKortrijk;Markt;1;bezet;80;01/01/2024\n"
     at = _upload(_page(), "ieper.csv", raw)
     keys = {box.label: box.key for box in at.selectbox if box.key and box.key.startswith("map_")}
     assert at.selectbox(key=keys["Oppervl"]).value is None  # not recognised
@@ -142,3 +142,31 @@ def test_a_store_with_sample_data_offers_to_remove_it_with_the_import(url):
     assert "Opgeslagen als batch 2. De voorbeelddata zijn verwijderd." in [message.value for message in at.success]
     assert store.batches().set_index("batch_id")["status"].to_dict() == {1: "rolled_back", 2: "active"}
     assert sorted(store.units()["unit_id"]) != ["s1", "s2"] and len(store.units()) == 4
+
+
+def test_a_correction_is_proposed_as_an_update_and_a_kind_it_cannot_be_is_refused(url):
+    from tests.test_inventory_kinds import CORRECTION, KORTRIJK
+
+    at = _upload(_page(), "kortrijk.csv", KORTRIJK)
+    at.button(key="confirm_import").click().run()
+    at = _upload(_page(), "correctie.csv", CORRECTION)
+    proposal = _table(at, "Voorstel").iloc[0]
+    assert proposal["Voorstel"] == "aanvulling (wijzigingen)"
+    assert proposal["Waarom"] == ("3 panden voor Kortrijk, de laatste inventaris (01/01/2024) telt er 10, waarvan 2 "
+                                  "in het bestand: een aanvulling?")
+    assert (proposal["Overgenomen panden"], proposal["Telt mee"]) == (8, "telt mee")
+    # Markt 2 and 3 change, Zuidstraat 1 is new, the 8 others carry over: 2/10 → 2/11.
+    changes = _table(at, "Leegstand voor → na")
+    assert changes.iloc[0].tolist() == ["Kortrijk", "01/06/2024", "01/01/2024", 1, 2, 8, 0, "20,0 % → 18,2 %"]
+    at.selectbox(key="inventory_kind").set_value("register").run()
+    assert any("een register bevat alleen leegstaande panden, maar 2 van de 3 zijn bezet" in error.value
+               for error in at.error)
+    assert at.button(key="confirm_import").disabled
+    at.selectbox(key="inventory_kind").set_value("automatisch").run()
+    at.button(key="confirm_import").click().run()
+    assert "Opgeslagen als batch 2." in [message.value for message in at.success]
+    units = Store(url).units()
+    assert (units["observed_on"] == "2024-06-01").sum() == 11  # and still 10 on 1/1/2024
+    assert not at.exception, at.exception
+    history = _table(at, "Batch")
+    assert history[["Batch", "Bron", "Rijen"]].values.tolist() == [[2, "andere bron", 3], [1, "Locatus", 10]]

@@ -29,7 +29,7 @@ _COMPLETE_SHARE = 0.5
 _NEW_BATCH = 2**62
 PROPOSAL_COLUMNS = ["nis_code", "municipality", "observed_on", "units_in_file", "units_vacant", "previous_observed_on",
                     "previous_units", "units_matched", "proposed_kind", "is_clear", "reason", "chosen",
-                    "inventory_kind", "units_carried_over", "counts"]
+                    "inventory_kind", "units_carried_over", "is_counted", "counts"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def plan(rows: pd.DataFrame, *, headers: list[str], file_name: str, stored: pd.D
     inventories = pd.DataFrame(described, columns=["nis_code", "observed_on", "inventory_kind", "source",
                                                    "units_in_file", "units_carried_over", "based_on_batch_id"])
     proposals["units_carried_over"] = carried_counts
-    proposals["counts"] = _which_counts(inventories, stored_inventories, preference)
+    proposals["is_counted"], proposals["counts"] = _which_counts(inventories, stored_inventories, preference)
     planned = pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
     return Plan(source=source, proposals=proposals, rows=planned, inventories=inventories, refusals=refusals)
 
@@ -186,7 +186,7 @@ def _refusal(proposal, kind: str, incoming: pd.DataFrame) -> str | None:
     return None
 
 
-def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> list[str]:
+def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> tuple[list[bool], list[str]]:
     """Per planned inventory: whether the municipality's figures of that year will use it, and if
     not which source they use (`analysis.sources.counted_inventories` after the import)."""
     keys = ["nis_code", "observed_on", "inventory_kind", "source"]
@@ -196,7 +196,8 @@ def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> li
     together["observed_on"] = pd.to_datetime(together["observed_on"])
     together["is_counted"] = counted_inventories(together, preference)
     messages = []
-    for row in together[together["is_new"]].itertuples():
+    new = together[together["is_new"]]
+    for row in new.itertuples():
         year = row.observed_on.year
         others = together[(together["nis_code"] == row.nis_code) & (together["observed_on"].dt.year == year)
                           & ~together["is_new"]]
@@ -214,7 +215,7 @@ def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> li
             messages.append(f"telt niet mee: de cijfers van {year} blijven die van {', '.join(used)} (batch "
                             f"{', '.join(map(str, sorted(winners['batch_id'])))}; voorkeur "
                             f"{', '.join(SOURCE_LABELS[s] for s in preference)})")
-    return messages
+    return new["is_counted"].tolist(), messages
 
 
 def _name(nis_code: str) -> str:

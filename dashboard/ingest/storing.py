@@ -14,7 +14,7 @@ from dashboard.store.database import AlreadyImported, Batch, SampleDataPresent, 
 
 def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, imported_by: str,
                     replace_sample: bool = False, is_sample: bool = False, inventory: str | dict | None = None,
-                    source: str | None = None) -> int:
+                    source: str | None = None, accept_proposals: bool = False) -> int:
     """Store a prepared file as one batch and return its number.
 
     Without ``partial`` any error refuses the whole file. With ``partial`` the rows without
@@ -24,7 +24,8 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
     generated data (the benchmark's) as sample data itself.
 
     A units file's inventories are stored as the kinds ``inventory`` names (one for all, or per
-    NIS code; `dashboard.ingest.inventory_plan`); without it, as proposed where that is clear.
+    NIS code; `dashboard.ingest.inventory_plan`); without it, as proposed where that is clear
+    (or everywhere, with ``accept_proposals``: the page showed the proposals and the user kept them).
     ``source``: where the file comes from (None: proposed from its headers).
 
     Raises
@@ -56,7 +57,8 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
     if not (is_sample or replace_sample) and (sample := store.sample_batches()):
         raise ImportRejected(f"Geweigerd: {SampleDataPresent(sample)}")  # before any plan against fictional data
     if prepared.kind == "units":
-        planned = plan_for(store, prepared, inventory=inventory, source=source, replace_sample=replace_sample)
+        planned = plan_for(store, prepared, inventory=inventory, source=source, replace_sample=replace_sample,
+                           accept_proposals=accept_proposals)
         rows, inventories, source = planned.rows, planned.inventories, planned.source
     batch = Batch(kind=prepared.kind, file_name=prepared.file_name, raw=prepared.raw, imported_by=imported_by,
                   rows_total=len(prepared.cells), sha256=prepared.sha256, is_sample=is_sample, source=source,
@@ -75,15 +77,18 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
 
 
 def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None = None, source: str | None = None,
-             replace_sample: bool = False, strict: bool = True) -> inventory_plan.Plan:
+             replace_sample: bool = False, accept_proposals: bool = False, strict: bool = True
+             ) -> inventory_plan.Plan:
     """`dashboard.ingest.inventory_plan.plan` of a units file's valid rows against the store (an
     empty one when the sample will be replaced).
 
     Raises
     ------
     ImportRejected
-        When a kind chosen cannot be stored, or (``strict``) when a municipality's kind is not
-        clear and ``inventory`` does not name it: the message names the counts and the choices.
+        With ``strict``: when a kind chosen cannot be stored (`Plan.refusals`), or when a
+        municipality's kind is not clear, ``inventory`` does not name it and the proposals are
+        not accepted: the message names the counts and the choices. Without ``strict`` the plan
+        comes back as it is, for a preview.
     """
     stored, inventories = store.units(), store.inventories()
     if replace_sample:
@@ -91,9 +96,9 @@ def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None =
     planned = inventory_plan.plan(prepared.valid_rows, headers=list(prepared.cells.columns),
                                   file_name=prepared.file_name, stored=stored, stored_inventories=inventories,
                                   inventory=inventory, source=source, preference=settings.source_preference())
-    if planned.refusals:
+    if strict and planned.refusals:
         raise ImportRejected("Geweigerd: " + " ".join(planned.refusals) + " Er is niets opgeslagen.")
-    if strict and not planned.unclear.empty:
+    if strict and not accept_proposals and not planned.unclear.empty:
         raise ImportRejected(_unclear_message(planned.unclear))
     return planned
 

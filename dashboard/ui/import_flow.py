@@ -6,10 +6,14 @@ Only a signed-in coordinator reaches it; their account name is recorded with the
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import streamlit as st
 
+from analysis.sources import INVENTORY_KINDS, SOURCES
+from dashboard.i18n import SOURCE_LABELS
 from dashboard.ingest import FileRejected, ImportRejected, Prepared, import_prepared
+from dashboard.ingest.inventory_plan import Plan
 from dashboard.settings import MAX_UPLOAD_MB
 from dashboard.tables import exports
 from dashboard.ui import import_views, loaders, shell
@@ -30,17 +34,51 @@ def import_flow(who: str) -> None:
         return
     _report(prepared)
     replaces_sample = loaders.shows_sample_data()
+    choice = _Choice()
     if not prepared.valid_rows.empty:
+        if prepared.kind == "units":
+            choice = _inventory_choice(prepared, replace_sample=replaces_sample)
         st.subheader("Wat verandert er?")
         if replaces_sample:
             st.warning("De databank bevat voorbeelddata (fictief). Echte gegevens komen er nooit naast: bij het "
                        "importeren verdwijnen de voorbeelddata in dezelfde stap (ze blijven als ongedaan gemaakte "
                        "batches in de geschiedenis). Hieronder de vergelijking met een lege databank.")
         stored = loaders.units().iloc[0:0] if replaces_sample else loaders.units()
-        changes = (import_views.change_table(stored, prepared) if prepared.kind == "units"
+        changes = (import_views.planned_changes(stored, choice.plan) if choice.plan is not None
                    else import_views.rows_per_municipality(prepared))
         shell.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
-    _confirm(prepared, who, replace_sample=replaces_sample)
+    _confirm(prepared, who, replace_sample=replaces_sample, choice=choice)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What the user chose for a units file: the kind of inventory (None: the proposals), the
+    source, and the plan that follows (None for other files)."""
+
+    inventory: str | None = None
+    source: str | None = None
+    plan: Plan | None = None
+
+
+def _inventory_choice(prepared: Prepared, *, replace_sample: bool) -> _Choice:
+    """The proposals per municipality, the choice of kind and source, and the plan they give."""
+    st.subheader("Soort inventaris en bron")
+    proposed = loaders.inventory_plan(prepared, inventory=None, source=None, replace_sample=replace_sample)
+    left, right = st.columns(2)
+    kind = left.selectbox("Wat is dit bestand per gemeente?", [import_views.AUTOMATIC, *INVENTORY_KINDS],
+                          key="inventory_kind", format_func=import_views.inventory_kind_label,
+                          help="Volledig: alle verkooppunten op die datum. Aanvulling: alleen wijzigingen; de andere "
+                               "panden van de laatste inventaris blijven. Register: alleen leegstaande panden.")
+    source = right.selectbox("Bron", SOURCES, index=SOURCES.index(proposed.source), key="inventory_source",
+                             format_func=SOURCE_LABELS.__getitem__,
+                             help="Geven twee bronnen een volledige inventaris van hetzelfde jaar, dan tellen de "
+                                  "cijfers van de bron met voorrang (Locatus, eigen telling, andere bron).")
+    inventory = None if kind == import_views.AUTOMATIC else kind
+    planned = loaders.inventory_plan(prepared, inventory=inventory, source=source, replace_sample=replace_sample)
+    st.dataframe(import_views.proposal_table(planned), key="inventories", hide_index=True)
+    for refusal in planned.refusals:
+        st.error(plain(refusal))
+    return _Choice(inventory=inventory, source=source, plan=planned)
 
 
 def _options(raw: bytes) -> import_views.ImportOptions:
@@ -68,18 +106,21 @@ def _report(prepared: Prepared) -> None:
                        file_name="importrapport.xlsx", key="download_report_xlsx")
 
 
-def _confirm(prepared: Prepared, who: str, *, replace_sample: bool) -> None:
+def _confirm(prepared: Prepared, who: str, *, replace_sample: bool, choice: _Choice) -> None:
     st.caption(f"Je importeert als **{plain(who)}**; die naam komt bij de batch in de geschiedenis.")
     partial = st.checkbox("Alleen de goede rijen importeren (de foute worden met hun reden bewaard)",
                           key="partial", disabled=prepared.errors.empty)
     # Its own key: a click on "Importeren" never removes a sample that appeared after the page was drawn.
     label, key = (("Voorbeelddata verwijderen en importeren", "confirm_replace_sample") if replace_sample
                   else ("Importeren", "confirm_import"))
-    if st.button(label, type="primary", key=key):
+    refused = choice.plan is not None and bool(choice.plan.refusals)
+    if st.button(label, type="primary", key=key, disabled=refused):
         try:
-            # The sample goes in the import's own transaction: if the import fails, it stays.
+            # The sample goes in the import's own transaction: if the import fails, it stays. The
+            # proposals were shown above, so keeping them is a choice.
             batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who,
-                                       replace_sample=replace_sample)
+                                       replace_sample=replace_sample, inventory=choice.inventory,
+                                       source=choice.source, accept_proposals=True)
             st.success(f"Opgeslagen als batch {batch_id}." + (" De voorbeelddata zijn verwijderd."
                                                               if replace_sample else ""))
         except ImportRejected as rejected:

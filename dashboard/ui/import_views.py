@@ -11,15 +11,17 @@ from datetime import date
 import pandas as pd
 
 from analysis.inventory_changes import inventory_changes
-from dashboard.i18n import DATE_FORMAT, DATETIME_FORMAT, format_pct
+from dashboard.i18n import DATE_FORMAT, DATETIME_FORMAT, INVENTORY_KIND_LABELS, SOURCE_LABELS, format_pct
 from dashboard.ingest import Prepared
 from dashboard.ingest.columns import KIND_LABELS, specs
+from dashboard.ingest.inventory_plan import Plan
 from dashboard.ingest.problems import REPORT_HEADERS
 from dashboard.reference import municipality_names
 
 AUTOMATIC = "automatisch"
 UNUSED = "(niet gebruiken)"
-BATCH_HEADERS = {"batch_id": "Batch", "kind": "Soort", "file_name": "Bestand", "rows_imported": "Rijen",
+BATCH_HEADERS = {"batch_id": "Batch", "kind": "Soort", "source": "Bron", "file_name": "Bestand",
+                 "rows_imported": "Rijen",
                  "rows_rejected": "Geweigerd", "imported_by": "Door", "imported_at": "Op", "status": "Status"}
 STATUS_LABELS = {"active": "actief", "rolled_back": "ongedaan gemaakt"}
 KIND_SHORT = {"units": "verkooppunten", "campaign": "campagne", "votes": "stemmen"}
@@ -43,6 +45,10 @@ def kind_label(kind: str) -> str:
     return "automatisch (uit de kopregel)" if kind == AUTOMATIC else KIND_LABELS[kind]
 
 
+def inventory_kind_label(kind: str) -> str:
+    return "voorstel per gemeente (zie hieronder)" if kind == AUTOMATIC else INVENTORY_KIND_LABELS[kind]
+
+
 def column_options(kind: str) -> list[str | None]:
     """What a file column can fill: nothing, or one canonical column of the kind."""
     return [None, *specs(kind)]
@@ -58,19 +64,44 @@ def problem_table(prepared: Prepared) -> pd.DataFrame:
     return prepared.problems.rename(columns=REPORT_HEADERS)
 
 
-def change_table(stored_units: pd.DataFrame, prepared: Prepared) -> pd.DataFrame:
+def change_table(stored_units: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
     """Per municipality and inventory: units new, changed, unchanged, gone, and the rate before → after."""
-    changes = inventory_changes(stored_units, prepared.valid_rows)
+    changes = inventory_changes(stored_units, incoming)
     names = municipality_names("2018")
     return pd.DataFrame({
         "Gemeente": changes["nis_code"].map(names).fillna(changes["nis_code"]),
-        "Peildatum": changes["observed_on"].dt.strftime(DATE_FORMAT),
-        "Vergeleken met": changes["compared_with"].dt.strftime(DATE_FORMAT).fillna("– (eerste inventaris)"),
+        "Peildatum": pd.to_datetime(changes["observed_on"]).dt.strftime(DATE_FORMAT),
+        "Vergeleken met": pd.to_datetime(changes["compared_with"]).dt.strftime(DATE_FORMAT).fillna(
+            "– (eerste inventaris)"),
         "Nieuw": changes["units_new"], "Gewijzigd": changes["units_changed"],
         "Ongewijzigd": changes["units_unchanged"], "Verdwenen": changes["units_gone"],
         "Leegstand voor → na": [f"{format_pct(before)} → {format_pct(after)}" for before, after
                                 in zip(changes["vacancy_rate_before"], changes["vacancy_rate_after"], strict=True)],
     })
+
+
+def proposal_table(planned: Plan) -> pd.DataFrame:
+    """Per municipality and date in the file: what it is taken for, why, and whether it counts."""
+    rows = planned.proposals
+    return pd.DataFrame({
+        "Gemeente": rows["municipality"], "Peildatum": rows["observed_on"].dt.strftime(DATE_FORMAT),
+        "Panden in het bestand": rows["units_in_file"],
+        "Laatste inventaris": rows["previous_observed_on"].dt.strftime(DATE_FORMAT).fillna("–"),
+        "Panden daarin": rows["previous_units"], "Daarvan in het bestand": rows["units_matched"],
+        "Voorstel": rows["proposed_kind"].map(INVENTORY_KIND_LABELS), "Waarom": rows["reason"],
+        "Wordt opgeslagen als": rows["inventory_kind"].map(INVENTORY_KIND_LABELS),
+        "Overgenomen panden": rows["units_carried_over"], "Telt mee": rows["counts"],
+    })
+
+
+def planned_changes(stored_units: pd.DataFrame, planned: Plan) -> pd.DataFrame:
+    """`change_table` of the inventories that will be stored and count: not registers (they change
+    no inventory: the Gemeente page compares them), nor those another source takes precedence over
+    (`proposal_table` says so)."""
+    shown = planned.proposals[planned.proposals["is_counted"] & (planned.proposals["inventory_kind"] != "register")]
+    keys = ["nis_code", "observed_on"]
+    kept = planned.rows.merge(shown[keys], on=keys)
+    return change_table(stored_units[~stored_units["is_register"].astype(bool)], kept)
 
 
 def rows_per_municipality(prepared: Prepared) -> pd.DataFrame:
@@ -86,6 +117,7 @@ def history_table(batches: pd.DataFrame) -> pd.DataFrame:
     """The batch history with Dutch headers and values."""
     table = batches[list(BATCH_HEADERS)].copy()
     table["kind"] = table["kind"].map(KIND_SHORT)
+    table["source"] = table["source"].map(SOURCE_LABELS)
     table["status"] = table["status"].map(STATUS_LABELS)
     table["imported_at"] = pd.to_datetime(table["imported_at"], utc=True).dt.tz_convert("Europe/Brussels") \
         .dt.strftime(DATETIME_FORMAT)

@@ -75,6 +75,25 @@ def batches() -> pd.DataFrame:
     return store().batches()
 
 
+def inventory_plan(prepared: ingest.Prepared, *, inventory: str | None, source: str | None,
+                   replace_sample: bool) -> ingest.inventory_plan.Plan:
+    """`dashboard.ingest.storing.plan_for` against the current store, for the preview (not
+    cached: it depends on the store and is quick next to checking the file)."""
+    return ingest.plan_for(store(), prepared, inventory=inventory, source=source, replace_sample=replace_sample,
+                           strict=False)
+
+
+def registers() -> pd.DataFrame:
+    """The units of every active register (`dashboard.store.database.Store.registers`)."""
+    current = store()
+    return _registers(current.url, current.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _registers(url: str, version: int) -> pd.DataFrame:
+    return _store(url).registers()
+
+
 def saved_mappings() -> list[str]:
     return list(store().mappings())
 

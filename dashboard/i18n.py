@@ -53,6 +53,9 @@ SOURCE_LABELS = {"locatus": "Locatus", "register": "register van de gemeente", "
 #: What a units file is for a municipality (`analysis.sources.INVENTORY_KINDS`).
 INVENTORY_KIND_LABELS = {"complete": "volledige inventaris", "update": "aanvulling (wijzigingen)",
                          "register": "register (alleen leegstaande panden)"}
+#: How a register's premises compare with the inventory (`analysis.registers.MATCHES`).
+MATCH_LABELS = {"both_vacant": "in beide leeg", "occupied_in_inventory": "in de inventaris bezet",
+                "register_only": "alleen in het register", "inventory_only": "alleen in de inventaris leeg"}
 #: Axis titles where a chart says more than a table header.
 AXIS_TITLES = {
     "participation_rate": "Deelname (aandeel van de winkels)",

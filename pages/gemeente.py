@@ -7,9 +7,9 @@ import streamlit as st
 from analysis.geography import latest_of_year
 from dashboard import reference
 from dashboard.figures import charts
-from dashboard.i18n import format_pct, format_pp
+from dashboard.i18n import format_number, format_pct, format_pp
 from dashboard.tables import town
-from dashboard.ui import loaders, shell
+from dashboard.ui import loaders, register_views, shell
 
 st.title("Gemeente")
 geography = shell.geography_selector()
@@ -41,6 +41,9 @@ right.metric(f"Vergelijkbare gemeenten ({compared['peer_group']})", format_pct(c
 last.metric("Langdurige leegstand", format_pct(row["long_term_vacancy_share"]),
             help="Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat.")
 shell.quality_notes(row)
+if row["is_register_only"]:
+    st.info(f"Voor {year} is er alleen een register: {format_number(row['units_vacant'])} leegstaande panden. Een "
+            "leegstandspercentage vraagt een volledige inventaris (alle verkooppunten, bv. Locatus).")
 
 units = loaders.town_units(nis, geography=geography, year=year)
 group_names = reference.group_names()
@@ -66,6 +69,8 @@ with duration:
 with moves:
     st.plotly_chart(charts.flows_chart(own), key="flows_chart")
 
+register_views.register_section(loaders.register_comparison(nis, geography=geography, year=year),
+                                file_stem=f"register_{nis}_{year}")
 st.subheader("Straten met de meeste leegstand")
 shell.table_with_downloads(town.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
 st.subheader("Actielijst: panden die minstens een jaar leeg staan")

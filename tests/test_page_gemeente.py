@@ -77,3 +77,31 @@ def test_action_list_of_a_merged_town_finds_earlier_groups():
     current = town_units(units, "37022", geography="2025", year=2024)  # shown as Tielt 37022
     actions = action_list(current, units, geography="2025")
     assert actions[["Adres", "Laatste groep"]].values.tolist() == [["Lange Steenstraat 1", "Dagelijks"]]
+
+
+def test_a_register_is_compared_with_the_inventory_and_alone_gives_no_rate(url):
+    from dashboard import ingest
+
+    store = Store(url)
+    # Kortrijk's register of 1/3/2024: Lange Steenstraat 1 (vacant in the inventory), 3 (occupied
+    # there) and Zuidstraat 9 (not in it); the inventory's vacant Lange Steenstraat 2 is missing.
+    register = (b"gemeente;straat;huisnummer;status;peildatum\n"
+                b"Kortrijk;Lange Steenstraat;1;leeg;01/03/2024\nKortrijk;Lange Steenstraat;3;leeg;01/03/2024\n"
+                b"Kortrijk;Zuidstraat;9;leeg;01/03/2024\n")
+    ingest.import_file(store, register, "register.csv", imported_by="test")
+    ingest.import_file(store, register.replace(b"Kortrijk", b"Ieper"), "ieper.csv", imported_by="test")
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "20,0 %"  # the inventory's, 2 of 10
+    assert "Register van 01/03/2024: 3 panden, tegenover de inventaris van 01/01/2024: 1 in beide leeg, 1 in de " \
+           "inventaris bezet, 1 alleen in het register, 1 alleen in de inventaris leeg." in [c.value for c in at.caption]
+    compared = _table(at, "Vergelijking")
+    assert compared[["Vergelijking", "Straat", "Huisnummer"]].values.tolist() == [
+        ["in beide leeg", "Lange Steenstraat", "1"], ["in de inventaris bezet", "Lange Steenstraat", "3"],
+        ["alleen in het register", "Zuidstraat", "9"], ["alleen in de inventaris leeg", "Lange Steenstraat", "2"]]
+
+    at.selectbox(key="gemeente").set_value("33011").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "–"
+    assert any(info.value.startswith("Voor 2024 is er alleen een register: 3 leegstaande panden.") for info in at.info)
+    assert any("register: alleen leegstaande panden" in caption.value for caption in at.caption)

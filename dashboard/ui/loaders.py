@@ -21,6 +21,7 @@ from dashboard.store.database import Store
 from dashboard.tables import town
 from dashboard.tables.composite import impact, vitality_table
 from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
+from dashboard.tables.registers import register_table
 from dashboard.ui.markdown import plain
 
 
@@ -83,15 +84,16 @@ def inventory_plan(prepared: ingest.Prepared, *, inventory: str | None, source: 
                            strict=False)
 
 
-def registers() -> pd.DataFrame:
-    """The units of every active register (`dashboard.store.database.Store.registers`)."""
+def register_comparison(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
+    """`dashboard.tables.registers.register_table` of one town and year."""
     current = store()
-    return _registers(current.url, current.version())
+    return _register_comparison(current.url, current.version(), nis_code, geography, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _registers(url: str, version: int) -> pd.DataFrame:
-    return _store(url).registers()
+@st.cache_data(show_spinner=False, max_entries=16)
+def _register_comparison(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
+    return register_table(_units(url, version), _store(url).registers(), geography=geography, year=year,
+                          nis_code=nis_code)
 
 
 def saved_mappings() -> list[str]:

@@ -78,7 +78,8 @@ def ranking_table(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
 
 #: Short notes for the data-quality flags, shown beside a number that rests on thin data.
 QUALITY_SHORT = {"is_small_sample": "minder dan 20 panden", "is_low_area_coverage": "oppervlakte onvolledig",
-                 "is_possibly_incomplete": "inventaris mogelijk onvolledig"}
+                 "is_possibly_incomplete": "inventaris mogelijk onvolledig",
+                 "is_register_only": "register: alleen leegstaande panden (geen leegstandspercentage)"}
 
 
 def quality_notes(rows: pd.DataFrame) -> pd.Series:

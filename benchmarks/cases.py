@@ -223,8 +223,9 @@ def import_csv(store: Store, units: pd.DataFrame, *, rows: int, runs: int) -> li
 
     def run() -> None:
         # Generated rows beside the generated store: sample data, which real data never joins.
+        # A new year's Locatus export: complete inventories, as a script imports them.
         batch_ids.append(ingest.import_file(store, raw, "locatus.csv", imported_by="benchmark", partial=True,
-                                            observed_on=date(2025, 1, 1), is_sample=True))
+                                            observed_on=date(2025, 1, 1), is_sample=True, inventory="complete"))
 
     def undo() -> None:
         while batch_ids:

@@ -15,7 +15,7 @@ from dashboard.cli.main import main
 from dashboard.store import backup as admin
 from dashboard.store import integrity
 from dashboard.store.database import Store
-from dashboard.store.database import _engine as store_engine
+from dashboard.store.engine import open_engine as store_engine
 from tests import ingest_files as files
 
 #: Row 5 has two errors (area and date) and a warning (category); row 6 only a warning.

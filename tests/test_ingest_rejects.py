@@ -94,7 +94,7 @@ def test_bad_file_is_refused_whole(name, filled_url, tmp_path, capsys):
     for text in expected:
         assert text in err
     assert store_state(filled_url) == before
-    assert before[1] == (1, 4, 0, 0, 0)  # the earlier batch is still all there
+    assert before[1] == (1, 4, 1, 0, 0, 0)  # the earlier batch (4 units, 1 inventory) is still all there
 
 
 def test_there_are_at_least_fifteen_kinds_of_bad_file():

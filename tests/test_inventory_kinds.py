@@ -12,11 +12,16 @@ from dashboard.store.database import Store
 from dashboard.tables.indicators import vacancy_table
 from tests.conftest import _postgres_server, fresh_postgres_database
 
-HEADER = "pand_id;gemeente;straat;huisnummer;status;groep;peildatum"
+
+def _export(town: str, prefix: str, vacant: list[bool]) -> bytes:
+    """A Locatus-like export of 1/1/2024: units <prefix>1… at Markt 1…, vacant where ``vacant`` says."""
+    rows = [f"{prefix}{n};{town};Markt;{n};{'leeg;00-Leegstand' if empty else 'bezet;11-Dagelijks'};01/01/2024"
+            for n, empty in enumerate(vacant, start=1)]
+    return ("pand_id;gemeente;straat;huisnummer;status;groep;peildatum\n" + "\n".join(rows) + "\n").encode()
+
+
 #: Kortrijk on 1/1/2024, a Locatus export: 10 units L1–L10 at Markt 1–10, Markt 1 and 2 vacant → 2/10.
-KORTRIJK = "\n".join([HEADER] + [
-    f"L{n};Kortrijk;Markt;{n};{'leeg' if n <= 2 else 'bezet'};{'00-Leegstand' if n <= 2 else '11-Dagelijks'};"
-    "01/01/2024" for n in range(1, 11)]).encode() + b"\n"
+KORTRIJK = _export("Kortrijk", "L", [True] * 2 + [False] * 8)
 #: The town's correction of 1/6/2024, by address only: Markt 2 taken again, Markt 3 now empty
 #: (written "3 " with a space), Zuidstraat 1 new and occupied.
 CORRECTION = (b"gemeente;straat;huisnummer;status;peildatum\n"
@@ -78,9 +83,7 @@ def test_a_kind_the_file_cannot_be_is_refused(store_url, tmp_path, capsys):
 
 
 #: Diksmuide on 1/1/2024 (Locatus): 10 units, Markt 1 vacant → 1/10.
-DIKSMUIDE = "\n".join([HEADER] + [
-    f"D{n};Diksmuide;Markt;{n};{'leeg' if n == 1 else 'bezet'};{'00-Leegstand' if n == 1 else '11-Dagelijks'};"
-    "01/01/2024" for n in range(1, 11)]).encode() + b"\n"
+DIKSMUIDE = _export("Diksmuide", "D", [True] + [False] * 9)
 #: The town's register of 1/3/2024: Markt 1 (vacant in Locatus too), Markt 5 (occupied there),
 #: Zuidstraat 9 (not in Locatus).
 REGISTER = (b"gemeente;straat;huisnummer;status;leeg sinds;peildatum\n"
@@ -144,11 +147,6 @@ def test_two_sources_of_one_year_never_add_up_and_the_preference_decides(store_u
     assert rows.iloc[0]["vacancy_rate_units"] == 0.25
 
 
-def _complete_file(vacant: list[bool]) -> bytes:
-    return "\n".join([HEADER] + [f"L{n};Kortrijk;Markt;{n};{'leeg' if empty else 'bezet'};11-Dagelijks;01/01/2024"
-                                 for n, empty in enumerate(vacant, start=1)]).encode() + b"\n"
-
-
 def _update_file(changes: dict[int, bool], new: list[bool]) -> bytes:
     rows = [f"Kortrijk;Markt;{n};{'leeg' if empty else 'bezet'};01/07/2024" for n, empty in changes.items()]
     rows += [f"Kortrijk;Nieuwstraat;{n};{'leeg' if empty else 'bezet'};01/07/2024" for n, empty in enumerate(new, 1)]
@@ -160,7 +158,8 @@ def _update_then_rollback(url: str, vacant: list[bool], changes: dict[int, bool]
 
     store = Store(url)
     # Declared complete: a file of vacant units only would otherwise be taken for a register.
-    ingest.import_file(store, _complete_file(vacant), "kortrijk.csv", imported_by="test", inventory="complete")
+    ingest.import_file(store, _export("Kortrijk", "L", vacant), "kortrijk.csv", imported_by="test",
+                       inventory="complete")
     alone = vacancy_table(store.units(), level="municipality")
     update = ingest.import_file(store, _update_file(changes, new), "update.csv", imported_by="test",
                                 inventory="update")

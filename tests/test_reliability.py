@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from dashboard import ingest, sample
 from dashboard.cli.main import main
-from dashboard.store import database as store_module
+from dashboard.store import engine as engines
 from dashboard.store import integrity
 from dashboard.store.database import Store
 from dashboard.tables.indicators import campaign_table, mix_table, vacancy_table
@@ -53,7 +53,7 @@ def _import(url: str, path: Path, raw: bytes, *options: str) -> int:
 
 
 def _check(url: str) -> list[str]:
-    engine = store_module._engine(url)
+    engine = engines.open_engine(url)
     try:
         return integrity.check(engine)
     finally:
@@ -201,7 +201,7 @@ def _write_lock(url: str) -> Iterator[None]:
 
 
 def test_a_writer_that_waits_too_long_is_refused_and_a_retry_lands(store_url, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(store_module, "_BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(engines, "BUSY_TIMEOUT_MS", 300)
     Store(store_url)
     with _write_lock(store_url):
         assert _import(store_url, tmp_path / "kortrijk.csv", files.KORTRIJK_CP1252) == 1

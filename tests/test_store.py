@@ -129,3 +129,25 @@ def test_named_header_mappings(store_url):
     assert list(store.mappings()) == ["Locatus", "Stad Ieper"]
     assert store.mapping("Stad Ieper") == ("campaign", {"Jaar": "edition"})
     assert store.mapping("Gent") is None
+
+
+def test_a_store_of_an_earlier_version_is_brought_up_to_date_when_opened(store_url):
+    from dashboard.store import integrity
+
+    store = Store(store_url)
+    _units_batch(store, unit_rows({"unit_id": "A", "status": "vacant", "group_code": "00"}, {"unit_id": "B"},
+                                  observed_on="2024-01-01"))
+    with store.engine.begin() as conn:  # as the version before inventories and sources left it
+        conn.exec_driver_sql("DROP TABLE inventories")
+        conn.exec_driver_sql("ALTER TABLE batches DROP COLUMN source")
+    assert integrity.check(store.engine)[0].startswith("De tabel(len) inventories ontbreken: de databank komt van "
+                                                       "een eerdere versie van Kernmonitor.")
+    store.engine.dispose()
+    upgraded = Store(store_url)
+    # Its batch holds one complete inventory of source "other": Kortrijk on 1/1/2024, 2 units.
+    inventory = upgraded.inventories().iloc[0]
+    assert (inventory["batch_id"], inventory["nis_code"], inventory["inventory_kind"], inventory["source"],
+            inventory["units_in_file"], inventory["units_carried_over"]) == (1, "34022", "complete", "other", 2, 0)
+    assert len(upgraded.units()) == 2
+    assert pd.isna(upgraded.batches().iloc[0]["source"])
+    assert integrity.check(upgraded.engine) == []

@@ -9,7 +9,7 @@ from pathlib import Path
 from dashboard.i18n import format_number
 from dashboard.settings import db_url
 from dashboard.store.backup import AdminError, backup, existing_store, restore, shown_url
-from dashboard.store.database import _engine as store_engine  # opens a store without creating or repairing it
+from dashboard.store.engine import open_engine as store_engine  # opens a store without creating or repairing it
 from dashboard.store.integrity import check, summary
 
 

@@ -123,17 +123,20 @@ def propose(rows: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     """Per municipality and date in ``rows``: the kind the file most likely is, whether that is
     clear, and why (`PROPOSAL_COLUMNS` up to ``reason``).
 
-    Clear: every unit vacant (a register); no earlier inventory, or at least half of the latest
-    inventory's units in the file (complete). Otherwise an update is proposed, not clear.
+    Clear: every unit of the file vacant (a register: a file with occupied units elsewhere is an
+    inventory, however few units a municipality has in it); no earlier inventory, or at least half
+    of the latest inventory's units in the file (complete). Otherwise an update is proposed, not
+    clear.
     """
     found = []
+    only_vacant = bool((rows["status"] == "vacant").all())
     for (nis_code, day), incoming in rows.groupby(["nis_code", "observed_on"], sort=True):
         vacant = int((incoming["status"] == "vacant").sum())
         previous = _previous(stored, nis_code, day)
         matched = int(matched_ids(previous, incoming).notna().sum()) if len(previous) else 0
         name = _name(nis_code)
         counted = f"{format_number(len(incoming))} panden voor {name}"
-        if vacant == len(incoming):
+        if only_vacant:
             kind, clear, reason = "register", True, f"{counted}, alle leeg: een register van leegstaande panden?"
         elif previous.empty:
             kind, clear, reason = "complete", True, f"{counted}; nog geen eerdere inventaris: een volledige inventaris"

@@ -77,8 +77,8 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
 
 
 def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None = None, source: str | None = None,
-             replace_sample: bool = False, accept_proposals: bool = False, strict: bool = True
-             ) -> inventory_plan.Plan:
+             replace_sample: bool = False, accept_proposals: bool = False, strict: bool = True,
+             stored: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> inventory_plan.Plan:
     """`dashboard.ingest.inventory_plan.plan` of a units file's valid rows against the store (an
     empty one when the sample will be replaced).
 
@@ -89,8 +89,16 @@ def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None =
         municipality's kind is not clear, ``inventory`` does not name it and the proposals are
         not accepted: the message names the counts and the choices. Without ``strict`` the plan
         comes back as it is, for a preview.
+
+    ``stored``: the store's ``units()`` and ``inventories()`` when the caller holds them already.
     """
-    stored, inventories = store.units(), store.inventories()
+    if stored is None:
+        # A kind chosen for the whole file needs the stored units only to update them (the
+        # proposals then only fill a preview, which passes them).
+        needed = not isinstance(inventory, str) or inventory == "update"
+        inventories = store.inventories()
+        stored = (store.units() if needed else _no_units(), inventories)
+    stored, inventories = stored
     if replace_sample:
         stored, inventories = stored.iloc[0:0], inventories.iloc[0:0]
     planned = inventory_plan.plan(prepared.valid_rows, headers=list(prepared.cells.columns),
@@ -101,6 +109,13 @@ def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None =
     if strict and not accept_proposals and not planned.unclear.empty:
         raise ImportRejected(_unclear_message(planned.unclear))
     return planned
+
+
+def _no_units() -> pd.DataFrame:
+    return pd.DataFrame({"nis_code": pd.Series(dtype=object), "unit_id": pd.Series(dtype=object),
+                         "street": pd.Series(dtype=object), "house_number": pd.Series(dtype=object),
+                         "status": pd.Series(dtype=object), "observed_on": pd.Series(dtype="datetime64[ns]"),
+                         "is_register": pd.Series(dtype=bool)})
 
 
 def _unclear_message(unclear) -> str:

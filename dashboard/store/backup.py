@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
 from dashboard.store import schema
-from dashboard.store.database import _engine as store_engine  # opens a store without creating or repairing it
+from dashboard.store.engine import open_engine as store_engine  # opens a store without creating or repairing it
 from dashboard.store.integrity import check
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -15,34 +15,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
     Connection,
-    Engine,
-    create_engine,
-    event,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from analysis.sources import counted_inventories, counted_units
 from dashboard.settings import db_url, source_preference
 from dashboard.store import batch_cache, bulk, migration, schema
+from dashboard.store import engine as engines
+from dashboard.store.engine import WRITER, lock_timeout, open_engine
 
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
-#: Execution option that marks a connection as a writer: it takes the write lock when its
-#: transaction begins (see `_engine` and `Store._write`).
-_WRITER = "kernmonitor_writer"
 #: PostgreSQL advisory lock held while a process creates the schema ("KERN" in ASCII).
 _CREATE_LOCK = 0x4B45524E
-#: How long a writer waits for another writer's transaction before it gives up (`StoreBusy`).
-_BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,9 +87,9 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or db_url()
-        self.engine = _engine(self.url)
+        self.engine = open_engine(self.url)
         # The same pool; its connections take the write lock as their transaction begins.
-        self._writer = self.engine.execution_options(**{_WRITER: True})
+        self._writer = self.engine.execution_options(**{WRITER: True})
         with self.engine.connect() as conn:
             ready = not migration.missing(conn) and conn.execute(_VERSION).first() is not None
         if not ready:
@@ -123,7 +115,7 @@ class Store:
         Writers queue here instead of failing halfway, and what a writer reads inside the
         transaction (the duplicate-file check) stays true until it commits. SQLite: ``BEGIN
         IMMEDIATE`` (see `_engine`). PostgreSQL: the version row, which every write bumps anyway, is
-        locked first. Both wait at most ``_BUSY_TIMEOUT_MS``, then raise `StoreBusy`. Readers never
+        locked first. Both wait at most ``engines.BUSY_TIMEOUT_MS``, then raise `StoreBusy`. Readers never
         wait for writers (WAL, MVCC) and see a batch whole or not at all.
         """
         with self._writer.connect() as conn:
@@ -131,14 +123,14 @@ class Store:
                 transaction = conn.begin()
                 with transaction:
                     if conn.dialect.name != "sqlite":
-                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_BUSY_TIMEOUT_MS}")
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {engines.BUSY_TIMEOUT_MS}")
                         conn.execute(_VERSION.with_for_update())
                     yield conn
             except OperationalError as problem:
-                if _lock_timeout(problem):
+                if lock_timeout(problem):
                     raise StoreBusy(
                         f"De databank is bezig met een andere import of ongedaanmaking (langer dan "
-                        f"{_BUSY_TIMEOUT_MS // 1000} seconden). Er is niets opgeslagen: probeer het over een "
+                        f"{engines.BUSY_TIMEOUT_MS // 1000} seconden). Er is niets opgeslagen: probeer het over een "
                         "minuut opnieuw.") from problem
                 raise
             finally:
@@ -388,42 +380,6 @@ def latest_batch_wins(frame: pd.DataFrame, *, key: list[str], within: list[str])
     superseded = overlapping & frame[overlapping].duplicated(key, keep="last").reindex(frame.index,
                                                                                        fill_value=False)
     return frame[~superseded].reset_index(drop=True)
-
-
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):
-        # SQLAlchemy, not the sqlite3 module, opens transactions (SQLAlchemy's pysqlite recipe
-        # "Serializable isolation / Savepoints / Transactional DDL"): see `_begin`.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn):
-        # A writer takes the write lock up front (waiting up to the busy timeout). With the
-        # default deferred BEGIN a transaction that reads first and then writes cannot wait for
-        # another writer: SQLite fails it at once with "database is locked". Readers stay
-        # deferred, so they never wait for a writer.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITER) else "BEGIN")
-
-    return engine
-
-
-def _lock_timeout(problem: OperationalError) -> bool:
-    """Whether a write gave up waiting for another writer (SQLite busy, PostgreSQL lock_timeout)."""
-    return "database is locked" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "55P03"
 
 
 def _active_with_checksum(sha256: str):

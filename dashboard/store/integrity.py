@@ -19,6 +19,10 @@ _RESTORE_ADVICE = ("Maak de batch ongedaan (python -m dashboard rollback {id}) e
 _BACKUP_ADVICE = "Zet een back-up terug (python -m dashboard restore) als je de geschiedenis volledig wilt."
 
 
+#: Tables later versions added: a store without them is older, not broken (`dashboard.store.migration`).
+_NEWER_TABLES = {"inventories"}
+
+
 def check(engine: Engine) -> list[str]:
     """What is wrong with a store, one Dutch sentence per problem that also says how to fix it.
 
@@ -33,6 +37,10 @@ def check(engine: Engine) -> list[str]:
     options = {} if engine.dialect.name == "sqlite" else {"isolation_level": "REPEATABLE READ"}
     with engine.connect().execution_options(**options) as conn:
         missing = sorted(set(schema.metadata.tables) - set(inspect(conn).get_table_names()))
+        if missing and set(missing) <= _NEWER_TABLES:
+            return [f"De tabel(len) {', '.join(missing)} ontbreken: de databank komt van een eerdere versie van "
+                    "Kernmonitor. Open ze één keer met deze versie (bv. python -m dashboard batches --db ...) om ze "
+                    "bij te werken, en controleer dan opnieuw."]
         if missing:
             return [f"De tabel(len) {', '.join(missing)} ontbreken: dit is geen (volledige) Kernmonitor-databank. "
                     "Controleer --db of KERNMONITOR_DB, of zet een back-up terug."]
@@ -73,7 +81,7 @@ def _batch_problems(batches: Iterable) -> list[str]:
 
 def _count_problems(conn: Connection, batches: dict) -> list[str]:
     """Half batches, rows in another kind's table, and rows whose batch does not exist."""
-    problems, orphans = [], []
+    problems, orphans, flagged = [], [], set()
     inventories = schema.inventories
     carried = dict(conn.execute(select(inventories.c.batch_id, func.sum(inventories.c.units_carried_over))
                                 .group_by(inventories.c.batch_id)).all())
@@ -83,19 +91,21 @@ def _count_problems(conn: Connection, batches: dict) -> list[str]:
         for batch in batches.values():
             count = stored.get(batch.batch_id, 0)
             # An update stores the units it carried over from the inventory before it as well.
-            expected = batch.rows_imported + int(carried.get(batch.batch_id) or 0)
-            if batch.kind == kind and count != expected:
-                problems.append(f"Batch {batch.batch_id} ({batch.file_name}): {expected} rij(en) opgeslagen "
-                                f"volgens de batch, maar {count} in tabel {table.name} "
-                                f"(een halve batch). {_advice(batch)}")
+            kept = int(carried.get(batch.batch_id) or 0)
+            if batch.kind == kind and count != batch.rows_imported + kept:
+                flagged.add(batch.batch_id)
+                told = f"{batch.rows_imported} rij(en) geïmporteerd" + (f" en {kept} overgenomen" if kept else "")
+                problems.append(f"Batch {batch.batch_id} ({batch.file_name}): {told} volgens de batch, maar "
+                                f"{count} opgeslagen in tabel {table.name} (een halve batch). {_advice(batch)}")
             elif batch.kind != kind and count:
                 problems.append(f"Batch {batch.batch_id} ({batch.file_name}) is van soort {batch.kind}, maar tabel "
                                 f"{table.name} bevat {count} rij(en) van die batch. {_advice(batch)}")
-    return problems + orphans + _inventory_problems(conn, batches)
+    return problems + orphans + _inventory_problems(conn, {k: v for k, v in batches.items() if k not in flagged})
 
 
 def _inventory_problems(conn: Connection, batches: dict) -> list[str]:
-    """Every inventory of a units batch is described once, with as many units as it says."""
+    """Every inventory of a units batch is described once, with as many units as it says (of
+    ``batches`` not reported as half batches already)."""
     units, inventories = schema.units, schema.inventories
     keys = (units.c.batch_id, units.c.nis_code, units.c.observed_on)
     stored = {tuple(row[:3]): row[3] for row in conn.execute(select(*keys, func.count()).group_by(*keys))}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import quality, vacancy, vitality
-from dashboard.i18n import format_pct
+from dashboard.i18n import SOURCE_LABELS, format_pct
+from dashboard.settings import source_preference
 
 SOURCES = pd.DataFrame([
     ("Gemeenten, bevolking 1/1/2018 en 1/1/2020, NIS-codes", "Statbel (open data)", "CC BY 4.0"),
@@ -44,6 +45,12 @@ def definitions() -> pd.DataFrame:
         ("Vitaliteitsindex", "gewogen gemiddelde van percentielrangen in de provincie: "
                              + ", ".join(f"{name} {weight:g}" for name, weight in vitality.DEFAULT_WEIGHTS.items())),
         ("Kernen", "unie van buffers van 75 m rond de panden (Lambert 72), delen met ≥ 10 panden"),
+        ("Inventarissen", "volledig (alle verkooppunten op een datum), aanvulling (wijzigingen op de laatste "
+                          "inventaris; de andere panden blijven) of register (alleen leegstaande panden: geen "
+                          "leegstandspercentage, vergeleken met de volledige inventaris van hetzelfde jaar)"),
+        ("Bronnen van inventarissen", "per gemeente en jaar de volledige inventarissen van één bron, in de volgorde "
+                                      + ", ".join(SOURCE_LABELS[s] for s in source_preference())
+                                      + "; een pand telt nooit twee keer"),
         ("Kwaliteit", f"vlag bij < {quality.MIN_UNITS} verkooppunten, oppervlakte gekend voor "
                       f"< {format_pct(quality.MIN_AREA_COVERAGE, 0)}, of < {format_pct(quality.MIN_COMPLETENESS, 0)} "
                       "van de panden van de vorige inventaris"),

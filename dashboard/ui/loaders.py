@@ -80,8 +80,15 @@ def inventory_plan(prepared: ingest.Prepared, *, inventory: str | None, source: 
                    replace_sample: bool) -> ingest.inventory_plan.Plan:
     """`dashboard.ingest.storing.plan_for` against the current store, for the preview (not
     cached: it depends on the store and is quick next to checking the file)."""
-    return ingest.plan_for(store(), prepared, inventory=inventory, source=source, replace_sample=replace_sample,
-                           strict=False)
+    current = store()
+    stored = (_units(current.url, current.version()), _inventories(current.url, current.version()))
+    return ingest.plan_for(current, prepared, inventory=inventory, source=source, replace_sample=replace_sample,
+                           strict=False, stored=stored)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _inventories(url: str, version: int) -> pd.DataFrame:
+    return _store(url).inventories()
 
 
 def register_comparison(nis_code: str, *, geography: str, year: int) -> pd.DataFrame:

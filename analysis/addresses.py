@@ -94,6 +94,16 @@ def address_keys(units: pd.DataFrame) -> pd.Series:
     return pd.Series(keys, index=units.index, dtype=object)
 
 
+def is_derived(unit_id) -> bool:
+    """Whether the importer made ``unit_id`` from an address or a trade name (see `follow_kind`),
+    so that a unit is followed by its address.
+
+    >>> [is_derived(unit) for unit in ["L-81234", "34022|markt|3", "34022|naam|bakker", "34022|rij|ab|7", None]]
+    [False, True, True, False, False]
+    """
+    return isinstance(unit_id, str) and unit_id[5:6] == "|" and unit_id[:5].isdigit() and unit_id[6:10] != "rij|"
+
+
 def follow_kind(unit_ids: pd.Series) -> pd.Series:
     """How each unit is followed across inventories: ``id`` (an id of the file's own), ``address``,
     ``name`` or ``row`` (an id derived by the importer from the address, the trade name or, with

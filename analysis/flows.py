@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis._grouping import Groups, group_ids
-from analysis.addresses import follow_kind
+from analysis.addresses import is_derived
 from analysis.vacancy import in_scope
 
 FLOW_COLUMNS = ["observed_on_before", "observed_on", "units_before", "units_after", "new_vacancies",
@@ -163,6 +163,5 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     else:
         codes, distinct = pd.factorize(values, use_na_sentinel=False)
         distinct = pd.Series(distinct)
-    kinds = follow_kind(distinct.astype(object)).to_numpy()
-    derived = np.append((kinds == "address") | (kinds == "name"), False)  # the code of a missing id: not derived
-    return codes, derived
+    derived = np.fromiter((is_derived(unit) for unit in distinct.astype(object).to_numpy()), bool, len(distinct))
+    return codes, np.append(derived, False)  # the code of a missing id: not derived

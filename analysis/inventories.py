@@ -84,7 +84,7 @@ class PlacedUnits:
         province).
         """
         table = _vacancy_of_tallies(self._tallies_for(latest_per), scope=scope)
-        if latest_per is not None:
+        if latest_per is not None or not self.is_register.any():
             return table.assign(is_register_only=False)
         registers = self.inventories.keys[self.is_register]
         marked = table.merge(registers.assign(is_register_only=True), on=INVENTORY_KEYS, how="left")

@@ -202,3 +202,22 @@ def test_an_update_rolled_back_leaves_the_complete_inventory_alone_on_postgresql
             _update_then_rollback(url, *case)
 
     check()
+
+
+def test_the_preview_says_which_source_the_figures_use(store_url, tmp_path, capsys):
+    from dashboard import ingest
+
+    assert _import(tmp_path, capsys, store_url, "kortrijk.csv", KORTRIJK)[0] == 0
+    store = Store(store_url)
+    survey = ingest.prepare(OWN_SURVEY, "telling.csv")
+    planned = ingest.plan_for(store, survey, inventory="complete", source="own_survey", strict=False)
+    assert planned.proposals["counts"].tolist() == [
+        "telt niet mee: de cijfers van 2024 blijven die van Locatus (batch 1; voorkeur Locatus, eigen telling, "
+        "andere bron)"]
+    locatus_again = ingest.prepare(KORTRIJK.replace(b"01/01/2024", b"01/02/2024"), "locatus-februari.csv")
+    planned = ingest.plan_for(store, locatus_again, strict=False)
+    assert (planned.source, planned.proposals["counts"].tolist()) == ("locatus", ["telt mee"])
+    ingest.import_prepared(store, survey, imported_by="test", inventory="complete", source="own_survey")
+    planned = ingest.plan_for(Store(store_url), ingest.prepare(OWN_SURVEY.replace(b"2024", b"2023"), "t.csv"),
+                              source="own_survey", strict=False)
+    assert planned.proposals["counts"].tolist() == ["telt mee"]  # 2023 has no other inventory

@@ -88,40 +88,51 @@ def plan(rows: pd.DataFrame, *, headers: list[str], file_name: str, stored: pd.D
     source : the file's source; None: `propose_source`.
     """
     choices = inventory if isinstance(inventory, dict) else {}
-    proposals = propose(rows, stored).assign(chosen=lambda p: p["nis_code"].map(
+    earlier = _earlier_inventories(stored, rows)
+    proposals = propose(rows, earlier).assign(chosen=lambda p: p["nis_code"].map(
         lambda nis: choices.get(nis, inventory if isinstance(inventory, str) else None)))
     proposals["inventory_kind"] = proposals["chosen"].fillna(proposals["proposed_kind"])
     source = source or propose_source(headers, file_name, proposals["inventory_kind"].tolist())
     if source not in SOURCES:
         raise ValueError(f"Onbekende bron {source!r}: kies {', '.join(SOURCES)}.")
-    parts, described, refusals, carried_counts = [], [], [], []
-    for proposal, (_, incoming) in zip(proposals.itertuples(), rows.groupby(["nis_code", "observed_on"], sort=True),
-                                       strict=True):
-        kind, carried = proposal.inventory_kind, 0
-        base_source, based_on = _update_base(proposal, stored_inventories) if kind == "update" else (None, None)
-        refusal = _refusal(proposal, kind, incoming)
-        if refusal:
-            refusals.append(refusal)
-        if kind == "update" and not refusal:
-            incoming, carried = updated_inventory(_previous(stored, proposal.nis_code, proposal.observed_on), incoming)
-        parts.append(incoming)
-        carried_counts.append(carried)
-        described.append({"nis_code": proposal.nis_code, "observed_on": proposal.observed_on, "inventory_kind": kind,
-                          "source": base_source or ("register" if kind == "register" and source == "other"
-                                                    else source),
-                          "units_in_file": proposal.units_in_file, "units_carried_over": carried,
-                          "based_on_batch_id": based_on})
-    inventories = pd.DataFrame(described, columns=["nis_code", "observed_on", "inventory_kind", "source",
-                                                   "units_in_file", "units_carried_over", "based_on_batch_id"])
-    proposals["units_carried_over"] = carried_counts
-    proposals["is_counted"], proposals["counts"] = _which_counts(inventories, stored_inventories, preference)
-    planned = pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
-    return Plan(source=source, proposals=proposals, rows=planned, inventories=inventories, refusals=refusals)
+    refusals = [refusal for proposal in proposals.itertuples() if (refusal := _refusal(proposal))]
+    described = proposals[["nis_code", "observed_on", "inventory_kind", "units_in_file"]].assign(
+        source="register" if source == "other" else source, units_carried_over=0, based_on_batch_id=None)
+    described["source"] = described["source"].where(described["inventory_kind"] == "register", source)
+    keys = ["nis_code", "observed_on"]
+    updates = proposals.index[(proposals["inventory_kind"] == "update") & (proposals["previous_units"] > 0)]
+    merged = []
+    for at in updates:  # an update is stored whole: the file's units and those it carries over
+        proposal = proposals.loc[at]
+        incoming = rows[(rows["nis_code"] == proposal["nis_code"]) & (rows["observed_on"] == proposal["observed_on"])]
+        after, carried = updated_inventory(_previous(earlier, proposal["nis_code"], proposal["observed_on"]), incoming)
+        merged.append(after)
+        described.loc[at, ["source", "based_on_batch_id"]] = _update_base(proposal, stored_inventories)
+        described.loc[at, "units_carried_over"] = carried
+    if merged:
+        kept = rows.merge(proposals.loc[updates, keys], on=keys, how="left", indicator=True)["_merge"] == "left_only"
+        rows = pd.concat([rows[kept.to_numpy()], *merged], ignore_index=True)
+    proposals["units_carried_over"] = described["units_carried_over"]
+    proposals["is_counted"], proposals["counts"] = _which_counts(described, stored_inventories, preference)
+    inventories = described[["nis_code", "observed_on", "inventory_kind", "source", "units_in_file",
+                             "units_carried_over", "based_on_batch_id"]]
+    return Plan(source=source, proposals=proposals, rows=rows, inventories=inventories, refusals=refusals)
 
 
-def propose(rows: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+def _earlier_inventories(stored: pd.DataFrame, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The stored units of complete inventories (no registers) per municipality of ``rows``."""
+    if stored.empty:
+        return {}
+    wanted = stored["nis_code"].isin(set(rows["nis_code"])).to_numpy() & ~stored["is_register"].to_numpy(bool)
+    own = stored[wanted].assign(observed_on=lambda f: pd.to_datetime(f["observed_on"]))
+    own = own.astype({"nis_code": object, "unit_id": object, "street": object, "house_number": object})
+    return dict(tuple(own.groupby("nis_code", sort=False)))
+
+
+def propose(rows: pd.DataFrame, earlier: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per municipality and date in ``rows``: the kind the file most likely is, whether that is
-    clear, and why (`PROPOSAL_COLUMNS` up to ``reason``).
+    clear, and why (`PROPOSAL_COLUMNS` up to ``reason``). ``earlier``: the stored units of complete
+    inventories per municipality (`_earlier_inventories`).
 
     Clear: every unit of the file vacant (a register: a file with occupied units elsewhere is an
     inventory, however few units a municipality has in it); no earlier inventory, or at least half
@@ -132,7 +143,7 @@ def propose(rows: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     only_vacant = bool((rows["status"] == "vacant").all())
     for (nis_code, day), incoming in rows.groupby(["nis_code", "observed_on"], sort=True):
         vacant = int((incoming["status"] == "vacant").sum())
-        previous = _previous(stored, nis_code, day)
+        previous = _previous(earlier, nis_code, day)
         matched = int(matched_ids(previous, incoming).notna().sum()) if len(previous) else 0
         name = _name(nis_code)
         counted = f"{format_number(len(incoming))} panden voor {name}"
@@ -154,38 +165,37 @@ def propose(rows: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(found, columns=PROPOSAL_COLUMNS[:PROPOSAL_COLUMNS.index("chosen")])
 
 
-def _previous(stored: pd.DataFrame, nis_code: str, day) -> pd.DataFrame:
-    """The municipality's latest complete inventory on or before ``day`` (registers do not count)."""
-    own = stored[(stored["nis_code"] == nis_code) & ~stored["is_register"].astype(bool)
-                 & (pd.to_datetime(stored["observed_on"]) <= day)] if len(stored) else stored
-    if own.empty:
-        return stored.iloc[0:0].assign(observed_on=pd.Series(dtype="datetime64[ns]"))
-    dates = pd.to_datetime(own["observed_on"])
-    return own[dates == dates.max()].astype({"unit_id": object, "street": object, "house_number": object})
+def _previous(earlier: dict[str, pd.DataFrame], nis_code: str, day) -> pd.DataFrame:
+    """The municipality's latest complete inventory on or before ``day`` (empty: none)."""
+    own = earlier.get(nis_code)
+    if own is None:
+        return pd.DataFrame(columns=["unit_id", "nis_code", "street", "house_number", "status", "observed_on"])
+    own = own[own["observed_on"] <= day]
+    return own[own["observed_on"] == own["observed_on"].max()]
 
 
-def _update_base(proposal, inventories: pd.DataFrame) -> tuple[str | None, int | None]:
+def _update_base(proposal, inventories: pd.DataFrame) -> tuple[str, int | None]:
     """The source and batch of the inventory an update continues: its figures keep that source."""
-    if pd.isna(proposal.previous_observed_on):
-        return None, None
-    own = inventories[(inventories["nis_code"] == proposal.nis_code) & inventories["is_counted"]
-                      & (inventories["observed_on"] == proposal.previous_observed_on)]
-    if own.empty:
-        return None, None
+    own = inventories[(inventories["nis_code"] == proposal["nis_code"]) & inventories["is_counted"]
+                      & (inventories["observed_on"] == proposal["previous_observed_on"])]
+    if own.empty:  # a store that does not describe it (it always does)
+        return "other", None
     return str(own["source"].iloc[-1]), int(own["batch_id"].iloc[-1])
 
 
-def _refusal(proposal, kind: str, incoming: pd.DataFrame) -> str | None:
+def _refusal(proposal) -> str | None:
+    kind = proposal.inventory_kind
     where = f"{proposal.municipality} ({format_date(proposal.observed_on)})"
     if kind not in INVENTORY_KINDS:
         return f"{where}: onbekende soort inventaris {kind!r}; kies {', '.join(INVENTORY_KINDS)}."
     if kind == "update" and proposal.previous_units == 0:
         return (f"{where}: een aanvulling wijzigt de laatste inventaris, maar er is nog geen inventaris op of voor "
                 "die datum. Importeer het bestand als complete inventaris (--inventory complete).")
-    occupied = len(incoming) - proposal.units_vacant
+    occupied = proposal.units_in_file - proposal.units_vacant
     if kind == "register" and occupied:
         return (f"{where}: een register bevat alleen leegstaande panden, maar {format_number(occupied)} van de "
-                f"{format_number(len(incoming))} zijn bezet. Kies complete of update, of laat de bezette rijen weg.")
+                f"{format_number(proposal.units_in_file)} zijn bezet. Kies complete of update, of laat de bezette "
+                "rijen weg.")
     return None
 
 
@@ -199,13 +209,16 @@ def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> tu
     together["observed_on"] = pd.to_datetime(together["observed_on"])
     together["is_counted"] = counted_inventories(together, preference)
     messages = []
-    new = together[together["is_new"]]
+    new, old = together[together["is_new"]], together[~together["is_new"]]
+    by_year = dict(tuple(old.groupby([old["nis_code"].astype(str), old["observed_on"].dt.year])))
     for row in new.itertuples():
         year = row.observed_on.year
-        others = together[(together["nis_code"] == row.nis_code) & (together["observed_on"].dt.year == year)
-                          & ~together["is_new"]]
+        others = by_year.get((str(row.nis_code), year), old.iloc[0:0])
         winners = others[others["is_counted"]]
-        if row.is_counted:
+        if row.is_counted and row.inventory_kind == "register":
+            messages.append(f"telt mee als register: {year} heeft geen volledige inventaris, dus leegstaande panden "
+                            "zonder leegstandspercentage")
+        elif row.is_counted:
             dropped = others[others["was_counted"].astype(bool) & ~others["is_counted"]]
             replaced = sorted({SOURCE_LABELS[s] for s in dropped["source"]})
             messages.append("telt mee" + (f"; vervangt voor {year}: {', '.join(replaced)} (batch "

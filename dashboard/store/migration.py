@@ -1,6 +1,6 @@
 """Bringing a store made by an earlier version up to the schema: additive changes only.
 
-A new table is created; a new column of an existing table is added (always nullable); rows an
+A new table is created; a new column (always nullable) or index of an existing table is added; rows an
 earlier version could not record get the value that version implied: every units batch held
 complete inventories of source ``other``.
 """
@@ -39,6 +39,9 @@ def upgrade(conn: Connection) -> None:
             raise RuntimeError(f"Kolom {table}.{column} kan niet toegevoegd worden aan een bestaande databank.")
         kind = spec.type.compile(dialect=conn.dialect)
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    for table in schema.metadata.tables.values():  # indexes of tables that existed already
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
     if "inventories" in new_tables:
         _describe_earlier_inventories(conn)
 

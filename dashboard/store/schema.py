@@ -65,6 +65,9 @@ batches = Table(
     Column("source", String(16), nullable=True),
     CheckConstraint(f"kind IN {BATCH_KINDS}", name="batch_kind"),
     CheckConstraint(f"status IN {BATCH_STATUSES}", name="batch_status"),
+    # Which batches are active, without reading past a stored file (SQLite keeps ``raw`` before
+    # ``status`` in the row, so a scan reads every file's pages).
+    Index("ix_batches_status", "status", "kind", "batch_id"),
 )
 
 

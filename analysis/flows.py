@@ -157,11 +157,23 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     code whether the importer made the id from an address or a name (`analysis.addresses.follow_kind`)."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the stored units: codes at hand
         codes = values.cat.codes.to_numpy()
-        distinct = values.cat.categories.to_series()
+        distinct = values.cat.categories
         if codes.min(initial=0) < 0:
             codes = np.where(codes < 0, len(distinct), codes)
     else:
         codes, distinct = pd.factorize(values, use_na_sentinel=False)
-        distinct = pd.Series(distinct)
-    derived = np.fromiter((is_derived(unit) for unit in distinct.astype(object).to_numpy()), bool, len(distinct))
-    return codes, np.append(derived, False)  # the code of a missing id: not derived
+    return codes, _derived(distinct)
+
+
+_LAST_DERIVED: list = []  # (ids, flags) of the last call: every table of one store shares its ids
+
+
+def _derived(distinct) -> np.ndarray:
+    """Per distinct id whether it was derived from an address or name, and False for a missing id
+    (the code after the last)."""
+    if _LAST_DERIVED and _LAST_DERIVED[0][0] is distinct:
+        return _LAST_DERIVED[0][1]
+    flags = np.fromiter((is_derived(unit) for unit in np.asarray(distinct, dtype=object)), bool, len(distinct))
+    flags = np.append(flags, False)
+    _LAST_DERIVED[:] = [(distinct, flags)]
+    return flags

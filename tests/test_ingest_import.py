@@ -109,9 +109,9 @@ def test_batches_lists_who_and_when_and_rollback_restores(tmp_path, capsys, stor
     assert _import(tmp_path, capsys, store_url, "kortrijk.csv", files.KORTRIJK_CP1252)[0] == 0
     assert main(["batches", "--db", store_url]) == 0
     history = capsys.readouterr().out.splitlines()
-    assert history[0] == "batch_id,kind,file_name,rows_imported,rows_rejected,imported_by,imported_at,status"
+    assert history[0] == "batch_id,kind,file_name,rows_imported,rows_rejected,imported_by,imported_at,status,source"
     assert history[1].startswith("2,units,kortrijk.csv,4,0,test,")
-    assert history[1].endswith(",active")
+    assert history[1].endswith(",active,locatus")  # GROEP and WVO: a Locatus export's headers
     assert main(["rollback", "2", "--db", store_url]) == 0
     after = vacancy_table(Store(store_url).units(), level="municipality")
     pd.testing.assert_frame_equal(after, before)

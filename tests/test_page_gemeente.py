@@ -106,3 +106,15 @@ def test_a_register_is_compared_with_the_inventory_and_alone_gives_no_rate(url):
     assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "–"
     assert any(info.value.startswith("Voor 2024 is er alleen een register: 3 leegstaande panden.") for info in at.info)
     assert any("register: alleen leegstaande panden" in caption.value for caption in at.caption)
+
+
+def test_a_register_only_peer_adds_no_vacant_premises_to_the_pooled_peers():
+    from dashboard.tables.town import comparison_kpis
+
+    day = pd.Timestamp("2024-01-01")
+    table = pd.DataFrame({"nis_code": ["34022", "31005", "35013"], "observed_on": day, "year": 2024,
+                          "units_total": [10, 10, None], "units_vacant": [2, 1, 3],  # Oostende: a register only
+                          "vacancy_rate_units": [0.2, 0.1, None], "is_register_only": [False, False, True]})
+    province = pd.DataFrame({"year": [2024], "vacancy_rate_units": [0.15]})
+    kpis = comparison_kpis(table, province, "34022", year=2024, geography="2025")
+    assert kpis["peers"] == pytest.approx(3 / 20)  # Kortrijk and Brugge pooled; not 6 / 20

@@ -135,7 +135,7 @@ def _user() -> str:
 def _batches(args: argparse.Namespace) -> int:
     history = Store(args.db).batches()
     columns = ["batch_id", "kind", "file_name", "rows_imported", "rows_rejected", "imported_by", "imported_at",
-               "status"]
+               "status", "source"]
     history = history[columns].assign(imported_at=pd.to_datetime(history["imported_at"], utc=True)
                                       .dt.strftime("%Y-%m-%d %H:%M"))
     history.to_csv(sys.stdout, index=False, lineterminator="\n")

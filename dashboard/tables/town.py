@@ -102,12 +102,14 @@ def comparison_kpis(table: pd.DataFrame, province: pd.DataFrame, nis_code: str, 
     vacant outlets / outlets of all members)."""
     year_rows = latest_of_year(table, year=year)
     group, members = peer_codes(nis_code, geography=geography)
-    peers = year_rows[year_rows["nis_code"].isin(members)]
+    # A register knows only vacant premises: it has no outlets to pool.
+    peers = year_rows[year_rows["nis_code"].isin(members) & ~year_rows["is_register_only"].astype(bool)]
     own = year_rows[year_rows["nis_code"] == nis_code].iloc[0]
     in_province = province[province["year"] == year]
+    outlets = peers["units_total"].sum()
     return {
         "town": float(own["vacancy_rate_units"]),
         "province": float(in_province["vacancy_rate_units"].iloc[0]) if len(in_province) else float("nan"),
-        "peers": float(peers["units_vacant"].sum() / peers["units_total"].sum()) if len(peers) else float("nan"),
+        "peers": float(peers["units_vacant"].sum() / outlets) if outlets else float("nan"),
         "peer_group": group,
     }

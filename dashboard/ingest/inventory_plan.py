@@ -140,13 +140,17 @@ def propose(rows: pd.DataFrame, earlier: dict[str, pd.DataFrame]) -> pd.DataFram
     clear.
     """
     found = []
-    only_vacant = bool((rows["status"] == "vacant").all())
-    for (nis_code, day), incoming in rows.groupby(["nis_code", "observed_on"], sort=True):
-        vacant = int((incoming["status"] == "vacant").sum())
+    is_vacant = rows["status"].eq("vacant")
+    only_vacant = bool(is_vacant.all())
+    grouped = is_vacant.groupby([rows["nis_code"], rows["observed_on"]], sort=True)
+    positions = grouped.indices  # the rows of each inventory, taken only to match them
+    for (nis_code, day), size, vacant in zip(grouped.size().index, grouped.size(), grouped.sum(), strict=True):
         previous = _previous(earlier, nis_code, day)
-        matched = int(matched_ids(previous, incoming).notna().sum()) if len(previous) else 0
+        matched = (int(matched_ids(previous, rows.iloc[positions[(nis_code, day)]]).notna().sum())
+                   if len(previous) else 0)
+        size, vacant = int(size), int(vacant)
         name = _name(nis_code)
-        counted = f"{format_number(len(incoming))} panden voor {name}"
+        counted = f"{format_number(size)} panden voor {name}"
         if only_vacant:
             kind, clear, reason = "register", True, f"{counted}, alle leeg: een register van leegstaande panden?"
         elif previous.empty:
@@ -158,18 +162,21 @@ def propose(rows: pd.DataFrame, earlier: dict[str, pd.DataFrame]) -> pd.DataFram
             kind = "complete" if clear else "update"
             reason = f"{counted}, {last}: " + ("een volledige inventaris" if clear else "een aanvulling?")
         found.append({"nis_code": nis_code, "municipality": name, "observed_on": day,
-                      "units_in_file": len(incoming), "units_vacant": vacant,
+                      "units_in_file": size, "units_vacant": vacant,
                       "previous_observed_on": previous["observed_on"].iloc[0] if len(previous) else pd.NaT,
                       "previous_units": len(previous), "units_matched": matched, "proposed_kind": kind,
                       "is_clear": clear, "reason": reason})
     return pd.DataFrame(found, columns=PROPOSAL_COLUMNS[:PROPOSAL_COLUMNS.index("chosen")])
 
 
+_NONE = pd.DataFrame(columns=["unit_id", "nis_code", "street", "house_number", "status", "observed_on"])
+
+
 def _previous(earlier: dict[str, pd.DataFrame], nis_code: str, day) -> pd.DataFrame:
     """The municipality's latest complete inventory on or before ``day`` (empty: none)."""
     own = earlier.get(nis_code)
     if own is None:
-        return pd.DataFrame(columns=["unit_id", "nis_code", "street", "house_number", "status", "observed_on"])
+        return _NONE
     own = own[own["observed_on"] <= day]
     return own[own["observed_on"] == own["observed_on"].max()]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.inventories import PlacedUnits
-from benchmarks.locatus import locatus_csv
+from benchmarks.locatus import locatus_csv, locatus_xlsx
 from benchmarks.timing import Measure, timed, timed_alternately
 from dashboard import reference
 from dashboard.store.database import Store
@@ -240,4 +240,15 @@ def import_csv(store: Store, units: pd.DataFrame, *, rows: int, runs: int) -> li
     measure = Measure("import_csv", f"Import van een Locatus-CSV ({rows:,} rijen, {imported:,} opgeslagen)",
                       seconds, baseline="read_csv", max_value=8.0, max_ratio=10.0)
     measure.ratio = measure.value / base.value
-    return [base, measure]
+    workbook = locatus_xlsx(units, rows=rows)
+
+    def run_xlsx() -> None:
+        batch_ids.append(ingest.import_file(store, workbook, "locatus.xlsx", imported_by="benchmark", partial=True,
+                                            observed_on=date(2025, 1, 1), is_sample=True, inventory="complete"))
+
+    xlsx_seconds, _ = timed(run_xlsx, runs=max(runs, 3), before=undo)
+    undo()
+    xlsx = Measure("import_xlsx", f"Import van dezelfde rijen als Excelbestand ({rows:,} rijen)", xlsx_seconds,
+                   baseline="import_csv", max_ratio=2.0)
+    xlsx.ratio = xlsx.value / measure.value
+    return [base, measure, xlsx]

@@ -109,7 +109,7 @@ def test_a_whole_run_on_a_small_sample(tmp_path):
         "page_overzicht_cold",
         "page_overzicht_warm", "page_gemeente_cold", "page_gemeente_warm", "unit_map_build", "unit_map_html",
         "unit_map_5000_html", "folium_markers_html", "report_pdf", "report_xlsx", "read_csv", "import_csv",
-        "peak_rss"}
+        "import_xlsx", "peak_rss"}
     assert all(row["value"] > 0 for row in measured.values())
     assert measured["import_csv"]["label"] == "Import van een Locatus-CSV (300 rijen, 300 opgeslagen)"
     assert measured["all_indicators"]["ratio"] == pytest.approx(

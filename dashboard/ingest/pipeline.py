@@ -17,7 +17,7 @@ from dashboard.i18n import format_number
 from dashboard.ingest import places, values
 from dashboard.ingest.columns import CAMPAIGN_FIGURES, KIND_LABELS, KINDS, REQUIRED, detect_kind, map_headers, specs
 from dashboard.ingest.problems import ERROR, WARNING, Problem, report
-from dashboard.ingest.reading import read_table
+from dashboard.ingest.reading import read_file
 from dashboard.ingest.schemas import DUPLICATE_MESSAGES, failures
 from dashboard.ingest.units import build_units
 from dashboard.store import schema
@@ -95,13 +95,15 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")
-    cells, description = read_table(raw, sheet=sheet)
+    read = read_file(raw, sheet=sheet)
+    cells, description = read.cells, read.description
     headers = list(cells.columns)
     kind = kind or detect_kind(headers)
     mapping = _complete(headers, kind, mapping)
     today = (today or pd.Timestamp.now()).normalize()
     lengths = {header: values.text_lengths(cells[header]) for header in headers}
-    problems = _header_problems(headers, mapping, kind) + _long_fields(cells, lengths)
+    problems = (_header_problems(headers, mapping, kind, workbook=description.startswith("Excel"))
+                + _long_fields(cells, lengths) + _left_out(read.left_out))
     if not any(mapping.values()):  # nothing recognised: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
                         cells=cells, rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]), problems=report(problems))
@@ -129,12 +131,20 @@ def _complete(headers: list[str], kind: str, mapping: dict[str, str | None] | No
     return {header: mapping.get(header) if mapping.get(header) in known else None for header in headers}
 
 
-def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: str) -> list[Problem]:
+def _left_out(rows: dict[int, str]) -> list[Problem]:
+    """Totals and notes after the data (`dashboard.ingest.layout.rows_after_data`), named."""
+    return [Problem(row, None, text, "geen verkooppunt of gegevensrij (een totaal, opmerking of lege rij na de "
+                                     "gegevens): niet ingelezen", WARNING) for row, text in rows.items()]
+
+
+def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: str, *,
+                     workbook: bool = False) -> list[Problem]:
     used = {c for c in mapping.values() if c}
     problems = []
     if not used:
+        check = "de kopregel van het werkblad" if workbook else "het scheidingsteken en de kopregel"
         problems.append(Problem(None, None, ", ".join(headers), (
-            f"geen enkele kolom herkend voor {KIND_LABELS[kind]}. Controleer het scheidingsteken en de kopregel "
+            f"geen enkele kolom herkend voor {KIND_LABELS[kind]}. Controleer {check} "
             "(bv. gemeente, straat, huisnummer, status, peildatum); download een sjabloon op de pagina Gegevens.")))
         return problems
     targets = [c for c in mapping.values() if c]

@@ -14,12 +14,13 @@ import re
 import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard import settings
-from dashboard.ingest import limits
+from dashboard.ingest import layout, limits
 from dashboard.ingest.problems import FileRejected
 from dashboard.ingest.values import text_only
 
@@ -67,10 +68,13 @@ def sniff_delimiter(text: str) -> str:
             widths = [len(record) for _, record in zip(range(_SNIFF_RECORDS), reader, strict=False) if record]
         except csv.Error:
             continue
-        if not widths or widths[0] < 2:
+        # The header is the first record of two fields or more (a title line above it has one).
+        start = next((at for at, width in enumerate(widths) if width >= 2), None)
+        if start is None:
             continue
-        consistent = sum(width == widths[0] for width in widths[:-1] or widths)
-        score = (consistent, widths[0])
+        rest = widths[start:-1] or widths[start:]
+        consistent = sum(width == widths[start] for width in rest)
+        score = (consistent, widths[start])
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -97,47 +101,107 @@ def is_xlsx(raw: bytes) -> bool:
         return False
 
 
-def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The file's cells as a DataFrame (object dtype, header as columns) and a description.
+@dataclass(frozen=True)
+class Read:
+    """A file's table: its cells (object dtype, header as columns, the index the row number as
+    Excel shows it), a description, the row numbers of totals and notes after the data that were
+    left out, and the header's row number."""
 
-    The index is the row number as Excel shows it (the header is row 1); wholly blank rows are
-    left out without renumbering the others.
+    cells: pd.DataFrame
+    description: str
+    left_out: dict[int, str]
+    header_row: int
+
+
+def read_table(raw: bytes, *, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
+    """`read_file`'s cells and description."""
+    read = read_file(raw, sheet=sheet)
+    return read.cells, read.description
+
+
+def read_file(raw: bytes, *, sheet: str | None = None) -> Read:
+    """The file's table, found where it is (`dashboard.ingest.layout`): title and blank rows above
+    the header are skipped, totals and notes after the data left out; wholly blank rows are left
+    out without renumbering the others.
     """
     limits.check_size(raw)
-    first_row = 2  # the row under the header, as Excel numbers it
     if is_xlsx(raw):
-        frame, used, first_row = _read_xlsx(raw, sheet)
+        try:
+            frame, used, first_row = _read_xlsx(raw, sheet)
+        except FileRejected:
+            if sheet is None:  # an empty first sheet: perhaps another holds the table
+                _refuse_for_another_sheet(raw, next(iter(sheet_names(raw)), ""))
+            raise
+        if sheet is None and (len(frame) == 0 or layout.known_count(frame.columns) < 2):
+            _refuse_for_another_sheet(raw, used)
         description = f"Excelbestand, werkblad '{used}'"
     else:
         if sheet:
             raise FileRejected("Een werkblad kiezen kan alleen bij een Excelbestand (.xlsx).")
         text = decode(raw)
         delimiter = sniff_delimiter(text)
-        frame = _read_csv(text, delimiter)
+        frame, first_row = _read_csv(text, delimiter)
         description = f"CSV, gescheiden door {delimiter_name(delimiter)}"
     frame.columns = unique_headers([str(column).strip() for column in frame.columns])
     frame = frame.astype(object).where(_filled(frame), None)
     frame.index = pd.RangeIndex(first_row, len(frame) + first_row, name="row_number")
     frame = frame.dropna(how="all")
     if frame.empty:
-        raise FileRejected("Het bestand heeft een kopregel maar geen gegevensrijen (vanaf rij 2).")
-    return frame, description
+        where = f"werkblad '{used}'" if is_xlsx(raw) else "het bestand"
+        raise FileRejected(f"De kopregel (rij {first_row - 1}) van {where} heeft geen gegevensrijen eronder.")
+    after = layout.rows_after_data(frame)
+    left_out = {row: " ".join(str(v) for v in frame.loc[row] if v is not None) for row in after}
+    if first_row > 2:
+        description += f"; kopregel op rij {first_row - 1}"
+    return Read(frame.drop(index=after), description, left_out, first_row - 1)
 
 
-def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
-    """The cells of a CSV text; reading stops at the first row past the row limit."""
+def _refuse_for_another_sheet(raw: bytes, first: str) -> None:
+    """When the first sheet holds no table (an explanation, a cover) but another does, say which."""
+    names = sheet_names(raw)
+    for name in names[1:]:
+        try:
+            frame, _, _ = _read_xlsx(raw, name)
+        except FileRejected:
+            continue
+        if len(frame) and layout.known_count(frame.columns) >= 2:
+            raise FileRejected(
+                f"Het eerste werkblad '{first}' bevat geen gegevenstabel; de gegevens lijken op werkblad '{name}' "
+                f"te staan (werkbladen: {', '.join(names)}). Kies dat werkblad (op de pagina, of --sheet \"{name}\").")
+
+
+def _read_csv(text: str, delimiter: str) -> tuple[pd.DataFrame, int]:
+    """The cells of a CSV text from its header row on, and the row number of the first row under
+    the header; reading stops at the first row past the row limit."""
+    skipped = _lines_above_header(text, delimiter)
     limits.check_columns(_header_width(text, delimiter))
     limit = settings.max_rows()
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, on_bad_lines="error", engine="c", nrows=limit + 1)
+                            skip_blank_lines=False, on_bad_lines="error", engine="c", nrows=limit + 1,
+                            skiprows=skipped)
     except pd.errors.EmptyDataError as error:
         raise FileRejected("Het bestand bevat geen kopregel.") from error
     except pd.errors.ParserError as error:
-        raise _layout_problem(str(error), delimiter) from error
+        raise _layout_problem(str(error), delimiter, skipped) from error
     if len(frame) > limit:
         raise limits.too_many_rows()
-    return frame
+    return frame, skipped + 2
+
+
+def _lines_above_header(text: str, delimiter: str) -> int:
+    """How many lines stand above the header (`dashboard.ingest.layout.header_index`)."""
+    reader = csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter)
+    records, lines = [], [0]
+    try:
+        for record in reader:
+            records.append(record)
+            lines.append(reader.line_num)
+            if len(records) == layout.HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass
+    return lines[layout.header_index(records)] if records else 0
 
 
 def _header_width(text: str, delimiter: str) -> int:
@@ -151,18 +215,20 @@ def _header_width(text: str, delimiter: str) -> int:
     return re.sub(r'"[^"]*"', "", line).count(delimiter) + 1
 
 
-def _layout_problem(message: str, delimiter: str) -> FileRejected:
-    """pandas' complaint about a CSV layout, in Dutch with the row as Excel numbers it."""
+def _layout_problem(message: str, delimiter: str, skipped: int = 0) -> FileRejected:
+    """pandas' complaint about a CSV layout, in Dutch with the row as Excel numbers it (pandas
+    counts from the header: ``skipped`` lines stand above it)."""
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if found:
         expected, line, seen = found.groups()
+        line = int(line) + skipped
         return FileRejected(
             f"Rij {line} heeft {seen} velden, de kopregel {expected} (gescheiden door {delimiter_name(delimiter)}). "
             "Zet tekst met een scheidingsteken tussen aanhalingstekens, of verwijder het overtollige veld.")
     found = re.search(r"EOF inside string starting at row (\d+)", message)
     if found:  # pandas counts from 0 with the header
-        return FileRejected(f"Een aanhalingsteken (\") in rij {int(found[1]) + 1} wordt nooit gesloten, zodat de "
-                            "rest van het bestand één veld wordt. Sluit het aanhalingsteken of verwijder het.")
+        return FileRejected(f"Een aanhalingsteken (\") in rij {int(found[1]) + 1 + skipped} wordt nooit gesloten, "
+                            "zodat de rest van het bestand één veld wordt. Sluit het aanhalingsteken of verwijder het.")
     return FileRejected("Het bestand is geen geldige CSV: de scheidingstekens of aanhalingstekens kloppen niet. "
                         "Bewaar het in Excel opnieuw als 'CSV (gescheiden door lijstscheidingsteken)' of als .xlsx.")
 
@@ -218,6 +284,8 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
     # columns after the last that holds anything dropped (formatted but empty cells do not count).
     skipped = int(np.argmax(rows_filled))
     width = int(np.flatnonzero(filled.any(axis=0))[-1]) + 1
+    top = [list(row) for row in cells[skipped:skipped + layout.HEADER_SEARCH_ROWS, :width]]
+    skipped += layout.header_index(top)
     cells = cells[skipped:, :width]
     header = ["" if cell is None else str(cell) for cell in cells[0]]
     frame = pd.DataFrame(cells[1:], columns=header, dtype=object) if len(cells) > 1 else \

@@ -167,7 +167,8 @@ def test_gegevens_page_shows_uploaded_text_as_text(tmp_path, monkeypatch, coordi
     assert preview["handelsnaam"].iloc[0] == ATTRIBUTE
     assert IMAGE in preview.columns
     report = next(frame.value for frame in at.dataframe if "probleem" in frame.value.columns)
-    assert report["kolom"].tolist() == ["status"] and report["waarde"].tolist() == ["gesloten"]
+    # The unused column is named (as text), then the row's problem with its value.
+    assert report["kolom"].tolist() == [IMAGE, "status"] and report["waarde"].tolist()[1] == "gesloten"
     assert plain(IMAGE) in [box.label for box in at.selectbox]  # the header's mapping box
     shown_markdown = [element.value for kind in ("markdown", "caption", "error", "warning", "info", "success")
                       for element in getattr(at, kind)]

@@ -96,7 +96,10 @@ def test_a_hand_made_mapping_is_checked():
                "Oppervl": "edition"}  # edition belongs to campaign files: left unused
     prepared = prepare(raw, "x.csv", kind="units", mapping=mapping, today=pd.Timestamp("2026-01-01"))
     assert prepared.mapping["Oppervl"] is None
-    assert prepared.problems.empty
+    # Every column is used or named: the one left unused gets a warning with the nearest column.
+    assert prepared.problems[["column_name", "problem", "severity"]].values.tolist() == [
+        ["Oppervl", "kolom niet gebruikt — bedoel je winkelvloeroppervlakte (m²) (floor_area_m2)? Koppel ze bij "
+                    "'Kolommen koppelen' of met --map \"Oppervl=floor_area_m2\"", "waarschuwing"]]
     twice = prepare(raw, "x.csv", kind="units", mapping={**mapping, "Adres": "municipality"},
                     today=pd.Timestamp("2026-01-01"))
     assert twice.file_errors["value"].tolist() == ["Plaats, Adres"]

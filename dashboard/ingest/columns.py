@@ -28,32 +28,46 @@ class ColumnSpec:
 
 
 _PLACE = (
-    ColumnSpec("nis_code", "NIS-code", "code", ("nis_code", "nis", "niscode", "refnis", "gemeentecode")),
-    ColumnSpec("municipality", "gemeente", "text", ("municipality", "gemeente", "stad", "commune", "plaats")),
-    ColumnSpec("postcode", "postcode", "code", ("postcode", "postal_code", "zip", "pva_postcode")),
+    ColumnSpec("nis_code", "NIS-code", "code",
+               ("nis_code", "nis", "niscode", "refnis", "gemeentecode", "code_ins", "ins")),
+    ColumnSpec("municipality", "gemeente", "text",
+               ("municipality", "gemeente", "stad", "commune", "plaats", "gemeentenaam", "woonplaats", "ville",
+                "localite")),
+    ColumnSpec("postcode", "postcode", "code", ("postcode", "postal_code", "zip", "pva_postcode", "code_postal", "cp")),
 )
 
 COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
     "units": (
-        ColumnSpec("unit_id", "pand-id", "text", ("unit_id", "pand_id", "pnd_id", "vkp_id", "verkooppunt_id", "id")),
+        ColumnSpec("unit_id", "pand-id", "text",
+                   ("unit_id", "pand_id", "pnd_id", "vkp_id", "verkooppunt_id", "id", "pandnummer")),
         *_PLACE,
-        ColumnSpec("street", "straat", "text", ("street", "straat", "straatnaam", "pva_straat")),
+        ColumnSpec("street", "straat", "text", ("street", "straat", "straatnaam", "pva_straat", "rue", "straat_naam")),
+        # Street and number in one cell ("Markt 12 bus 3"): split when there is no street column.
+        ColumnSpec("address", "adres (straat en nummer)", "text", ("address", "adres", "adresse", "ligging")),
         ColumnSpec("house_number", "huisnummer", "text",
-                   ("house_number", "huisnummer", "huisnr", "nr", "pva_huisnr1")),
-        ColumnSpec("name", "handelsnaam", "text", ("name", "naam", "handelsnaam", "zaak")),
+                   ("house_number", "huisnummer", "huisnr", "nr", "pva_huisnr1", "nummer", "numero", "no", "num")),
+        ColumnSpec("name", "handelsnaam", "text",
+                   ("name", "naam", "handelsnaam", "zaak", "naam_zaak", "enseigne", "nom", "uithangbord")),
         ColumnSpec("category", "categorie", "category",
-                   ("category", "groep", "hoofdbranche", "branche", "sector", "nace")),
-        ColumnSpec("status", "status", "status", ("status", "toestand", "leegstand")),
+                   ("category", "groep", "hoofdbranche", "branche", "sector", "nace", "categorie", "activiteit",
+                    "soort_zaak", "activite")),
+        ColumnSpec("status", "status", "status",
+                   ("status", "toestand", "leegstand", "statut", "situatie", "bezetting")),
         ColumnSpec("floor_area_m2", "winkelvloeroppervlakte (m²)", "number",
-                   ("floor_area_m2", "wvo", "winkelvloeroppervlakte", "oppervlakte", "floor_area", "m2")),
+                   ("floor_area_m2", "wvo", "winkelvloeroppervlakte", "oppervlakte", "floor_area", "m2", "opp",
+                    "vloeroppervlakte", "surface", "superficie", "oppervlakte_m2")),
         ColumnSpec("vacant_since", "leeg sinds", "date",
-                   ("vacant_since", "leeg_sinds", "leegstand_sinds", "datum_opname", "reg_opnamedatum")),
-        ColumnSpec("observed_on", "peildatum", "date", ("observed_on", "peildatum", "datum", "date", "jaar")),
-        ColumnSpec("lat", "breedtegraad", "number", ("lat", "latitude", "breedtegraad")),
-        ColumnSpec("lon", "lengtegraad", "number", ("lon", "lng", "longitude", "lengtegraad")),
+                   ("vacant_since", "leeg_sinds", "leegstand_sinds", "datum_opname", "reg_opnamedatum",
+                    "leegstaand_sinds", "leeg_sinds_datum", "sinds", "datum_leegstand", "vide_depuis")),
+        ColumnSpec("observed_on", "peildatum", "date",
+                   ("observed_on", "peildatum", "datum", "date", "jaar", "inventarisdatum", "datum_inventaris",
+                    "opnamedatum", "date_inventaire")),
+        ColumnSpec("lat", "breedtegraad", "number", ("lat", "latitude", "breedtegraad", "breedte")),
+        ColumnSpec("lon", "lengtegraad", "number", ("lon", "lng", "longitude", "lengtegraad", "long", "lengte")),
         ColumnSpec("x", "x (Lambert 72)", "number", ("x", "x_lambert72")),
         ColumnSpec("y", "y (Lambert 72)", "number", ("y", "y_lambert72")),
-        ColumnSpec("chain", "filiaal van een keten", "bool", ("chain", "filiaal", "keten")),
+        ColumnSpec("chain", "filiaal van een keten", "bool",
+                   ("chain", "filiaal", "keten", "ketenzaak", "filiaalbedrijf")),
         ColumnSpec("shopping_area", "winkelgebied", "text", ("shopping_area", "winkelgebied", "kern")),
     ),
     "campaign": (
@@ -64,7 +78,7 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("bags_distributed", "uitgedeelde tassen", "integer",
                    ("bags_distributed", "tassen", "uitgedeelde_tassen", "bags")),
         ColumnSpec("ambassador_candidates", "kandidaat-ambassadeurs", "integer",
-                   ("ambassador_candidates", "kandidaten", "candidates")),
+                   ("ambassador_candidates", "kandidaten", "candidates", "kandidaat_ambassadeurs")),
         ColumnSpec("votes_cast", "uitgebrachte stemmen", "integer", ("votes_cast", "stemmen", "votes")),
         ColumnSpec("ambassadors", "ambassadeurs", "integer", ("ambassadors", "ambassadeurs")),
         ColumnSpec("events", "acties", "integer", ("events", "acties", "evenementen")),
@@ -87,14 +101,21 @@ CAMPAIGN_FIGURES = tuple(spec.name for spec in COLUMNS["campaign"][4:])
 REQUIRED = {"units": ("observed_on",), "campaign": ("edition",), "votes": ("edition", "shop_name", "votes")}
 
 
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
+
+
 @lru_cache(maxsize=50_000)
 def normalise_header(text: str) -> str:
-    """A header as matched: lower case, no accents, only letters and digits.
+    """A header as matched: lower case, no accents, only letters and digits; a unit or note in
+    brackets (``(m²)``, ``(€)``, ``(ja/nee)``) does not count.
 
     >>> normalise_header(" Leegstand-sinds "), normalise_header("Winkelvloeroppervlakte (m²)")
-    ('leegstandsinds', 'winkelvloeroppervlaktem2')
+    ('leegstandsinds', 'winkelvloeroppervlakte')
+    >>> normalise_header("Opp."), normalise_header("(m²)")
+    ('opp', 'm2')
     """
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    stripped = _BRACKETS.sub("", str(text)).strip() or str(text)  # a header that is only a unit keeps it
+    plain = unicodedata.normalize("NFKD", stripped).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
@@ -112,12 +133,34 @@ def map_headers(headers: list[str], kind: str) -> dict[str, str | None]:
     by_header = {normalise_header(h): h for h in reversed(headers)}  # the first of equal headers wins
     mapping: dict[str, str | None] = dict.fromkeys(headers)
     for spec in COLUMNS[kind]:
-        for synonym in spec.headers:
+        for synonym in (*spec.headers, spec.label):  # the app's own label too (its downloads write it)
             header = by_header.get(normalise_header(synonym))
             if header is not None and mapping[header] is None and header in by_header.values():
                 mapping[header] = spec.name
                 break
     return mapping
+
+
+#: How alike a header and a known spelling must be (rapidfuzz's ratio, 0–100) to be suggested.
+SUGGESTION_SCORE = 75
+
+
+def nearest_column(header: str, kind: str) -> str | None:
+    """The canonical column of ``kind`` whose known spelling (or label) is nearest to ``header``,
+    when it is near enough to suggest (`SUGGESTION_SCORE`); None otherwise.
+
+    >>> nearest_column("Oppervlak", "units"), nearest_column("Leegstand sind", "units"), nearest_column("x1", "units")
+    ('floor_area_m2', 'vacant_since', None)
+    """
+    from rapidfuzz import fuzz, process
+
+    spellings = {normalise_header(name): spec.name for spec in COLUMNS[kind]
+                 for name in (*spec.headers, spec.label)}
+    wanted = normalise_header(header)
+    if len(wanted) < 3:  # two letters are like too many things
+        return None
+    found = process.extractOne(wanted, list(spellings), scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE)
+    return spellings[found[0]] if found else None
 
 
 def detect_kind(headers: list[str]) -> str:

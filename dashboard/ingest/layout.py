@@ -66,7 +66,8 @@ def rows_after_data(cells: pd.DataFrame) -> list[int]:
     for row_number in reversed(cells.index):
         values = [value for value in cells.loc[row_number] if value is not None and not _blank(value)]
         # A total or a note fills few cells: a shop called "Totaal Interieur" fills its row.
-        worded = bool(values) and bool(_AFTER_DATA.search(normalise_text(values[0]))) and len(values) <= max(2, width // 2)
+        worded = (bool(values) and bool(_AFTER_DATA.search(normalise_text(values[0])))
+                  and len(values) <= max(2, width // 2))
         if values and not worded and not (width >= 3 and len(values) == 1):
             break
         left_out.append(int(row_number))

@@ -15,7 +15,16 @@ import pandas as pd
 from dashboard import settings
 from dashboard.i18n import format_number
 from dashboard.ingest import places, values
-from dashboard.ingest.columns import CAMPAIGN_FIGURES, KIND_LABELS, KINDS, REQUIRED, detect_kind, map_headers, specs
+from dashboard.ingest.columns import (
+    CAMPAIGN_FIGURES,
+    KIND_LABELS,
+    KINDS,
+    REQUIRED,
+    detect_kind,
+    map_headers,
+    nearest_column,
+    specs,
+)
 from dashboard.ingest.problems import ERROR, WARNING, Problem, report
 from dashboard.ingest.reading import read_file
 from dashboard.ingest.schemas import DUPLICATE_MESSAGES, failures
@@ -159,14 +168,23 @@ def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: s
         if name not in used and name != "observed_on":  # a date may also come with the import
             problems.append(Problem(None, None, None, f"de kolom '{specs(kind)[name].label}' ontbreekt: voeg ze toe "
                                                       f"(kopregel bv. {specs(kind)[name].headers[1]})."))
-    duplicated = [h for h in headers if h and mapping.get(h) is None and _alternative(h, kind)]
-    problems += [Problem(None, h, None, "kolom niet gebruikt: een andere kolom levert hetzelfde gegeven",
-                         WARNING) for h in duplicated]
+    problems += [Problem(None, header, None, _unused(header, kind), WARNING)
+                 for header in headers if mapping.get(header) is None]
     return problems
 
 
-def _alternative(header: str, kind: str) -> bool:
-    return map_headers([header], kind)[header] is not None
+def _unused(header: str, kind: str) -> str:
+    """Why a column is not used, and how to use it: another column brings the same, or the
+    nearest known column (`dashboard.ingest.columns.nearest_column`), or nothing is known like it."""
+    if map_headers([header], kind)[header] is not None:
+        return "kolom niet gebruikt: een andere kolom levert hetzelfde gegeven"
+    how = f"Koppel ze bij 'Kolommen koppelen' of met --map \"{header}=<kolom>\""
+    nearest = nearest_column(header, kind)
+    if nearest is not None:
+        spec = specs(kind)[nearest]
+        return (f"kolom niet gebruikt — bedoel je {spec.label} ({nearest})? Koppel ze bij 'Kolommen koppelen' of "
+                f"met --map \"{header}={nearest}\"")
+    return f"kolom niet gebruikt: geen gegeven dat Kernmonitor kent. {how} als ze iets bevat dat meetelt"
 
 
 def _long_fields(cells: pd.DataFrame, lengths: dict[str, np.ndarray]) -> list[Problem]:
@@ -315,7 +333,7 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
 
 #: Where a derived column's value came from, for reports in the file's own headers.
 _DERIVED_FROM = {"lat": ("y",), "lon": ("x",), "nis_code": ("postcode", "municipality"),
-                 "unit_id": ("street", "name")}
+                 "unit_id": ("street", "address", "name"), "street": ("address",), "house_number": ("address",)}
 
 
 def _header_for(column: str, source: dict[str, str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -45,6 +46,7 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     """
     problems: list[Problem] = []
     rows = parsed.copy()
+    _split_address(rows, source)
     problems += _inventory_date(rows, source, observed_on, unreadable)
     problems += _status(rows, source, unreadable, cells)
     problems += _coordinates(rows, source)
@@ -57,6 +59,33 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     for column in ("observed_on", "vacant_since"):
         rows[column] = pd.to_datetime(rows[column]).astype("datetime64[ns]")
     return rows, problems
+
+
+_ADDRESS = re.compile(r"^\s*(?P<street>.*?[^\d\s,])[\s,]+(?P<number>\d+\s*[a-zA-Z]{0,2}"
+                      r"(?:\s*(?:bus|bte|b|/)\s*\w+)?)\s*(?:,.*)?$", re.IGNORECASE)
+
+
+def split_address(text) -> tuple[str | None, str | None]:
+    """Street and house number of an address written in one cell (what follows a comma, such as
+    the postcode and town, is dropped); without a number, the whole text is the street.
+
+    >>> [split_address(a) for a in ["Markt 12", "Sint-Jansstraat 1A bus 2", "Grote Markt 1, 8500 Kortrijk", "Markt"]]
+    [('Markt', '12'), ('Sint-Jansstraat', '1A bus 2'), ('Grote Markt', '1'), ('Markt', None)]
+    """
+    if not _present(text):
+        return None, None
+    found = _ADDRESS.match(str(text))
+    return (found["street"].strip(), found["number"].strip()) if found else (str(text).strip(), None)
+
+
+def _split_address(rows: pd.DataFrame, source: dict[str, str]) -> None:
+    """Fill street and house number from an address column where the file has no street."""
+    if "address" not in source or "street" in source:
+        return
+    parts = map_distinct(rows["address"], lambda text: split_address(text))
+    rows["street"] = parts.map(lambda pair: pair[0] if isinstance(pair, tuple) else None)
+    if "house_number" not in source:
+        rows["house_number"] = parts.map(lambda pair: pair[1] if isinstance(pair, tuple) else None)
 
 
 def _inventory_date(rows: pd.DataFrame, source: dict[str, str], observed_on,

@@ -15,7 +15,10 @@ from dashboard.cli.arguments import day, positive_float
 from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
 from dashboard.ingest.columns import KINDS
 from dashboard.ingest.places import place
+from dashboard.ingest.problems import REPORT_HEADERS
 from dashboard.store.database import Store
+from dashboard.tables import exports
+from dashboard.ui import import_views
 
 
 def add_commands(commands, *, add_db) -> None:
@@ -46,9 +49,25 @@ def add_commands(commands, *, add_db) -> None:
     load.add_argument("--source", choices=SOURCES,
                       help="waar het bestand vandaan komt (standaard afgeleid uit de kopregel): "
                            + ", ".join(f"{key} ({label})" for key, label in SOURCE_LABELS.items()))
+    load.add_argument("--map", action="append", default=[], metavar='"KOLOM=GEGEVEN"',
+                      help="koppel een kolom van het bestand aan een gegeven (bv. \"Oppervlakte (m²)=floor_area_m2\"; "
+                           "\"KOLOM=\" laat ze ongebruikt); herhaalbaar")
+    load.add_argument("--mapping", metavar="NAAM", help="een koppeling die op de pagina Gegevens bewaard werd "
+                                                        "(python -m dashboard mappings toont ze)")
+    load.add_argument("--status", choices=("vacant", "occupied"),
+                      help="de status van elk pand in een bestand zonder statuskolom (bv. vacant voor een register)")
+    load.add_argument("--dry-run", action="store_true",
+                      help="toon wat de import zou doen (per gemeente: nieuw, gewijzigd, ongewijzigd, verdwenen; "
+                           "leegstand voor → na) en sla niets op")
+    load.add_argument("--report", type=Path, metavar="FILE.csv",
+                      help="schrijf elk probleem (rij, kolom, waarde, probleem, ernst) naar dit CSV-bestand")
     load.add_argument("--replace-sample", action="store_true",
                       help="verwijder de voorbeelddata in dezelfde stap (echte gegevens komen er nooit naast)")
     load.set_defaults(run=_import)
+
+    saved = commands.add_parser("mappings", help="de kolomkoppelingen die op de pagina Gegevens bewaard werden")
+    add_db(saved)
+    saved.set_defaults(run=_mappings)
 
     history = commands.add_parser("batches", help="de geschiedenis van de imports")
     add_db(history)
@@ -84,15 +103,30 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Kan {args.file} niet lezen: {problem.strerror}.", file=sys.stderr)
         return 2
     store = Store(args.db)
+    kind, mapping = args.kind, None
+    if args.mapping:
+        saved = store.mapping(args.mapping)
+        if saved is None:
+            print(f"Geen bewaarde koppeling '{args.mapping}'. python -m dashboard mappings toont ze.", file=sys.stderr)
+            return 2
+        kind, mapping = kind or saved[0], saved[1]
     try:
-        prepared = ingest.prepare(raw, args.file.name, kind=args.kind, observed_on=args.observed_on,
-                                  sheet=args.sheet)
+        overrides = dict(_pair(text) for text in args.map)
+        prepared = ingest.prepare(raw, args.file.name, kind=kind, observed_on=args.observed_on, sheet=args.sheet,
+                                  mapping=mapping, overrides=overrides, status=args.status)
     except ingest.FileRejected:
         raise
+    except ValueError as problem:  # a --map that does not fit the file
+        print(problem, file=sys.stderr)
+        return 2
     except Exception as problem:  # noqa: BLE001 - an unforeseen file gets a message, not a traceback
         print(f"Geweigerd: {args.file.name} kan niet gelezen worden (onverwachte fout: {problem!r}). "
               "Bewaar het opnieuw als CSV of .xlsx.", file=sys.stderr)
         return 1
+    if args.report:
+        args.report.write_bytes(exports.to_csv_bytes(prepared.problems.rename(columns=REPORT_HEADERS)))
+    if args.dry_run:
+        return _dry_run(store, prepared, args)
     batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user(),
                                       replace_sample=args.replace_sample, inventory=args.inventory,
                                       source=args.source)
@@ -118,6 +152,47 @@ def _inventory_lines(store: Store, batch_id: int) -> list[str]:
             + ("" if row.is_counted else " (telt niet mee: een andere bron heeft voorrang, of een volledige "
                                           "inventaris van hetzelfde jaar)")
             for row in own.itertuples()]
+
+
+def _pair(text: str) -> tuple[str, str | None]:
+    """``"KOLOM=GEGEVEN"`` of ``--map`` (the last ``=`` splits: a header may hold one)."""
+    header, equals, canonical = text.rpartition("=")
+    if not equals or not header.strip():
+        raise ValueError(f"--map verwacht \"KOLOM=GEGEVEN\", niet '{text}'.")
+    return header.strip(), canonical.strip() or None
+
+
+def _dry_run(store: Store, prepared: ingest.Prepared, args: argparse.Namespace) -> int:
+    """What the import would do, without writing: the problems, and for units per inventory the
+    kind, whether it counts and the changes (a CSV on stdout, as the page's preview)."""
+    for row in prepared.problems.itertuples(index=False):
+        print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    rows = prepared.valid_rows
+    print(f"Proef: {len(rows)} van {len(prepared.cells)} rij(en) zouden geïmporteerd worden uit {args.file.name} "
+          f"({prepared.description}); er is niets opgeslagen.", file=sys.stderr)
+    if prepared.kind != "units" or rows.empty:
+        return 0
+    replaces = args.replace_sample
+    planned = ingest.plan_for(store, prepared, inventory=args.inventory, source=args.source,
+                              replace_sample=replaces, strict=False)
+    for proposal in planned.proposals.itertuples():
+        chosen = INVENTORY_KIND_LABELS[proposal.inventory_kind]
+        print(f"  {proposal.reason} → {chosen}; {proposal.counts}", file=sys.stderr)
+    for refusal in planned.refusals:
+        print(f"  Geweigerd: {refusal}", file=sys.stderr)
+    stored = store.units().iloc[0:0] if replaces else store.units()
+    import_views.planned_changes(stored, planned).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _mappings(args: argparse.Namespace) -> int:
+    """Every saved mapping: name, kind, and each column with the field it fills."""
+    store = Store(args.db)
+    rows = [(name, kind, header, canonical or "") for name in store.mappings()
+            for kind, mapping in [store.mapping(name)] for header, canonical in mapping.items()]
+    pd.DataFrame(rows, columns=["naam", "soort", "kolom", "gegeven"]).to_csv(sys.stdout, index=False,
+                                                                              lineterminator="\n")
+    return 0
 
 
 def place_name(nis_code: str) -> str:

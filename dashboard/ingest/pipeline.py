@@ -84,7 +84,8 @@ class Prepared:
 
 def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=None,
             mapping: dict[str, str | None] | None = None, sheet: str | None = None,
-            today: pd.Timestamp | None = None) -> Prepared:
+            today: pd.Timestamp | None = None, overrides: dict[str, str | None] | None = None,
+            status: str | None = None) -> Prepared:
     """Read, map, parse and validate a file without writing anything.
 
     Parameters
@@ -93,6 +94,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     kind : ``units``, ``campaign`` or ``votes``; told from the headers when None.
     observed_on : the inventory date for rows without one (units).
     mapping : header → canonical column (None: unused); found automatically when None.
+    overrides : header → canonical column, over the mapping (the command line's ``--map``).
+    status : ``vacant`` or ``occupied`` for every unit of a file without a status column.
     sheet : the XLSX worksheet (the first when None).
     today : the latest acceptable date (tests fix it).
 
@@ -101,6 +104,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     FileRejected
         When the file is not a table at all (empty, binary, only a header, a damaged workbook) or
         breaks a limit of `dashboard.ingest.limits` (size, rows, columns, zip bomb, DTD).
+    ValueError
+        When ``overrides`` names a header the file does not have, or a column of another kind.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")
@@ -108,7 +113,7 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     cells, description = read.cells, read.description
     headers = list(cells.columns)
     kind = kind or detect_kind(headers)
-    mapping = _complete(headers, kind, mapping)
+    mapping = _overridden(_complete(headers, kind, mapping), overrides or {}, kind)
     today = (today or pd.Timestamp.now()).normalize()
     lengths = {header: values.text_lengths(cells[header]) for header in headers}
     problems = (_header_problems(headers, mapping, kind, workbook=description.startswith("Excel"))
@@ -123,8 +128,10 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     nis_code, place_problems = _resolve_places(parsed, source, unreadable)
     problems += place_problems
     builder = {"units": build_units, "campaign": _campaign, "votes": _votes}[kind]
+    extra = {"status": status} if kind == "units" else {}
     rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
-                                 unreadable=unreadable, cells=cells, file_key=hashlib.sha256(raw).hexdigest()[:8])
+                                 unreadable=unreadable, cells=cells, file_key=hashlib.sha256(raw).hexdigest()[:8],
+                                 **extra)
     problems += row_problems
     rows = rows.reindex(columns=schema.DATA_COLUMNS[kind])
     problems += _rule_problems(rows, kind, source, problems, today, cells)
@@ -144,6 +151,23 @@ def _left_out(rows: dict[int, str]) -> list[Problem]:
     """Totals and notes after the data (`dashboard.ingest.layout.rows_after_data`), named."""
     return [Problem(row, None, text, "geen verkooppunt of gegevensrij (een totaal, opmerking of lege rij na de "
                                      "gegevens): niet ingelezen", WARNING) for row, text in rows.items()]
+
+
+def _overridden(mapping: dict[str, str | None], overrides: dict[str, str | None],
+                kind: str) -> dict[str, str | None]:
+    """The mapping with the headers of ``overrides`` mapped as they say (a column given to one
+    header is taken from any other)."""
+    known = specs(kind)
+    for header, canonical in overrides.items():
+        if header not in mapping:
+            raise ValueError(f"--map: de kolom '{header}' staat niet in het bestand; de kolommen zijn: "
+                             + ", ".join(mapping) + ".")
+        if canonical is not None and canonical not in known:
+            raise ValueError(f"--map: '{canonical}' is geen gegeven van {KIND_LABELS[kind]}; kies uit "
+                             + ", ".join(known) + ".")
+        mapping = {h: (None if c == canonical and h != header else c) for h, c in mapping.items()}
+        mapping[header] = canonical
+    return mapping
 
 
 def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: str, *,

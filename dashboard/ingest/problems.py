@@ -54,7 +54,11 @@ class ImportRejected(ValueError):
         errors = self.problems[self.problems["severity"] == ERROR]
         lines = [self.summary, *(describe_row(row) for row in errors.head(limit).itertuples(index=False))]
         if len(errors) > limit:
-            lines.append(f"… en nog {len(errors) - limit} fouten (zie het volledige rapport).")
+            lines.append(f"… en nog {len(errors) - limit} fouten.")
+        warnings = len(self.problems) - len(errors)
+        if len(errors) > limit or warnings:
+            lines.append(f"Het volledige rapport ({len(errors)} fout(en), {warnings} waarschuwing(en)) schrijft "
+                         "--report FILE.csv; op de pagina Gegevens: 'Rapport downloaden'.")
         return "\n".join(lines)
 
 

@@ -38,17 +38,18 @@ def lambert72_to_wgs84(x: pd.Series, y: pd.Series) -> tuple[pd.Series, pd.Series
 
 
 def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, unreadable: set[tuple[int, str]],
-                cells: pd.DataFrame, file_key: str) -> tuple[pd.DataFrame, list[Problem]]:
+                cells: pd.DataFrame, file_key: str, status: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """The store's units columns from parsed ones, with the problems only units can have.
 
     ``unreadable`` holds (row number, column) of cells the parser already reported; ``cells``
-    are the file's own cells (for reports); ``file_key`` makes row-based ids unique to the file.
+    are the file's own cells (for reports); ``file_key`` makes row-based ids unique to the file;
+    ``status`` is every unit's status in a file without a status column.
     """
     problems: list[Problem] = []
     rows = parsed.copy()
     _split_address(rows, source)
     problems += _inventory_date(rows, source, observed_on, unreadable)
-    problems += _status(rows, source, unreadable, cells)
+    problems += _status(rows, source, unreadable, cells, status)
     problems += _coordinates(rows, source)
     derived = rows["unit_id"].isna().to_numpy()
     problems += _unit_id(rows, source, file_key=file_key)
@@ -136,7 +137,10 @@ vormen één inventaris op 14/03/2024
 
 
 def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[int, str]],
-            cells: pd.DataFrame) -> list[Problem]:
+            cells: pd.DataFrame, status: str | None = None) -> list[Problem]:
+    if status is not None and "status" not in source:  # one status for a file without a column (--status)
+        rows["status"] = status
+        source = {**source, "status": None}
     if "status" not in source and "category" not in source:
         return [Problem(None, None, None, "geen kolom status (bezet/leeg) en geen categorie waaruit die volgt "
                                           "(bv. GROEP met 00-Leegstand): voeg een kolom status toe")]
@@ -150,7 +154,7 @@ def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[in
                            ("vacant" if code == VACANT_GROUP else "occupied"))
     given = rows["status"]
     conflict = given.eq("occupied") & group_code.eq(VACANT_GROUP)
-    problems += [Problem(int(n), source.get("status"), cells.at[n, source["status"]],
+    problems += [Problem(int(n), source.get("status"), cells.at[n, source["status"]] if source["status"] else status,
                          "status bezet maar categorie 00-Leegstand: kies één van beide")
                  for n in rows.index[conflict.fillna(False).astype(bool)]]
     rows["status"] = given.where(given.notna(), implied)

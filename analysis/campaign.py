@@ -20,6 +20,8 @@ from analysis.vacancy import RETAIL_GROUP_CODES
 
 #: The campaign figures the reach measures use (a municipality takes part in an edition when any is above 0).
 REACH_FIGURES = ["participating_shops", "bags_distributed", "votes_cast", "ambassadors"]
+#: The campaign's other figures: carried through every table as reported (summed over merged municipalities).
+OTHER_FIGURES = ["ambassador_candidates", "events", "social_reach", "budget_eur"]
 REACH_COLUMNS = ["nis_code", "edition", *REACH_FIGURES, "retail_units_occupied", "inventory_observed_on", "population",
                  "population_year", "participation_rate", "bags_per_1000", "votes_per_1000"]
 #: Legal forms left out when shop names are compared ("Bakkerij Peeters BV" = "bakkerij peeters").

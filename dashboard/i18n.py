@@ -46,6 +46,10 @@ LABELS = {
     "bags_per_1000": "Tassen per 1.000 inw.",
     "votes_per_1000": "Stemmen per 1.000 inw.",
     "ambassadors": "Ambassadeurs",
+    "ambassador_candidates": "Kandidaat-ambassadeurs",
+    "events": "Acties",
+    "social_reach": "Bereik sociale media",
+    "budget_eur": "Budget (EUR)",
 }
 #: Where a units file comes from (`analysis.sources.SOURCES`).
 SOURCE_LABELS = {"locatus": "Locatus", "register": "register van de gemeente", "own_survey": "eigen telling",

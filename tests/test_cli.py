@@ -116,11 +116,17 @@ def test_mix_and_scope(small_url, capsys):
 
 
 def test_campaign_topic(small_url, capsys):
-    campaign = pd.DataFrame({"nis_code": ["34022"], "edition": [2019], "participating_shops": [3]})
+    campaign = pd.DataFrame({"nis_code": ["34022", "31005"], "edition": [2019, 2019], "participating_shops": [3, 1],
+                             "ambassador_candidates": [12, None], "events": [3, None], "social_reach": [2500, None],
+                             "budget_eur": [1250.5, None]})  # Brugge reported only its shops
     Store(small_url).add_batch(Batch(kind="campaign", file_name="c.csv", raw=b"c"), campaign)
     code, out, _ = _main(capsys, "indicators", "--db", small_url, "--topic", "campaign", "--format", "json")
     assert code == 0
-    row = json.loads(out)[0]
+    rows = {row["municipality"]: row for row in json.loads(out)}
+    row = rows["Kortrijk"]
+    # Every campaign figure of the data model comes back out; one not reported stays empty, never 0.
+    assert [row[c] for c in ["ambassador_candidates", "events", "social_reach", "budget_eur"]] == [12, 3, 2500, 1250.5]
+    assert [rows["Brugge"][c] for c in ["ambassador_candidates", "events", "social_reach", "budget_eur"]] == [None] * 4
     assert (row["municipality"], row["edition"], row["participating_shops"]) == ("Kortrijk", 2019, 3)
     assert row["participation_rate"] == 1.0  # 3 shops of the 3 occupied retail units of 1/1/2019
     assert row["inventory_observed_on"] == "2019-01-01"

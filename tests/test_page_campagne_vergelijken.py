@@ -48,6 +48,9 @@ def test_campaign_reach_leaderboard_and_impact(url):
     reach = _table(at, "Deelname").set_index("Gemeente")
     assert reach.loc["Kortrijk", "Deelname"] == pytest.approx(9 / 18)  # 18 occupied retail units in 2021
     assert reach.loc["Brugge", "Deelname"] == pytest.approx(4 / 16)
+    # Every figure of the data model is a column; not reported here, so empty.
+    figures = ["Kandidaat-ambassadeurs", "Acties", "Bereik sociale media", "Budget (EUR)"]
+    assert reach[figures].isna().all().all()
     board = _table(at, "Winkel")
     assert board[["Gemeente", "Plaats", "Winkel"]].values.tolist() == [
         ["Brugge", 1, "Café C"], ["Kortrijk", 1, "Bakkerij A"], ["Kortrijk", 2, "Boeken B"]]

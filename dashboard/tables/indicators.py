@@ -11,7 +11,7 @@ from functools import cache
 
 import pandas as pd
 
-from analysis.campaign import REACH_COLUMNS, REACH_FIGURES, campaign_reach
+from analysis.campaign import OTHER_FIGURES, REACH_COLUMNS, REACH_FIGURES, campaign_reach
 from analysis.flows import flows
 from analysis.geography import assign_geography, latest_on_or_before
 from analysis.inventories import PlacedUnits, place_units
@@ -30,7 +30,7 @@ FOLLOW_COUNTS = ["units_followed_by_id", "units_followed_by_address"]
 VACANCY_TABLE_COLUMNS = (ID_COLUMNS + VACANCY_COLUMNS + ["vacancy_band", "vacancy_rate_units_change"]
                          + FLOW_COUNTS + FOLLOW_COUNTS + QUALITY_COLUMNS + ["is_register_only"])
 AREA_COLUMNS = {"core": ["core_id", "core_name"], "shopping_area": ["shopping_area"]}
-CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:]]
+CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:], *OTHER_FIGURES]
 
 
 def placed_units(units: pd.DataFrame | PlacedUnits, geography: str) -> PlacedUnits:
@@ -231,7 +231,9 @@ def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *,
     if campaign.empty:
         return pd.DataFrame(columns=CAMPAIGN_TABLE_COLUMNS)
     walk = reference.crosswalk()
-    placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *REACH_FIGURES]), walk, geography)
+    figures = [*REACH_FIGURES, *OTHER_FIGURES]
+    placed = assign_geography(campaign.reindex(columns=["nis_code", "edition", *figures]), walk, geography)
+    placed[figures] = placed[figures].apply(pd.to_numeric, errors="coerce")
     people = population(geography)
     stored = None if _frame(units).empty else placed_units(units, geography)
     shops = _no_units() if stored is None else stored.occupied_retail_units()
@@ -242,8 +244,9 @@ def campaign_table(campaign: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *,
             per_year = stored.occupied_retail_units(latest_per=["year"])
             shops = pd.DataFrame({"nis_code": PROVINCE_NIS_CODE, "units": per_year["units"],
                                   "observed_on": pd.to_datetime(per_year["year"].astype(str) + "-01-01")})
-    summed = placed.groupby(["nis_code", "edition"], as_index=False)[REACH_FIGURES].sum(min_count=1)
-    reach = campaign_reach(summed, shops, people)
+    summed = placed.groupby(["nis_code", "edition"], as_index=False)[figures].sum(min_count=1)
+    reach = campaign_reach(summed[["nis_code", "edition", *REACH_FIGURES]], shops, people)
+    reach = reach.merge(summed[["nis_code", "edition", *OTHER_FIGURES]], on=["nis_code", "edition"], how="left")
     reach["municipality"] = reach["nis_code"].map(reference.municipality_names(geography)).fillna(PROVINCE_NAME)
     if edition is not None:
         reach = reach[reach["edition"] == edition]

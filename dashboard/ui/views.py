@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis.campaign import latest_edition
+from analysis.campaign import OTHER_FIGURES, latest_edition
 from analysis.geography import latest_of_year
 from dashboard.i18n import BAND_LABELS, LABELS, format_number, format_pct, format_pp
 
@@ -131,7 +131,7 @@ def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: 
 
 REACH_HEADERS = {column: LABELS[column] for column in ["municipality", "edition", "participating_shops",
                                                        "participation_rate", "bags_per_1000", "votes_per_1000",
-                                                       "ambassadors"]}
+                                                       "ambassadors", *OTHER_FIGURES]}
 
 
 def reach_table(reach: pd.DataFrame, edition: int) -> pd.DataFrame:

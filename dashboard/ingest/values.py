@@ -25,6 +25,7 @@ _FIRST_DAY, _LAST_DAY = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
 _LARGEST_COUNT = 2**53
 
 _NUMBER = re.compile(r"^[+-]?\d[\d.,\s']*$")
+_CURRENCY = re.compile(r"€|\beur(?:o)?\b", re.IGNORECASE)
 #: A plain decimal coordinate, read in one go by Arrow: ASCII digits, a point or comma, ASCII spaces
 #: around it. Anything else (a plus sign, Unicode digits or spaces, a number Excel stored) is read
 #: cell by cell, as before.
@@ -37,10 +38,16 @@ _DATE_FORMS = (
     (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})[ T]\d{1,2}:\d{2}(?::\d{2})?$"), "dmy"),
 )
 TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x", "oui", "keten", "filiaal"})
-FALSE_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar", "non", "zelfstandig"})
+FALSE_WORDS = frozenset({"nee", "neen", "n", "no", "0", "false", "onwaar", "non", "zelfstandig"})
+#: The words registers and surveys write for a unit's state (README, "Importing files"). Vacant is
+#: every premises without a business in it: to let, for sale, being renovated, closed.
 STATUS_WORDS = {
-    "occupied": ("occupied", "bezet", "actief", "in gebruik", "open", "ingebruik", "nee"),
-    "vacant": ("vacant", "leeg", "leegstand", "leegstaand", "leegstaande", "ja", "00-leegstand", "00"),
+    "occupied": ("occupied", "bezet", "actief", "in gebruik", "open", "ingebruik", "nee", "occupe", "occupé",
+                 "en activite", "en activité", "in uitbating", "uitgebaat"),
+    "vacant": ("vacant", "leeg", "leegstand", "leegstaand", "leegstaande", "ja", "00-leegstand", "00", "te huur",
+               "te koop", "te huur of te koop", "te huur/te koop", "in verbouwing", "gesloten", "vide", "libre",
+               "à louer", "a louer", "à vendre", "a vendre", "inoccupé", "inoccupe", "niet in gebruik",
+               "buiten gebruik", "ongebruikt", "leeg pand", "leegstaand pand"),
 }
 _STATUS_LOOKUP = {word: status for status, words in STATUS_WORDS.items() for word in words}
 
@@ -87,7 +94,8 @@ def _number(cell) -> float:
         raise ValueError
     if isinstance(cell, int | float | np.integer | np.floating):
         return float(cell)
-    text = str(cell).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    # An amount may carry its currency: "€ 2.500,00", "2500 EUR".
+    text = _CURRENCY.sub("", str(cell)).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not _NUMBER.match(text):
         raise ValueError
     if "," in text and "." in text:
@@ -167,6 +175,18 @@ def _serial_or_year(number: float) -> pd.Timestamp:
     raise ValueError
 
 
+def parse_edition(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A campaign edition: a year, or a round over two years written as its first (``2019-2020``,
+    ``2019–20`` and ``2019/20`` are 2019).
+
+    >>> parse_edition(pd.Series(["2019-2020", "2019–20", "2021/22", 2022.0, "twintig"]))[0].tolist()
+    [2019, 2019, 2021, 2022, <NA>]
+    """
+    first = text_only(series).str.extract(r"^\s*(\d{4})\s*[-–/]\s*\d{2,4}\s*$")[0]
+    values, bad = parse_integer(first.where(first.notna(), series))
+    return values, bad
+
+
 def parse_bool(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ja/nee, yes/no, 1/0, true/false, waar/onwaar, x (ticked).
 
@@ -191,9 +211,9 @@ def _bool(cell) -> bool:
 def parse_status(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``occupied`` or ``vacant`` from the words users write (bezet, leeg, leegstand, …).
 
-    >>> values, bad = parse_status(pd.Series(["Leegstaand", "in gebruik", "BEZET", "gesloten"]))
+    >>> values, bad = parse_status(pd.Series(["Leegstaand", "in gebruik", "BEZET", "Te huur", "à louer", "misschien"]))
     >>> values.tolist(), bad.tolist()
-    (['vacant', 'occupied', 'occupied', None], [False, False, False, True])
+    (['vacant', 'occupied', 'occupied', 'vacant', 'vacant', None], [False, False, False, False, False, True])
     """
     return _parse(series, lambda cell: _STATUS_LOOKUP[_word(cell)])
 
@@ -201,9 +221,13 @@ def parse_status(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_code(series: pd.Series, digits: int) -> tuple[pd.Series, pd.Series]:
     """A numeric code kept as text with its leading zeros (Excel may have stored 8500.0).
 
-    >>> values, bad = parse_code(pd.Series(["8500", 8400.0, "B-8500", "85"]), 4)
+    A postcode may carry the country (``B-8500``, ``B8500``), a NIS code a thousands point (``34.022``).
+
+    >>> values, bad = parse_code(pd.Series(["8500", 8400.0, "B-8500", "B8500", "85"]), 4)
     >>> values.tolist(), bad.tolist()
-    (['8500', '8400', None, None], [False, False, True, True])
+    (['8500', '8400', '8500', '8500', None], [False, False, False, False, True])
+    >>> parse_code(pd.Series(["34.022", "34022"]), 5)[0].tolist()
+    ['34022', '34022']
     """
     def code(cell) -> str:
         if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
@@ -211,6 +235,10 @@ def parse_code(series: pd.Series, digits: int) -> tuple[pd.Series, pd.Series]:
                 raise ValueError
             cell = str(int(cell))
         text = str(cell).strip()
+        if digits == 4:
+            text = re.sub(r"^[Bb]\s*-?\s*(?=\d{4}$)", "", text)  # B-8500: the country
+        else:
+            text = re.sub(r"^(\d{2})\.(\d{3})$", r"\1\2", text)  # 34.022: a thousands point
         if not re.fullmatch(rf"\d{{{digits}}}", text):
             raise ValueError
         return text
@@ -233,6 +261,15 @@ def parse_kbo(series: pd.Series) -> tuple[pd.Series, pd.Series]:
         return digits
 
     return _parse(series, kbo)
+
+
+def kbo_checks(number: str) -> bool:
+    """Whether an enterprise number's last two digits are 97 − (its first eight mod 97).
+
+    >>> kbo_checks("0123456749"), kbo_checks("0123456789")
+    (True, False)
+    """
+    return 97 - int(number[:8]) % 97 == int(number[8:])
 
 
 def parse_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:

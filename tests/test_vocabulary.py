@@ -1,0 +1,61 @@
+"""Belgian vocabulary on import: status words, postcodes and municipality cells, NIS codes with a
+point, ja/nee/neen, editions over two years, amounts with €, KBO check digits."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import ingest
+
+TODAY = pd.Timestamp("2026-01-01")
+
+
+@pytest.mark.parametrize(("word", "status"), [
+    ("te huur", "vacant"), ("Te koop", "vacant"), ("in verbouwing", "vacant"), ("gesloten", "vacant"),
+    ("leegstaand", "vacant"), ("vide", "vacant"), ("libre", "vacant"), ("à louer", "vacant"),
+    ("occupé", "occupied"), ("actief", "occupied"), ("bezet", "occupied"),
+])
+def test_status_words_of_registers_and_surveys(word, status):
+    raw = f"gemeente;straat;huisnummer;status;peildatum\nKortrijk;Markt;1;{word};31/12/2023\n".encode()
+    prepared = ingest.prepare(raw, "register.csv", today=TODAY)
+    assert prepared.errors.empty and prepared.valid_rows["status"].tolist() == [status]
+
+
+def test_postcodes_municipality_cells_and_nis_codes_as_people_write_them():
+    raw = (b"gemeente;postcode;nis;straat;huisnummer;status;peildatum\n"
+           b"8500 Kortrijk;B-8500;;Markt;1;bezet;2024\n"
+           b"Courtrai (Kortrijk);B8500;;Markt;2;bezet;2024\n"
+           b"Ieper / Ypres;;33.011;Markt;3;bezet;2024\n")
+    prepared = ingest.prepare(raw, "steden.csv", today=TODAY)
+    assert prepared.errors.empty, prepared.errors
+    assert prepared.valid_rows["nis_code"].tolist() == ["34022", "34022", "33011"]
+
+
+def test_a_misspelt_municipality_gets_a_suggestion():
+    raw = b"gemeente;straat;huisnummer;status;peildatum\nPoperinghe;Markt;1;bezet;2024\n"
+    problem = ingest.prepare(raw, "p.csv", today=TODAY).errors["problem"].iloc[0]
+    assert problem.startswith("onbekende gemeente — bedoel je Poperinge?")
+
+
+def test_campaign_editions_over_two_years_and_amounts_with_a_currency():
+    raw = ("gemeente;editie;deelnemende winkels;budget\n"
+           "Kortrijk;2019-2020;120;€ 2.500,00\n"
+           "Brugge;2021–22;80;1.250 EUR\n").encode()
+    rows = ingest.prepare(raw, "campagne.csv", today=TODAY).valid_rows
+    assert rows["edition"].tolist() == [2019, 2021]
+    assert rows["budget_eur"].tolist() == [2500.0, 1250.0]
+
+
+def test_winners_neen_and_kbo_numbers_checked_with_their_check_digits():
+    raw = (b"gemeente;editie;winkel;ondernemingsnummer;stemmen;winnaar\n"
+           b"Kortrijk;2024;Bakkerij A;0123.456.749;10;ja\n"  # 97 − (1234567 mod 97) = 49: right
+           b"Kortrijk;2024;Boeken B;0123.456.789;5;neen\n")  # 89 is wrong
+    prepared = ingest.prepare(raw, "stemmen.csv", today=TODAY)
+    assert prepared.errors.empty
+    assert prepared.valid_rows["winner"].tolist() == [True, False]
+    # A wrong number is kept out (the shop is then known by its name) and named in a warning.
+    assert prepared.valid_rows["kbo_number"].tolist() == ["0123456749", None]
+    warning = prepared.problems.set_index("row_number").loc[3]
+    assert (warning["severity"], warning["value"]) == ("waarschuwing", "0123.456.789")
+    assert warning["problem"].startswith("ondernemingsnummer klopt niet (controlecijfers modulo 97)")

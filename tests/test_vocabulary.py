@@ -59,3 +59,12 @@ def test_winners_neen_and_kbo_numbers_checked_with_their_check_digits():
     warning = prepared.problems.set_index("row_number").loc[3]
     assert (warning["severity"], warning["value"]) == ("waarschuwing", "0123.456.789")
     assert warning["problem"].startswith("ondernemingsnummer klopt niet (controlecijfers modulo 97)")
+
+
+def test_a_list_of_shopping_areas_is_said_to_be_one():
+    raw = (b"winkelgebied_id;naam;type_winkelgebied;gemeente;geometry\n"
+           b"WG-1;Kortrijk centrum;kernwinkelgebied;Kortrijk;POINT (3.26 50.83)\n")
+    problem = ingest.prepare(raw, "winkelgebieden.csv", today=TODAY).file_errors["problem"].tolist()
+    assert problem == ["dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
+                       "inventaris van verkooppunten: winkelgebieden kan Kernmonitor nog niet importeren. Een "
+                       "inventaris heeft per pand een adres en een status (bezet/leeg)."]

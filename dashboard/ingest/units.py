@@ -45,6 +45,12 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     are the file's own cells (for reports); ``file_key`` makes row-based ids unique to the file;
     ``status`` is every unit's status in a file without a status column.
     """
+    if "status" not in source and "category" not in source and status is None \
+            and _AREA_HEADERS.search(" ".join(map(str, cells.columns)).lower()):
+        return parsed, [Problem(None, None, ", ".join(map(str, cells.columns)), (
+            "dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
+            "inventaris van verkooppunten: winkelgebieden kan Kernmonitor nog niet importeren. Een inventaris "
+            "heeft per pand een adres en een status (bezet/leeg)."))]
     problems: list[Problem] = []
     rows = parsed.copy()
     _split_address(rows, source)
@@ -95,7 +101,8 @@ def _inventory_date(rows: pd.DataFrame, source: dict[str, str], observed_on,
         rows["observed_on"] = pd.to_datetime(rows["observed_on"]).fillna(pd.Timestamp(observed_on))
     if "observed_on" not in source and observed_on is None:
         return [Problem(None, None, None, "geen peildatum: voeg een kolom peildatum (of jaar) toe, of geef de "
-                                          "inventarisdatum op bij het importeren")]
+                                          "inventarisdatum op (--observed-on 31/12/2023; op de pagina: 'Peildatum "
+                                          "voor rijen zonder datum')")]
     missing = rows["observed_on"].isna()
     return [Problem(int(n), source.get("observed_on"), None, "geen peildatum in deze rij")
             for n in rows.index[missing] if (n, "observed_on") not in unreadable]
@@ -136,6 +143,10 @@ vormen één inventaris op 14/03/2024
     return problems
 
 
+#: Headers of a list of shopping areas (Provincies in Cijfers' winkelgebieden: id, name, type, place).
+_AREA_HEADERS = re.compile(r"winkelgebied|winkelas|kernwinkel|shopping.?area|type.?gebied|geometr|wkt")
+
+
 def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[int, str]],
             cells: pd.DataFrame, status: str | None = None) -> list[Problem]:
     if status is not None and "status" not in source:  # one status for a file without a column (--status)
@@ -143,7 +154,8 @@ def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[in
         source = {**source, "status": None}
     if "status" not in source and "category" not in source:
         return [Problem(None, None, None, "geen kolom status (bezet/leeg) en geen categorie waaruit die volgt "
-                                          "(bv. GROEP met 00-Leegstand): voeg een kolom status toe")]
+                                          "(bv. GROEP met 00-Leegstand): voeg een kolom status toe, of geef er "
+                                          "één voor het hele bestand (--status vacant voor een register)")]
     problems = []
     category, group_code, unknown = categorise(rows["category"])
     problems += [Problem(int(n), source["category"], rows.at[n, "category"],

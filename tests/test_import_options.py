@@ -125,3 +125,18 @@ def test_report_writes_every_problem_and_a_refusal_points_to_it(tmp_path, capsys
     assert written.columns.tolist() == ["rij", "kolom", "waarde", "probleem", "ernst"]
     assert written[["rij", "kolom", "ernst"]].fillna("").values.tolist() == [
         ["", "extra", "waarschuwing"], ["3", "gemeente", "fout"]]
+
+
+def test_the_same_problem_in_many_rows_is_one_line_and_the_report_has_them_all(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    rows = ["Kortrijk;8500;Markt;1;leeg;2024", "Kortrijk;8500;Markt;2;bezet;2024"]
+    rows += [f"Antwerpen;2000;Meir;{n};bezet;2024" for n in range(1, 31)]  # rows 4–33
+    raw = ("gemeente;pva_postcode;straat;nr;status;datum\n" + "\n".join(rows) + "\n").encode()
+    report = tmp_path / "rapport.csv"
+    code, _, err = _import(tmp_path, capsys, url, raw, "--report", str(report))
+    assert code == 1
+    lines = [line for line in err.splitlines() if "Antwerpen" in line]
+    assert lines == ["Rij 4–33 (30 rijen), kolom 'pva_postcode' (waarde '2000'): Antwerpen ligt niet in "
+                     "West-Vlaanderen: dit dashboard aanvaardt alleen gemeenten van de provincie"]
+    written = pd.read_csv(report, dtype=str, sep=";", encoding="utf-8-sig")
+    assert written["rij"].astype(int).tolist() == list(range(4, 34))

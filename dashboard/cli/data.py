@@ -134,8 +134,8 @@ def _import(args: argparse.Namespace) -> int:
     imported = len(prepared.valid_rows)
     print(f"Batch {batch_id}: {imported} rij(en) geïmporteerd uit {args.file.name} ({prepared.description}); "
           f"{len(prepared.error_rows)} geweigerd, {len(warnings)} waarschuwing(en).", file=sys.stderr)
-    for row in prepared.problems.itertuples(index=False):
-        print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    for line in ingest.problems.grouped_lines(prepared.problems):  # the full list: --report
+        print("  " + line, file=sys.stderr)
     if prepared.kind == "units":
         for line in _inventory_lines(store, batch_id):
             print("  " + line, file=sys.stderr)
@@ -165,8 +165,8 @@ def _pair(text: str) -> tuple[str, str | None]:
 def _dry_run(store: Store, prepared: ingest.Prepared, args: argparse.Namespace) -> int:
     """What the import would do, without writing: the problems, and for units per inventory the
     kind, whether it counts and the changes (a CSV on stdout, as the page's preview)."""
-    for row in prepared.problems.itertuples(index=False):
-        print("  " + ingest.problems.describe_row(row), file=sys.stderr)
+    for line in ingest.problems.grouped_lines(prepared.problems):  # the full list: --report
+        print("  " + line, file=sys.stderr)
     rows = prepared.valid_rows
     print(f"Proef: {len(rows)} van {len(prepared.cells)} rij(en) zouden geïmporteerd worden uit {args.file.name} "
           f"({prepared.description}); er is niets opgeslagen.", file=sys.stderr)

@@ -52,9 +52,10 @@ class ImportRejected(ValueError):
 
     def describe(self, limit: int = 50) -> str:
         errors = self.problems[self.problems["severity"] == ERROR]
-        lines = [self.summary, *(describe_row(row) for row in errors.head(limit).itertuples(index=False))]
-        if len(errors) > limit:
-            lines.append(f"… en nog {len(errors) - limit} fouten.")
+        grouped = grouped_lines(errors)
+        lines = [self.summary, *grouped[:limit]]
+        if len(grouped) > limit:
+            lines.append(f"… en nog {len(grouped) - limit} soorten fouten.")
         warnings = len(self.problems) - len(errors)
         if len(errors) > limit or warnings:
             lines.append(f"Het volledige rapport ({len(errors)} fout(en), {warnings} waarschuwing(en)) schrijft "
@@ -86,3 +87,41 @@ def describe_row(row) -> str:
     row_number = present(row.row_number)
     return Problem(None if row_number is None else int(row_number), present(row.column_name), present(row.value),
                    row.problem, row.severity).describe()
+
+
+def row_ranges(rows: list[int], *, shown: int = 6) -> str:
+    """Row numbers as ranges: ``[2, 3, 4, 7]`` → ``"2–4, 7"`` (the first ``shown`` ranges, then …).
+
+    >>> row_ranges([2, 3, 4, 7, 9, 10]), row_ranges(list(range(2, 1047)))
+    ('2–4, 7, 9–10', '2–1046')
+    """
+    ranges, start = [], None
+    for at, row in enumerate(rows):
+        if start is None:
+            start = row
+        if at + 1 == len(rows) or rows[at + 1] != row + 1:
+            ranges.append(str(start) if start == row else f"{start}–{row}")
+            start = None
+    return ", ".join(ranges[:shown]) + (", …" if len(ranges) > shown else "")
+
+
+def grouped_lines(problems: pd.DataFrame) -> list[str]:
+    """One line per kind of problem (column, message, severity): the same problem in many rows is
+    one line with the row ranges and a count ("Rij 2–1046 (1.045 rijen), kolom 'postcode': …").
+    Whole-file problems come first, as `report` orders them; the full list stays in the report."""
+    lines = []
+    keys = ["column_name", "problem", "severity"]
+    filled = problems.assign(column_name=problems["column_name"].fillna(""))
+    for (column, problem, _), group in filled.groupby(keys, sort=False, dropna=False):
+        rows = sorted(int(n) for n in group["row_number"].dropna())
+        if len(group) == 1 or not rows:
+            lines += [describe_row(row) for row in group.itertuples(index=False)]
+            continue
+        values = group["value"].dropna().unique()
+        where = f"Rij {row_ranges(rows)} ({format_number(len(rows))} rijen)"
+        if column:
+            where += f", kolom '{column}'"
+        if len(values) == 1:
+            where += f" (waarde '{shorten(values[0])}')"
+        lines.append(f"{where}: {problem}")
+    return lines

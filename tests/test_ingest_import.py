@@ -120,7 +120,7 @@ def test_batches_lists_who_and_when_and_rollback_restores(tmp_path, capsys, stor
 
 
 def test_partial_import_keeps_the_rejected_row_with_its_reason(tmp_path, capsys, store_url):
-    rows = files.good_rows(3) + ["Kortrijk;Doorniksestraat;99;bezet;veel;01/01/2024"]
+    rows = files.good_rows(3) + ["Kortrijk;Doorniksestraat;99;misschien;100;01/01/2024"]  # a status: required
     code, err = _import(tmp_path, capsys, store_url, "deels.csv", files.units_csv(rows), "--partial")
     assert code == 0, err
     store = Store(store_url)
@@ -128,8 +128,8 @@ def test_partial_import_keeps_the_rejected_row_with_its_reason(tmp_path, capsys,
     batch = store.batches().iloc[0]
     assert (batch["rows_total"], batch["rows_imported"], batch["rows_rejected"]) == (4, 3, 1)
     kept = store.rejected(int(batch["batch_id"]))
-    assert kept[["row_number", "column_name", "value"]].values.tolist() == [[5, "wvo", "veel"]]
-    assert kept["problem"].iloc[0].startswith("geen getal")
+    assert kept[["row_number", "column_name", "value"]].values.tolist() == [[5, "status", "misschien"]]
+    assert kept["problem"].iloc[0].startswith("onbekende status")
 
 
 def test_a_file_with_only_warnings_imports_and_reports_them(tmp_path, capsys):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard.cli.main import main
+from dashboard.ingest import prepare
 from tests import ingest_files as files
 from tests.conftest import store_state
 
@@ -17,7 +19,7 @@ def _csv(*rows: str, header: str = HEADER) -> bytes:
 
 def _five_hundred_with_one_bad() -> bytes:
     rows = files.good_rows(500)
-    rows[249] = "Kortrijk;Doorniksestraat;250;bezet;veel;01/01/2024"  # file row 251 (header is row 1)
+    rows[249] = "Kortrijk;Doorniksestraat;250;misschien;100;01/01/2024"  # file row 251 (header is row 1)
     return _csv(*rows)
 
 
@@ -36,16 +38,10 @@ BAD_FILES = {
                         ["Rij 2, kolom 'peildatum' (waarde '31/02/2023'): geen bestaande datum"]),
     "future date": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2099"),
                     ["Rij 2, kolom 'peildatum' (waarde '01/01/2099'): datum in de toekomst"]),
-    "negative area": (_csv("Kortrijk;Markt;1;bezet;-5;01/01/2024"),
-                      ["Rij 2, kolom 'wvo' (waarde '-5'): oppervlakte moet tussen 0 en 100.000 m² liggen"]),
     "duplicate rows": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024", "Kortrijk;Markt;1;bezet;80;01/01/2024"),
                        ["Rij 3", "dezelfde pand-id en peildatum"]),
     "outside the province": (_csv("Gent;Veldstraat;1;bezet;80;01/01/2024"),
                              ["Rij 2, kolom 'gemeente' (waarde 'Gent'): Gent ligt niet in West-Vlaanderen"]),
-    "coordinates far away": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024;48.8566;2.3522",
-                                  header=HEADER + ";lat;lon"),
-                             ["Rij 2, kolom 'lat' (waarde '48.8566'): ligt buiten West-Vlaanderen",
-                              "Rij 2, kolom 'lon' (waarde '2.3522')"]),
     "unknown status word": (_csv("Kortrijk;Markt;1;misschien;80;01/01/2024"),
                             ["Rij 2, kolom 'status' (waarde 'misschien'): onbekende status"]),
     "unknown headers only": (b"kleur;smaak\nrood;zoet\n", ["geen enkele kolom herkend", "kleur, smaak"]),
@@ -54,7 +50,7 @@ BAD_FILES = {
                                        header=HEADER + ";opmerking"),
                                   ["Rij 3, kolom 'opmerking'", "veld van 200.000 tekens; de grens is 1.000"]),
     "one bad row among 500": (_five_hundred_with_one_bad(),
-                              ["1 fout(en) in 1 rij(en)", "Rij 251, kolom 'wvo' (waarde 'veel'): geen getal"]),
+                              ["1 fout(en) in 1 rij(en)", "Rij 251, kolom 'status' (waarde 'misschien'): onbekende"]),
     "a row with too many fields": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024", "Kortrijk;Markt;2;bezet;80;1;2;3"),
                                    ["Rij 3 heeft 8 velden, de kopregel 6"]),
     "no date at all": (_csv("Kortrijk;Markt;1;bezet;80", header="gemeente;straat;huisnummer;status;wvo"),
@@ -66,9 +62,6 @@ BAD_FILES = {
         _csv("Nieuwpoort;Markt;1;bezet;80;01/01/2024;8301", header=HEADER + ";postcode"),
         ["Rij 2, kolom 'gemeente' (waarde 'Nieuwpoort'): postcode 8301 hoort bij Knokke-Heist, maar de gemeente "
          "zegt Nieuwpoort"]),
-    "a vacant date in the future": (
-        _csv("Kortrijk;Markt;1;leeg;80;01/01/2024;05/05/2098", header=HEADER + ";leeg sinds"),
-        ["Rij 2, kolom 'leeg sinds' (waarde '05/05/2098'): datum in de toekomst"]),
 }
 
 
@@ -104,3 +97,32 @@ def test_there_are_at_least_fifteen_kinds_of_bad_file():
 def test_a_missing_file_is_wrong_usage(tmp_path, capsys):
     assert main(["import", str(tmp_path / "bestaat-niet.csv"), "--db", f"sqlite:///{tmp_path / 'k.db'}"]) == 2
     assert "Kan" in capsys.readouterr().err
+
+
+#: Wrong optional values: the unit is kept with the field unknown, and a warning names row, column and value.
+OPTIONAL = {
+    "negative area": (_csv("Kortrijk;Markt;1;bezet;-5;01/01/2024"), "wvo", "-5",
+                      "oppervlakte moet tussen 0 en 100.000 m² liggen; het veld blijft leeg, het pand telt mee"),
+    "an area in words": (_csv("Kortrijk;Markt;1;bezet;veel;01/01/2024"), "wvo", "veel",
+                         "geen getal: schrijf bv. 1250 of 1.250,5; het veld blijft leeg, het pand telt mee"),
+    "coordinates far away": (_csv("Kortrijk;Markt;1;bezet;80;01/01/2024;48.8566;2.3522", header=HEADER + ";lat;lon"),
+                             "lat", "48.8566", "ligt buiten West-Vlaanderen"),
+    "a vacant date in the future": (
+        _csv("Kortrijk;Markt;1;leeg;80;01/01/2024;05/05/2098", header=HEADER + ";leeg sinds"), "leeg sinds",
+        "05/05/2098", "datum in de toekomst (na 01/01/2026): controleer de datum; het veld blijft leeg, het pand "
+                      "telt mee"),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIONAL))
+def test_a_wrong_optional_value_never_costs_the_unit(name):
+    raw, column, value, message = OPTIONAL[name]
+    prepared = prepare(raw, "optioneel.csv", today=pd.Timestamp("2026-01-01"))
+    assert prepared.errors.empty and len(prepared.valid_rows) == 1
+    warning = prepared.problems.iloc[0]
+    assert (warning["row_number"], warning["column_name"], warning["value"], warning["severity"]) == (
+        2, column, value, "waarschuwing")
+    assert message in warning["problem"]
+    unit = prepared.valid_rows.iloc[0]
+    field = {"wvo": "floor_area_m2", "lat": "lat", "leeg sinds": "vacant_since"}[column]
+    assert pd.isna(unit[field]) and (field != "lat" or pd.isna(unit["lon"]))  # a place half known is unknown

@@ -68,3 +68,25 @@ def test_a_list_of_shopping_areas_is_said_to_be_one():
     assert problem == ["dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
                        "inventaris van verkooppunten: winkelgebieden kan Kernmonitor nog niet importeren. Een "
                        "inventaris heeft per pand een adres en een status (bezet/leeg)."]
+
+
+def test_optional_values_as_people_write_them_are_read_or_become_unknown_never_costing_a_unit():
+    raw = ("gemeente;straat;huisnummer;status;oppervlakte;leeg sinds;peildatum\n"
+           "Ieper;Markt;1;leeg;120 m²;maart 2020;31/12/23\n"
+           "Ieper;Markt;2;leeg;ca. 80;05/2021;31/12/2023\n"
+           "Ieper;Markt;3;leeg;± 80;sinds 2018;31/12/2023\n"
+           "Ieper;Markt;4;leeg;?;onbekend;31/12/2023\n"
+           "Ieper;Markt;5;leeg;veel;vorig jaar;31/12/2023\n").encode()
+    prepared = ingest.prepare(raw, "register.csv", today=TODAY)
+    rows = prepared.valid_rows
+    assert prepared.errors.empty and len(rows) == 5  # every premises counts
+    assert rows["floor_area_m2"].tolist()[:3] == [120.0, 80.0, 80.0] and rows["floor_area_m2"][5:].isna().all()
+    assert rows["vacant_since"].dt.strftime("%d/%m/%Y").fillna("").tolist() == [
+        "01/03/2020", "01/05/2021", "01/01/2018", "", ""]
+    assert rows["observed_on"].dt.strftime("%d/%m/%Y").unique().tolist() == ["31/12/2023"]  # 31/12/23 too
+    said = prepared.problems.set_index(["row_number", "column_name"])["problem"]
+    assert said[(2, "oppervlakte")] == "gelezen als 120: controleer of dat klopt"
+    assert said[(3, "leeg sinds")] == "gelezen als 01/05/2021: controleer of dat klopt"
+    assert said[(5, "oppervlakte")] == "de waarde is onbekend: het veld blijft leeg"
+    assert said[(6, "leeg sinds")].endswith("het veld blijft leeg, het pand telt mee")
+    assert set(prepared.problems["severity"]) == {"waarschuwing"}

@@ -32,6 +32,8 @@ from dashboard.ingest.units import build_units
 from dashboard.store import schema
 
 PLACE_COLUMNS = ("nis_code", "postcode", "municipality")
+#: The fields of a unit that can refuse its row; any other value that is wrong becomes unknown.
+REQUIRED_UNIT_FIELDS = frozenset({*PLACE_COLUMNS, "status", "observed_on", "unit_id"})
 _PARSE_ADVICE = {
     "number": "geen getal: schrijf bv. 1250 of 1.250,5",
     "integer": "geen geheel getal ≥ 0: schrijf bv. 300",
@@ -239,7 +241,20 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
         result, bad = parser(cells[header])
         advice = _PARSE_ADVICE.get(spec.name) or _PARSE_ADVICE.get(spec.type, _PARSE_ADVICE["text"])
         too_long = lengths[header] > settings.MAX_FIELD_CHARS
-        problems += [Problem(int(n), header, cells.at[n, header], advice) for n in bad.index[bad & ~too_long]]
+        optional = kind == "units" and canonical not in REQUIRED_UNIT_FIELDS
+        for n in bad.index[bad & ~too_long]:
+            cell = cells.at[n, header]
+            read = values.lenient(spec.type, cell) if spec.type in ("number", "date") else None
+            if read is not None:
+                result.at[n] = read[0] if read[0] is not None else None
+                problems.append(Problem(int(n), header, cell, (
+                    "de waarde is onbekend: het veld blijft leeg" if read[0] is None
+                    else f"gelezen als {read[1]}: controleer of dat klopt"), WARNING))
+            elif optional:  # an optional value never costs a unit: it becomes unknown
+                problems.append(Problem(int(n), header, cell, f"{advice}; het veld blijft leeg, het pand telt mee",
+                                        WARNING))
+            else:
+                problems.append(Problem(int(n), header, cell, advice))
         parsed[canonical] = result
     for name, spec in known.items():
         if name not in parsed:
@@ -362,6 +377,13 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
         value = cells.at[row_number, header] if header in cells.columns else case.failure_case
         if isinstance(value, pd.Timestamp):
             value = f"{value:%d/%m/%Y}"
+        if kind == "units" and case.column not in REQUIRED_UNIT_FIELDS and case.column in rows.columns:
+            # A wrong optional value (a negative area, a place abroad) becomes unknown; the unit counts.
+            for column in ("lat", "lon") if case.column in ("lat", "lon") else (case.column,):
+                rows.loc[row_number, column] = None
+            problems.append(Problem(row_number, header, value, f"{case.message}; het veld blijft leeg, het pand "
+                                                               "telt mee", WARNING))
+            continue
         problems.append(Problem(row_number, header, value, case.message))
     return problems
 

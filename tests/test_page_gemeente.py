@@ -100,6 +100,9 @@ def test_a_register_is_compared_with_the_inventory_and_alone_gives_no_rate(url):
     assert compared[["Vergelijking", "Straat", "Huisnummer"]].values.tolist() == [
         ["in beide leeg", "Lange Steenstraat", "1"], ["in de inventaris bezet", "Lange Steenstraat", "3"],
         ["alleen in het register", "Zuidstraat", "9"], ["alleen in de inventaris leeg", "Lange Steenstraat", "2"]]
+    # What is not known is empty, never "None" or "NaT".
+    assert compared["Pand-id (register)"].iloc[3] == "" and compared["Pand-id (inventaris)"].iloc[2] == ""
+    assert compared["Leeg sinds"].iloc[0] == ""
 
     at.selectbox(key="gemeente").set_value("33011").run()
     assert not at.exception

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard import settings
 from dashboard.i18n import format_number
-from dashboard.ingest import places, values
+from dashboard.ingest import lenient, places, values
 from dashboard.ingest.columns import (
     CAMPAIGN_FIGURES,
     KIND_LABELS,
@@ -244,7 +244,7 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
         optional = kind == "units" and canonical not in REQUIRED_UNIT_FIELDS
         for n in bad.index[bad & ~too_long]:
             cell = cells.at[n, header]
-            read = values.lenient(spec.type, cell) if spec.type in ("number", "date") else None
+            read = lenient.read(spec.type, cell) if spec.type in ("number", "date") else None
             if read is not None:
                 result.at[n] = read[0] if read[0] is not None else None
                 problems.append(Problem(int(n), header, cell, (

@@ -18,9 +18,9 @@ REGISTER_HEADERS = {"match": "Vergelijking", "street": "Straat", "house_number":
 def register_display(table: pd.DataFrame) -> pd.DataFrame:
     """`dashboard.tables.registers.register_table` with Dutch headers and values."""
     shown = table[list(REGISTER_HEADERS)].assign(
-        match=table["match"].map(MATCH_LABELS),
+        match=table["match"].astype(str).map(MATCH_LABELS),
         vacant_since=pd.to_datetime(table["vacant_since"]).dt.strftime(DATE_FORMAT))
-    return shown.rename(columns=REGISTER_HEADERS)
+    return shown.astype(object).where(shown.notna(), "").rename(columns=REGISTER_HEADERS)  # unknown: empty
 
 
 def summary_text(table: pd.DataFrame) -> str:

@@ -3,7 +3,7 @@
 Belgian files write one address many ways ("Sint-Jansstraat 1A", "St.-Jansstraat 1 a"); the
 keys here make them equal. Ids the importer derives for units without one are built from these
 keys (``<NIS>|<street>|<number>``, ``<NIS>|naam|<name>``, ``<NIS>|rij|<row>``), so
-`follow_kind` can tell how a unit is followed across inventories.
+`is_derived` can tell whether a unit is followed by its address.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-
-#: How a unit is followed from one inventory to the next, by its id.
-FOLLOW_KINDS = ("id", "address", "name", "row")
 
 
 @lru_cache(maxsize=200_000)
@@ -95,27 +92,10 @@ def address_keys(units: pd.DataFrame) -> pd.Series:
 
 
 def is_derived(unit_id) -> bool:
-    """Whether the importer made ``unit_id`` from an address or a trade name (see `follow_kind`),
-    so that a unit is followed by its address.
+    """Whether the importer made ``unit_id`` from an address or a trade name, so that the unit is
+    followed by its address.
 
     >>> [is_derived(unit) for unit in ["L-81234", "34022|markt|3", "34022|naam|bakker", "34022|rij|ab|7", None]]
     [False, True, True, False, False]
     """
     return isinstance(unit_id, str) and unit_id[5:6] == "|" and unit_id[:5].isdigit() and unit_id[6:10] != "rij|"
-
-
-def follow_kind(unit_ids: pd.Series) -> pd.Series:
-    """How each unit is followed across inventories: ``id`` (an id of the file's own), ``address``,
-    ``name`` or ``row`` (an id derived by the importer from the address, the trade name or, with
-    neither, the row: such a unit cannot be followed).
-
-    >>> follow_kind(pd.Series(["L-81234", "34022|markt|3", "34022|naam|bakkerij peeters", "34022|rij|ab|7"])).tolist()
-    ['id', 'address', 'name', 'row']
-    """
-    if isinstance(unit_ids.dtype, pd.CategoricalDtype):  # the stored units: each distinct id once
-        kinds = follow_kind(unit_ids.cat.categories.to_series().astype(object)).to_numpy()
-        return pd.Series(np.append(kinds, "row")[unit_ids.cat.codes.to_numpy()], index=unit_ids.index)
-    text = unit_ids.astype(str)
-    kinds = np.select([~text.str.match(r"^\d{5}\|"), text.str.match(r"^\d{5}\|naam\|"),
-                       text.str.match(r"^\d{5}\|rij\|")], ["id", "name", "row"], "address")
-    return pd.Series(kinds, index=unit_ids.index)

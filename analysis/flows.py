@@ -38,7 +38,7 @@ def flows(units: pd.DataFrame, *, by: str = "nis_code", scope: str = "all",
     - ``openings``: units new in the later inventory; ``closures``: units gone from it;
     - ``units_followed_by_id``, ``units_followed_by_address``: units in both inventories, matched
       on an id of the file's own or on one the importer made from the address (or, without one,
-      the trade name; `analysis.addresses.follow_kind`);
+      the trade name; `analysis.addresses.is_derived`);
     - ``is_balanced``: units_after = units_before + openings − closures (true whenever each
       ``unit_id`` appears once per inventory; false flags duplicated ids).
 
@@ -154,7 +154,7 @@ def _transitions_walk(unit: np.ndarray, vacant: np.ndarray, inventory: np.ndarra
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """An integer per distinct id, a missing one included (one code for all of them), and per
-    code whether the importer made the id from an address or a name (`analysis.addresses.follow_kind`)."""
+    code whether the importer made the id from an address or a name (`analysis.addresses.is_derived`)."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the stored units: codes at hand
         codes = values.cat.codes.to_numpy()
         distinct = values.cat.categories

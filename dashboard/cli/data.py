@@ -14,7 +14,7 @@ from dashboard import ingest, sample
 from dashboard.cli.arguments import day, positive_float
 from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
 from dashboard.ingest.columns import KINDS
-from dashboard.ingest.places import place
+from dashboard.ingest.places import name_of
 from dashboard.ingest.problems import REPORT_HEADERS
 from dashboard.store.database import Store
 from dashboard.tables import exports
@@ -146,7 +146,7 @@ def _inventory_lines(store: Store, batch_id: int) -> list[str]:
     """Per inventory of the batch: its kind, source, units and whether the figures use it."""
     inventories = store.inventories()
     own = inventories[inventories["batch_id"] == batch_id]
-    return [f"{place_name(row.nis_code)} {format_date(row.observed_on)}: {INVENTORY_KIND_LABELS[row.inventory_kind]}"
+    return [f"{name_of(row.nis_code)} {format_date(row.observed_on)}: {INVENTORY_KIND_LABELS[row.inventory_kind]}"
             f", bron {SOURCE_LABELS[row.source]}, {format_number(row.units_in_file)} uit het bestand"
             + (f" + {format_number(row.units_carried_over)} ongewijzigd overgenomen" if row.units_carried_over else "")
             + ("" if row.is_counted else " (telt niet mee: een andere bron heeft voorrang, of een volledige "
@@ -173,15 +173,16 @@ def _dry_run(store: Store, prepared: ingest.Prepared, args: argparse.Namespace) 
     if prepared.kind != "units" or rows.empty:
         return 0
     replaces = args.replace_sample
+    stored = store.units()
     planned = ingest.plan_for(store, prepared, inventory=args.inventory, source=args.source,
-                              replace_sample=replaces, strict=False)
+                              replace_sample=replaces, strict=False, stored=(stored, store.inventories()))
     for proposal in planned.proposals.itertuples():
         chosen = INVENTORY_KIND_LABELS[proposal.inventory_kind]
         print(f"  {proposal.reason} → {chosen}; {proposal.counts}", file=sys.stderr)
     for refusal in planned.refusals:
         print(f"  Geweigerd: {refusal}", file=sys.stderr)
-    stored = store.units().iloc[0:0] if replaces else store.units()
-    import_views.planned_changes(stored, planned).to_csv(sys.stdout, index=False, lineterminator="\n")
+    changes = import_views.planned_changes(stored.iloc[0:0] if replaces else stored, planned)
+    changes.to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 
@@ -193,11 +194,6 @@ def _mappings(args: argparse.Namespace) -> int:
     pd.DataFrame(rows, columns=["naam", "soort", "kolom", "gegeven"]).to_csv(sys.stdout, index=False,
                                                                               lineterminator="\n")
     return 0
-
-
-def place_name(nis_code: str) -> str:
-    found = place(nis_code)
-    return found.name if found else nis_code
 
 
 def _user() -> str:

@@ -18,7 +18,7 @@ from analysis.inventory_changes import matched_ids, updated_inventory
 from analysis.sources import DEFAULT_PREFERENCE, INVENTORY_KINDS, SOURCES, counted_inventories
 from dashboard.i18n import SOURCE_LABELS, format_date, format_number
 from dashboard.ingest.columns import normalise_header
-from dashboard.ingest.places import place
+from dashboard.ingest.places import name_of
 
 #: Headers only a Locatus export writes (normalised, see `dashboard.ingest.columns.normalise_header`).
 _LOCATUS_HEADERS = frozenset({"vkpid", "pndid", "wvo", "groep", "hoofdbranche", "pvastraat", "pvahuisnr1",
@@ -149,7 +149,7 @@ def propose(rows: pd.DataFrame, earlier: dict[str, pd.DataFrame]) -> pd.DataFram
         matched = (int(matched_ids(previous, rows.iloc[positions[(nis_code, day)]]).notna().sum())
                    if len(previous) else 0)
         size, vacant = int(size), int(vacant)
-        name = _name(nis_code)
+        name = name_of(nis_code)
         counted = f"{format_number(size)} panden voor {name}"
         if only_vacant:
             kind, clear, reason = "register", True, f"{counted}, alle leeg: een register van leegstaande panden?"
@@ -242,8 +242,3 @@ def _which_counts(planned: pd.DataFrame, stored: pd.DataFrame, preference) -> tu
                             f"{', '.join(map(str, sorted(winners['batch_id'])))}; voorkeur "
                             f"{', '.join(SOURCE_LABELS[s] for s in preference)})")
     return new["is_counted"].tolist(), messages
-
-
-def _name(nis_code: str) -> str:
-    found = place(nis_code)
-    return found.name if found else nis_code

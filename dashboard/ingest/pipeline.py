@@ -311,9 +311,8 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
     elsewhere = values.map_distinct(codes, lambda code: code is not None and provinces.get(code) != province)
     for row_number, code in codes[elsewhere.astype(bool)].items():
         column = next(c for c in PLACE_COLUMNS if given.at[row_number, c])
-        found = places.place(code)
         problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
-                                f"{found.name if found else code} ligt niet in {province_label}: "
+                                f"{places.name_of(code)} ligt niet in {province_label}: "
                                 "dit dashboard aanvaardt alleen gemeenten van de provincie"))
         codes[row_number] = None
     return codes, problems

@@ -67,6 +67,12 @@ def place(nis_code: str) -> Place | None:
     return _places().get(nis_code)
 
 
+def name_of(nis_code: str) -> str:
+    """A municipality's name, or its code when the code is not known."""
+    found = place(nis_code)
+    return found.name if found else nis_code
+
+
 def resolve(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The NIS code of each row and where it came from (``nis``, ``postcode``, ``name`` or None).
 

@@ -97,7 +97,7 @@ def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None =
         # proposals then only fill a preview, which passes them).
         needed = not isinstance(inventory, str) or inventory == "update"
         inventories = store.inventories()
-        stored = (store.units() if needed else _no_units(), inventories)
+        stored = (store.units() if needed else pd.DataFrame(), inventories)
     stored, inventories = stored
     if replace_sample:
         stored, inventories = stored.iloc[0:0], inventories.iloc[0:0]
@@ -109,13 +109,6 @@ def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None =
     if strict and not accept_proposals and not planned.unclear.empty:
         raise ImportRejected(_unclear_message(planned.unclear))
     return planned
-
-
-def _no_units() -> pd.DataFrame:
-    return pd.DataFrame({"nis_code": pd.Series(dtype=object), "unit_id": pd.Series(dtype=object),
-                         "street": pd.Series(dtype=object), "house_number": pd.Series(dtype=object),
-                         "status": pd.Series(dtype=object), "observed_on": pd.Series(dtype="datetime64[ns]"),
-                         "is_register": pd.Series(dtype=bool)})
 
 
 def _unclear_message(unclear) -> str:

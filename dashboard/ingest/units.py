@@ -15,7 +15,7 @@ from analysis.addresses import text_key as _key
 from dashboard import settings
 from dashboard.i18n import format_address, format_date
 from dashboard.ingest.categories import VACANT_GROUP, categorise
-from dashboard.ingest.places import place
+from dashboard.ingest.places import name_of
 from dashboard.ingest.problems import WARNING, Problem
 from dashboard.ingest.values import map_distinct
 
@@ -134,9 +134,8 @@ vormen één inventaris op 14/03/2024
                 continue
             last = inside[-1]
             dates[days.index[days.isin(inside)]] = last
-            found = place(nis_code)
             problems.append(Problem(None, source.get("observed_on"), None, (
-                f"veldopname: de rijen van {found.name if found else nis_code} met peildata van "
+                f"veldopname: de rijen van {name_of(nis_code)} met peildata van "
                 f"{format_date(start)} tot {format_date(last)} ({len(inside)} datums binnen {window_days} dagen) "
                 f"vormen één inventaris op {format_date(last)}"), WARNING))
     rows["observed_on"] = dates

@@ -74,7 +74,8 @@ def _inventory_choice(prepared: Prepared, *, replace_sample: bool) -> _Choice:
                              help="Geven twee bronnen een volledige inventaris van hetzelfde jaar, dan tellen de "
                                   "cijfers van de bron met voorrang (Locatus, eigen telling, andere bron).")
     inventory = None if kind == import_views.AUTOMATIC else kind
-    planned = loaders.inventory_plan(prepared, inventory=inventory, source=source, replace_sample=replace_sample)
+    planned = proposed if inventory is None and source == proposed.source else loaders.inventory_plan(
+        prepared, inventory=inventory, source=source, replace_sample=replace_sample)
     st.dataframe(import_views.proposal_table(planned), key="inventories", hide_index=True)
     for refusal in planned.refusals:
         st.error(plain(refusal))

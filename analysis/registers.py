@@ -14,7 +14,7 @@ from analysis.inventory_changes import matched_ids
 #: How a premises compares, in the order a report lists them.
 MATCHES = ("both_vacant", "occupied_in_inventory", "register_only", "inventory_only")
 COMPARISON_COLUMNS = ["nis_code", "match", "street", "house_number", "name", "unit_id", "inventory_unit_id",
-                      "inventory_status", "vacant_since"]
+                      "inventory_status", "vacant_since", "vacant_since_precision"]
 
 
 def register_comparison(register: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
@@ -61,6 +61,8 @@ def register_comparison(register: pd.DataFrame, inventory: pd.DataFrame) -> pd.D
     missed = missed.assign(match="inventory_only", inventory_unit_id=missed["unit_id"], unit_id=None,
                            inventory_status="vacant")
     both = pd.concat([listed, missed], ignore_index=True)
+    if "vacant_since_precision" not in both:  # units stored before precision was kept: days
+        both["vacant_since_precision"] = None
     both["match"] = pd.Categorical(both["match"], categories=MATCHES, ordered=True)
     return both.sort_values("match", kind="stable")[COMPARISON_COLUMNS].reset_index(drop=True)
 

@@ -133,6 +133,28 @@ def format_date(day) -> str:
     return day.strftime(DATE_FORMAT)
 
 
+#: Dutch month names, January first.
+MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+
+
+def format_since(day, precision: str | None = None) -> str:
+    """A date as precisely as it is known (``precision`` "day", "month" or "year"; None: a day):
+    "01/03/2020", "maart 2020", "2018"; `MISSING` when unknown.
+
+    >>> format_since(date(2020, 3, 1), "month"), format_since(date(2018, 1, 1), "year"), format_since(None)
+    ('maart 2020', '2018', '–')
+    """
+    if _missing(day):
+        return MISSING
+    day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return day.strftime(DATE_FORMAT)
+
+
 #: Dutch wording of the vacancy bands with their thresholds (the codes are Dutch already):
 #: ``gezond (≤ 8 %)``, ``verhoogd (8–12 %)``, ``kritiek (> 12 %)``.
 BAND_LABELS = {

@@ -86,7 +86,32 @@ def test_optional_values_as_people_write_them_are_read_or_become_unknown_never_c
     assert rows["observed_on"].dt.strftime("%d/%m/%Y").unique().tolist() == ["31/12/2023"]  # 31/12/23 too
     said = prepared.problems.set_index(["row_number", "column_name"])["problem"]
     assert said[(2, "oppervlakte")] == "gelezen als 120: controleer of dat klopt"
-    assert said[(3, "leeg sinds")] == "gelezen als 01/05/2021: controleer of dat klopt"
+    assert said[(3, "leeg sinds")] == "gelezen als mei 2021 (gerekend vanaf 01/05/2021): controleer of dat klopt"
+    # a month or a year keeps its precision: durations say "sinds maart 2020", not "sinds 01/03/2020"
+    assert rows["vacant_since_precision"].fillna("day").tolist() == ["month", "month", "year", "day", "day"]
     assert said[(5, "oppervlakte")] == "de waarde is onbekend: het veld blijft leeg"
     assert said[(6, "leeg sinds")].endswith("het veld blijft leeg, het pand telt mee")
     assert set(prepared.problems["severity"]) == {"waarschuwing"}
+
+
+def test_a_month_or_year_of_vacancy_is_stored_and_shown_as_precise_as_it_was_written(store_url):
+    from dashboard.figures.maps import _popup_lines, _rows
+    from dashboard.store.database import Store
+    from dashboard.tables.town import action_list, town_units
+
+    store = Store(store_url)
+    raw = ("gemeente;straat;huisnummer;status;leeg sinds;peildatum\n"
+           "Ieper;Markt;1;leeg;maart 2020;31/12/2023\n"  # a month: from 1/3/2020, 1.400 days
+           "Ieper;Markt;2;leeg;2018;31/12/2023\n"  # a year: from 1/1/2018, 2.190 days
+           "Ieper;Markt;3;leeg;15/06/2022;31/12/2023\n"  # a day: 564 days
+           "Ieper;Markt;4;bezet;;31/12/2023\n").encode()
+    ingest.import_file(store, raw, "ieper.csv", imported_by="test", today=TODAY)
+    units = store.units()
+    assert units.sort_values("house_number")["vacant_since_precision"].astype(object).fillna("day").tolist() == [
+        "month", "year", "day", "day"]
+    actions = action_list(town_units(units, "33011", geography="2025", year=2023), units, geography="2025")
+    assert actions[["Adres", "Leeg sinds", "Jaren leeg"]].values.tolist() == [
+        ["Markt 2", "2018", 6.0], ["Markt 1", "maart 2020", 3.8], ["Markt 3", "15/06/2022", 1.5]]
+    popups = {row.house_number: _popup_lines(row, {})[-1] for row in _rows(units) if row.status == "vacant"}
+    assert popups == {"1": "leeg sinds maart 2020 (3,8 jaar)", "2": "leeg sinds 2018 (6,0 jaar)",
+                      "3": "leeg sinds 15/06/2022 (1,5 jaar)"}

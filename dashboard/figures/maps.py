@@ -25,7 +25,15 @@ from analysis.vacancy import vacancy_band
 from dashboard import settings
 from dashboard.figures import leaflet
 from dashboard.figures.palette import BAND_COLOURS, GROUP_COLOURS, OKABE_ITO, group_colour
-from dashboard.i18n import BAND_LABELS, format_address, format_area, format_date, format_number, format_pct, is_fraction
+from dashboard.i18n import (
+    BAND_LABELS,
+    format_address,
+    format_area,
+    format_number,
+    format_pct,
+    format_since,
+    is_fraction,
+)
 
 #: The province's centre and a zoom that shows all of it.
 PROVINCE_CENTRE = (51.04, 3.02)
@@ -221,7 +229,7 @@ def _script_json(value) -> str:
 
 
 _POPUP_FIELDS = ["name", "street", "house_number", "group_code", "status", "floor_area_m2", "vacant_since",
-                 "observed_on"]
+                 "vacant_since_precision", "observed_on"]
 
 
 def _rows(units: pd.DataFrame):
@@ -245,7 +253,8 @@ def _popup_lines(row, names: dict[str, str]) -> list[str]:
              _area_line(row.floor_area_m2) if not pd.isna(row.floor_area_m2) else ""]
     if row.status == "vacant" and not pd.isna(row.vacant_since):
         years = (pd.Timestamp(row.observed_on) - pd.Timestamp(row.vacant_since)).days / 365.25
-        lines.append(f"leeg sinds {format_date(row.vacant_since)} ({format_number(years, 1)} jaar)")
+        since = format_since(row.vacant_since, row.vacant_since_precision)
+        lines.append(f"leeg sinds {since} ({format_number(years, 1)} jaar)")
     return lines
 
 

@@ -256,6 +256,9 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
             else:
                 problems.append(Problem(int(n), header, cell, advice))
         parsed[canonical] = result
+        if canonical == "vacant_since":  # "maart 2020" stays a month, "2018" a year
+            precision = values.map_distinct(cells[header], lenient.precision)
+            parsed["vacant_since_precision"] = precision.where(precision != "day", None)
     for name, spec in known.items():
         if name not in parsed:
             parsed[name] = pd.Series([None] * len(cells), index=cells.index, dtype=object)

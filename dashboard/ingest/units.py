@@ -65,6 +65,8 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     rows["floor_area_m2"] = rows["floor_area_m2"].astype("float64")
     for column in ("observed_on", "vacant_since"):
         rows[column] = pd.to_datetime(rows[column]).astype("datetime64[ns]")
+    precision = rows.get("vacant_since_precision", pd.Series(None, index=rows.index, dtype=object))
+    rows["vacant_since_precision"] = precision.where(rows["vacant_since"].notna(), None)  # None: a day
     return rows, problems
 
 

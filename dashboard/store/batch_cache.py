@@ -34,9 +34,9 @@ from dashboard.store import schema
 #: value): a fraction of the memory, and group-bys and filters on integer codes. ``unit_id``
 #: repeats once per inventory; flows match units on its codes.
 CATEGORICAL_COLUMNS = ("unit_id", "nis_code", "municipality", "postcode", "street", "category", "group_code",
-                       "status", "shopping_area")
+                       "status", "shopping_area", "vacant_since_precision")
 #: The layout of the copies; a new one (other columns encoded) makes the old copies unused.
-COPY_FORMAT = 2
+COPY_FORMAT = 3
 #: Rows taken from the driver at a time when a batch is read without ADBC (SQLite).
 _FETCH_ROWS = 100_000
 

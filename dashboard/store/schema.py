@@ -91,6 +91,7 @@ units = Table(
     Column("status", String(8), nullable=False),
     Column("floor_area_m2", Float),
     Column("vacant_since", Date),
+    Column("vacant_since_precision", String(5)),  # "month" or "year" (its first day); NULL: the day
     Column("observed_on", Date, nullable=False),
     Column("lat", Float),
     Column("lon", Float),

@@ -9,7 +9,7 @@ from analysis.geography import assign_geography, latest_of_year
 from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
 from analysis.vitality import peer_group
 from dashboard import reference
-from dashboard.i18n import format_address
+from dashboard.i18n import format_address, format_since
 
 #: A group is a strength when it is this much more common than in the province.
 STRENGTH_MIN_QUOTIENT = 1.25
@@ -60,10 +60,18 @@ def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
         "Adres": [format_address(s, n) for s, n in zip(long["street"], long["house_number"], strict=True)],
         "Laatste groep": [names.get(code, "onbekend") if code else "onbekend" for code in before],
         "Oppervlakte (m²)": long["floor_area_m2"].to_numpy(),
-        "Leeg sinds": pd.to_datetime(long["vacant_since"]).to_numpy(),
+        "Leeg sinds": [format_since(day, precision) for day, precision in zip(
+            long["vacant_since"], _precisions(long), strict=True)],
         "Jaren leeg": (long["_days"].astype(float) / 365.25).round(1).to_numpy(),
     })
     return table.sort_values("Jaren leeg", ascending=False).reset_index(drop=True)
+
+
+def _precisions(units: pd.DataFrame) -> list:
+    """Each unit's `vacant_since_precision` (None: a day), also for units stored before it existed."""
+    if "vacant_since_precision" not in units:
+        return [None] * len(units)
+    return units["vacant_since_precision"].astype(object).tolist()
 
 
 def strengths(mix_row: pd.Series, *, min_quotient: float = STRENGTH_MIN_QUOTIENT) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import DATE_FORMAT, MATCH_LABELS, format_date, format_number
+from dashboard.i18n import MATCH_LABELS, format_date, format_number, format_since
 from dashboard.tables.registers import register_summary
 from dashboard.ui import shell
 
@@ -19,7 +19,8 @@ def register_display(table: pd.DataFrame) -> pd.DataFrame:
     """`dashboard.tables.registers.register_table` with Dutch headers and values."""
     shown = table[list(REGISTER_HEADERS)].assign(
         match=table["match"].astype(str).map(MATCH_LABELS),
-        vacant_since=pd.to_datetime(table["vacant_since"]).dt.strftime(DATE_FORMAT))
+        vacant_since=[format_since(day, precision) if not pd.isna(day) else None
+                      for day, precision in zip(table["vacant_since"], table["vacant_since_precision"], strict=True)])
     return shown.astype(object).where(shown.notna(), "").rename(columns=REGISTER_HEADERS)  # unknown: empty
 
 

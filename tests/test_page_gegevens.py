@@ -56,8 +56,9 @@ def test_report_names_row_column_and_value_and_partial_import(url):
     raw = files.units_csv(files.good_rows(2) + ["Atlantis;Markt;1;bezet;80;01/01/2024"])
     at = _upload(_page(), "deels.csv", raw)
     report = _table(at, "probleem")
-    assert report[["rij", "kolom", "waarde"]].values.tolist() == [[4, "gemeente", "Atlantis"]]
+    assert report[["rijen", "aantal", "kolom", "waarde"]].values.tolist() == [["4", 1, "gemeente", "Atlantis"]]
     assert report["probleem"].iloc[0].startswith("onbekende gemeente")
+    assert not [e for e in at.expander if e.label.startswith("Alle ")]  # one problem: no list row by row
     assert at.get("download_button")[0].proto.label == "Rapport downloaden (CSV)"
     at.button(key="confirm_import").click().run()
     assert at.error[0].value.startswith("Geweigerd: 1 fout(en) in 1 rij(en)")
@@ -66,6 +67,19 @@ def test_report_names_row_column_and_value_and_partial_import(url):
     at.button(key="confirm_import").click().run()
     assert at.success[0].value == "Opgeslagen als batch 1."
     assert len(Store(url).units()) == 2
+
+
+def test_the_same_problem_in_many_rows_is_one_line_and_the_full_list_is_kept(url):
+    # 30 rows of Antwerpen (not in West-Vlaanderen), rows 2–31; one unreadable floor area in row 32.
+    rows = ["Antwerpen;Meir;%d;bezet;80;01/01/2024" % n for n in range(1, 31)] + ["Kortrijk;Markt;1;bezet;veel;01/01/2024"]
+    at = _upload(_page(), "antwerpen.csv", files.units_csv(rows))
+    kinds = _table(at, "aantal")
+    assert kinds[["ernst", "rijen", "aantal", "kolom", "waarde"]].values.tolist() == [
+        ["fout", "2–31", 30, "gemeente", "Antwerpen"], ["waarschuwing", "32", 1, "wvo", "veel"]]
+    assert kinds["probleem"].iloc[0].startswith("Antwerpen ligt niet in West-Vlaanderen")
+    assert at.expander[-1].label == "Alle 31 problemen, rij per rij"
+    full = _table(at, "rij")
+    assert len(full) == 31 and full["rij"].tolist()[:2] == [2, 3]
 
 
 def test_adjusting_a_column_mapping_and_saving_it(url):

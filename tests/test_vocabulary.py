@@ -100,11 +100,11 @@ def test_a_month_or_year_of_vacancy_is_stored_and_shown_as_precise_as_it_was_wri
     from dashboard.tables.town import action_list, town_units
 
     store = Store(store_url)
-    raw = ("gemeente;straat;huisnummer;status;leeg sinds;peildatum\n"
-           "Ieper;Markt;1;leeg;maart 2020;31/12/2023\n"  # a month: from 1/3/2020, 1.400 days
-           "Ieper;Markt;2;leeg;2018;31/12/2023\n"  # a year: from 1/1/2018, 2.190 days
-           "Ieper;Markt;3;leeg;15/06/2022;31/12/2023\n"  # a day: 564 days
-           "Ieper;Markt;4;bezet;;31/12/2023\n").encode()
+    raw = (b"gemeente;straat;huisnummer;status;leeg sinds;peildatum\n"
+           b"Ieper;Markt;1;leeg;maart 2020;31/12/2023\n"  # a month: from 1/3/2020, 1.400 days
+           b"Ieper;Markt;2;leeg;2018;31/12/2023\n"  # a year: from 1/1/2018, 2.190 days
+           b"Ieper;Markt;3;leeg;15/06/2022;31/12/2023\n"  # a day: 564 days
+           b"Ieper;Markt;4;bezet;;31/12/2023\n")
     ingest.import_file(store, raw, "ieper.csv", imported_by="test", today=TODAY)
     units = store.units()
     assert units.sort_values("house_number")["vacant_since_precision"].astype(object).fillna("day").tolist() == [

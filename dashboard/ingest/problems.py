@@ -105,23 +105,46 @@ def row_ranges(rows: list[int], *, shown: int = 6) -> str:
     return ", ".join(ranges[:shown]) + (", …" if len(ranges) > shown else "")
 
 
-def grouped_lines(problems: pd.DataFrame) -> list[str]:
-    """One line per kind of problem (column, message, severity): the same problem in many rows is
-    one line with the row ranges and a count ("Rij 2–1046 (1.045 rijen), kolom 'postcode': …").
-    Whole-file problems come first, as `report` orders them; the full list stays in the report."""
-    lines = []
-    keys = ["column_name", "problem", "severity"]
-    filled = problems.assign(column_name=problems["column_name"].fillna(""))
-    for (column, problem, _), group in filled.groupby(keys, sort=False, dropna=False):
-        rows = sorted(int(n) for n in group["row_number"].dropna())
-        if len(group) == 1 or not rows:
-            lines += [describe_row(row) for row in group.itertuples(index=False)]
-            continue
+#: Columns of the grouped report (`grouped`): one row per kind of problem.
+GROUPED_COLUMNS = ["severity", "rows", "row_count", "column_name", "value", "problem"]
+GROUPED_HEADERS = {"severity": "ernst", "rows": "rijen", "row_count": "aantal", "column_name": "kolom",
+                   "value": "waarde", "problem": "probleem"}
+
+
+def grouped(problems: pd.DataFrame) -> pd.DataFrame:
+    """One row per kind of problem (column, message, severity): the rows as ranges (`row_ranges`),
+    how many, and the value when every row has the same one. Whole-file problems first, errors
+    before warnings; the full list stays in the report.
+
+    >>> report_ = report([Problem(n, "pva_postcode", "2000", "ligt niet in West-Vlaanderen") for n in range(2, 1047)]
+    ...                  + [Problem(7, "wvo", "veel", "geen getal", WARNING)])
+    >>> grouped(report_)[["rows", "row_count", "value"]].values.tolist()
+    [['2–1046', 1045, '2000'], ['7', 1, 'veel']]
+    """
+    rows = []
+    filled = problems.assign(column_name=problems["column_name"].fillna(""),
+                             _order=(problems["severity"] != ERROR) + problems["row_number"].notna() * 2)
+    for (column, problem, severity), group in filled.groupby(["column_name", "problem", "severity"], sort=False,
+                                                              dropna=False):
+        numbers = sorted(int(n) for n in group["row_number"].dropna())
         values = group["value"].dropna().unique()
-        where = f"Rij {row_ranges(rows)} ({format_number(len(rows))} rijen)"
-        if column:
-            where += f", kolom '{column}'"
-        if len(values) == 1:
-            where += f" (waarde '{shorten(values[0])}')"
-        lines.append(f"{where}: {problem}")
+        rows.append({"severity": severity, "rows": row_ranges(numbers) if numbers else None, "row_count": len(group),
+                     "column_name": column or None, "value": values[0] if len(values) == 1 else None,
+                     "problem": problem, "_order": group["_order"].min()})
+    frame = pd.DataFrame(rows, columns=[*GROUPED_COLUMNS, "_order"])
+    return frame.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def grouped_lines(problems: pd.DataFrame) -> list[str]:
+    """`grouped` as sentences: "Rij 2–1046 (1.045 rijen), kolom 'postcode' (waarde '2000'): …"."""
+    lines = []
+    for row in grouped(problems).itertuples(index=False):
+        where = "Bestand" if row.rows is None else f"Rij {row.rows}"
+        if row.rows is not None and row.row_count > 1:
+            where += f" ({format_number(row.row_count)} rijen)"
+        if row.column_name is not None:
+            where += f", kolom '{row.column_name}'"
+        if row.value is not None:
+            where += f" (waarde '{shorten(row.value)}')"
+        lines.append(f"{where}: {row.problem}")
     return lines

@@ -99,8 +99,12 @@ def _report(prepared: Prepared) -> None:
     if prepared.problems.empty:
         st.success("Geen problemen gevonden.")
         return
+    kinds = import_views.grouped_problem_table(prepared)
+    st.dataframe(kinds, key="problem_kinds", hide_index=True)
     problems = import_views.problem_table(prepared)
-    st.dataframe(problems, key="problems", hide_index=True)
+    if len(problems) > len(kinds):
+        with st.expander(f"Alle {len(problems)} problemen, rij per rij"):
+            st.dataframe(problems, key="problems", hide_index=True)
     st.download_button("Rapport downloaden (CSV)", exports.to_csv_bytes(problems), file_name="importrapport.csv",
                        mime="text/csv", key="download_report")
     st.download_button("Rapport downloaden (Excel)", exports.to_xlsx_bytes(problems),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.inventory_changes import inventory_changes
 from dashboard.i18n import DATE_FORMAT, DATETIME_FORMAT, INVENTORY_KIND_LABELS, SOURCE_LABELS, format_pct
-from dashboard.ingest import Prepared
+from dashboard.ingest import Prepared, problems
 from dashboard.ingest.columns import KIND_LABELS, specs
 from dashboard.ingest.inventory_plan import Plan
 from dashboard.ingest.problems import REPORT_HEADERS
@@ -62,6 +62,12 @@ def column_label(kind: str):
 def problem_table(prepared: Prepared) -> pd.DataFrame:
     """The validation report with Dutch headers, whole-file problems first."""
     return prepared.problems.rename(columns=REPORT_HEADERS)
+
+
+def grouped_problem_table(prepared: Prepared) -> pd.DataFrame:
+    """One row per kind of problem (`dashboard.ingest.problems.grouped`) with Dutch headers: the
+    same problem in a thousand rows is one row with its row ranges and count."""
+    return problems.grouped(prepared.problems).rename(columns=problems.GROUPED_HEADERS)
 
 
 def change_table(stored_units: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:

@@ -50,6 +50,14 @@ LABELS = {
     "events": "Acties",
     "social_reach": "Bereik sociale media",
     "budget_eur": "Budget (EUR)",
+    "vacancy_rate_units_baseline": "Leegstand bij de basislijn",
+    "change_since_baseline": "Verschil sinds basislijn",
+    "change_since_previous": "Verschil sinds vorige periode",
+    "last_occupied_group": "Laatste groep",
+    "years_vacant": "Jaren leeg",
+    "location_quotient": "Locatiequotiënt",
+    "match": "Vergelijking",
+    "rank": "Plaats",
 }
 #: Where a units file comes from (`analysis.sources.SOURCES`).
 SOURCE_LABELS = {"locatus": "Locatus", "register": "register van de gemeente", "own_survey": "eigen telling",

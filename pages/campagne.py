@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.campaign import leaderboard, unique_enterprises
 from dashboard import reference
 from dashboard.figures import charts
-from dashboard.i18n import format_number
+from dashboard.i18n import LABELS, format_number
 from dashboard.ui import loaders, shell, views
 
 st.title("Campagne \u201cIk koop lokaal\u201d")
@@ -29,8 +29,10 @@ else:
     names = reference.municipality_names(geography)
     board = leaderboard(votes[votes["edition"] == edition], top=3)
     board = board.assign(gemeente=board["nis_code"].map(names)).rename(columns={
-        "gemeente": "Gemeente", "rank": "Plaats", "shop_name": "Winkel", "votes": "Stemmen", "winner": "Ambassadeur"})
-    shell.table_with_downloads(board[["Gemeente", "Plaats", "Winkel", "Stemmen", "Ambassadeur"]], key="leaderboard",
+        "gemeente": "Gemeente", "rank": LABELS["rank"], "shop_name": "Winkel", "votes": "Stemmen",
+        "winner": "Ambassadeur"})
+    shell.table_with_downloads(board[["Gemeente", LABELS["rank"], "Winkel", "Stemmen", "Ambassadeur"]],
+                               key="leaderboard",
                                file_stem=f"ambassadeurs_{edition}")
     st.metric("Bereikte ondernemingen (EFRO CO01/CO04), alle edities", format_number(unique_enterprises(votes)),
               help="Uniek per ondernemingsnummer, anders per gemeente en genormaliseerde winkelnaam.")

@@ -71,7 +71,8 @@ def test_report_names_row_column_and_value_and_partial_import(url):
 
 def test_the_same_problem_in_many_rows_is_one_line_and_the_full_list_is_kept(url):
     # 30 rows of Antwerpen (not in West-Vlaanderen), rows 2–31; one unreadable floor area in row 32.
-    rows = ["Antwerpen;Meir;%d;bezet;80;01/01/2024" % n for n in range(1, 31)] + ["Kortrijk;Markt;1;bezet;veel;01/01/2024"]
+    rows = [f"Antwerpen;Meir;{n};bezet;80;01/01/2024" for n in range(1, 31)]
+    rows.append("Kortrijk;Markt;1;bezet;veel;01/01/2024")
     at = _upload(_page(), "antwerpen.csv", files.units_csv(rows))
     kinds = _table(at, "aantal")
     assert kinds[["ernst", "rijen", "aantal", "kolom", "waarde"]].values.tolist() == [

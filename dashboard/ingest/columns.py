@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from analysis.campaign import REACH_COLUMNS
+from analysis.flows import FLOW_COLUMNS
+from analysis.mix import MIX_COLUMNS
+from analysis.quality import QUALITY_COLUMNS
+from analysis.vacancy import VACANCY_COLUMNS
+from dashboard.i18n import LABELS
 
 KINDS = ("units", "campaign", "votes")
 KIND_LABELS = {"units": "verkooppunten (leegstandsinventaris)", "campaign": "campagnecijfers",
@@ -119,6 +126,46 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
+#: Columns of Kernmonitor's own tables that are not in the analysis modules' column lists.
+_OTHER_COMPUTED = ("is_register_only", "vitality_index", "inventory_observed_on")
+_PER_GROUP = re.compile(r"^(?:locationquotient|sharefloor|shareunits)\d+$")
+
+
+def _full_key(text: str) -> str:
+    """A header as matched, brackets included ("Leegstand (panden)" is not "Leegstand")."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+@cache
+def _computed() -> dict[str, str]:
+    """Key (`_full_key`) → Dutch label of every figure Kernmonitor computes, under its column
+    name and its label, except where a file column is spelt alike (``Winkelvloeroppervlakte (m²)``
+    is a unit's floor area, ``Jaar`` a date or an edition)."""
+    names = [*VACANCY_COLUMNS, *MIX_COLUMNS, *QUALITY_COLUMNS, *FLOW_COLUMNS, *REACH_COLUMNS, *LABELS,
+             *_OTHER_COMPUTED]
+    found = {_full_key(name): LABELS.get(name, name) for name in names}
+    found |= {_full_key(label): label for label in LABELS.values()}
+    inputs = {_full_key(spelling) for specs_ in COLUMNS.values() for spec in specs_
+              for spelling in (spec.name, spec.label, *spec.headers)}
+    return {key: label for key, label in found.items() if key not in inputs}
+
+
+def computed_label(header: str) -> str | None:
+    """The label of the figure a header names when Kernmonitor computes it (a column of its own
+    downloads and report): such a column is never read as data; None for anything else.
+
+    >>> computed_label("Leegstand (panden)"), computed_label("vacancy_rate_floor"), computed_label("Status")
+    ('Leegstand (panden)', 'Leegstand (oppervlakte)', None)
+    >>> computed_label("location_quotient_11"), computed_label("Winkelvloeroppervlakte (m²)")
+    ('location_quotient_11', None)
+    """
+    key = _full_key(header)
+    if _PER_GROUP.match(key):
+        return str(header)
+    return _computed().get(key)
+
+
 def specs(kind: str) -> dict[str, ColumnSpec]:
     return {spec.name: spec for spec in COLUMNS[kind]}
 
@@ -130,7 +177,8 @@ def map_headers(headers: list[str], kind: str) -> dict[str, str | None]:
     {'GROEP': 'category', 'BRANCHE': None, 'NAAM': 'name', 'PLAATS': 'municipality', 'WVO': 'floor_area_m2', \
 'Opmerking': None}
     """
-    by_header = {normalise_header(h): h for h in reversed(headers)}  # the first of equal headers wins
+    # The first of equal headers wins; a figure Kernmonitor computes is never read as data.
+    by_header = {normalise_header(h): h for h in reversed(headers) if computed_label(h) is None}
     mapping: dict[str, str | None] = dict.fromkeys(headers)
     for spec in COLUMNS[kind]:
         for synonym in (*spec.headers, spec.label):  # the app's own label too (its downloads write it)

@@ -20,6 +20,7 @@ from dashboard.ingest.columns import (
     KIND_LABELS,
     KINDS,
     REQUIRED,
+    computed_label,
     detect_kind,
     map_headers,
     nearest_column,
@@ -118,9 +119,10 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     mapping = _overridden(_complete(headers, kind, mapping), overrides or {}, kind)
     today = (today or pd.Timestamp.now()).normalize()
     lengths = {header: values.text_lengths(cells[header]) for header in headers}
-    problems = (_header_problems(headers, mapping, kind, workbook=description.startswith("Excel"))
+    computed = _computed_table(headers, mapping)
+    problems = (computed or _header_problems(headers, mapping, kind, workbook=description.startswith("Excel"))
                 + _long_fields(cells, lengths) + _left_out(read.left_out))
-    if not any(mapping.values()):  # nothing recognised: the other checks would only add noise
+    if computed or not any(mapping.values()):  # nothing to read: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
                         cells=cells, rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]), problems=report(problems))
     parsed, parse_problems = _parse(cells, mapping, kind, lengths)
@@ -172,6 +174,19 @@ def _overridden(mapping: dict[str, str | None], overrides: dict[str, str | None]
     return mapping
 
 
+def _computed_table(headers: list[str], mapping: dict[str, str | None]) -> list[Problem]:
+    """One problem when the file is a table Kernmonitor itself made (its downloads, its report):
+    more of its columns are figures Kernmonitor computes than data a file can bring."""
+    used = {c for c in mapping.values() if c} - {*PLACE_COLUMNS, "observed_on", "edition"}
+    computed = [header for header in headers if mapping.get(header) is None and computed_label(header)]
+    if len(computed) < 2 or len(computed) < len(used):
+        return []
+    shown = ", ".join(f"'{header}'" for header in computed[:4]) + (", …" if len(computed) > 4 else "")
+    return [Problem(None, None, ", ".join(map(str, headers)), (
+        f"dit is een tabel met cijfers die Kernmonitor zelf berekent ({shown}), geen inventaris, campagnecijfers "
+        "of stemmen: importeer het bestand waaruit ze berekend zijn."))]
+
+
 def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: str, *,
                      workbook: bool = False) -> list[Problem]:
     used = {c for c in mapping.values() if c}
@@ -202,6 +217,8 @@ def _header_problems(headers: list[str], mapping: dict[str, str | None], kind: s
 def _unused(header: str, kind: str) -> str:
     """Why a column is not used, and how to use it: another column brings the same, or the
     nearest known column (`dashboard.ingest.columns.nearest_column`), or nothing is known like it."""
+    if computed_label(header):
+        return f"kolom niet gebruikt: Kernmonitor berekent '{computed_label(header)}' zelf"
     if map_headers([header], kind)[header] is not None:
         return "kolom niet gebruikt: een andere kolom levert hetzelfde gegeven"
     how = f"Koppel ze bij 'Kolommen koppelen' of met --map \"{header}=<kolom>\""

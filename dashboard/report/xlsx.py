@@ -11,18 +11,15 @@ import io
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from dashboard.i18n import is_fraction
+from dashboard.i18n import LABELS, is_fraction
 from dashboard.report.content import ReportData
 from dashboard.tables.exports import excel_safe
 from dashboard.tables.methodology import definitions
 
-VACANCY_HEADERS = {"nis_code": "NIS-code", "municipality": "Gemeente", "observed_on": "Peildatum",
-                   "units_total": "Verkooppunten", "units_vacant": "Leegstaand",
-                   "vacancy_rate_units": "Leegstand (panden)", "vacancy_rate_floor": "Leegstand (oppervlakte)",
-                   "long_term_vacancy_share": "Langdurige leegstand",
-                   "vacancy_rate_units_baseline": "Leegstand bij de basislijn",
-                   "change_since_baseline": "Verschil sinds basislijn",
-                   "change_since_previous": "Verschil sinds vorige periode"}
+VACANCY_HEADERS = {column: LABELS[column] for column in [
+    "nis_code", "municipality", "observed_on", "units_total", "units_vacant", "vacancy_rate_units",
+    "vacancy_rate_floor", "long_term_vacancy_share", "vacancy_rate_units_baseline", "change_since_baseline",
+    "change_since_previous"]}
 #: Fractions and differences of fractions: shown as percentages.
 PERCENT_HEADERS = {header for column, header in VACANCY_HEADERS.items()
                    if is_fraction(column) or column.startswith("change_since")}

@@ -9,7 +9,7 @@ from analysis.geography import assign_geography, latest_of_year
 from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
 from analysis.vitality import peer_group
 from dashboard import reference
-from dashboard.i18n import format_address, format_since
+from dashboard.i18n import LABELS, format_address, format_since
 
 #: A group is a strength when it is this much more common than in the province.
 STRENGTH_MIN_QUOTIENT = 1.25
@@ -58,13 +58,13 @@ def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
         if len(long) else pd.Index([])
     table = pd.DataFrame({
         "Adres": [format_address(s, n) for s, n in zip(long["street"], long["house_number"], strict=True)],
-        "Laatste groep": [names.get(code, "onbekend") if code else "onbekend" for code in before],
+        LABELS["last_occupied_group"]: [names.get(code, "onbekend") if code else "onbekend" for code in before],
         "Oppervlakte (m²)": long["floor_area_m2"].to_numpy(),
         "Leeg sinds": [format_since(day, precision) for day, precision in zip(
             long["vacant_since"], _precisions(long), strict=True)],
-        "Jaren leeg": (long["_days"].astype(float) / 365.25).round(1).to_numpy(),
+        LABELS["years_vacant"]: (long["_days"].astype(float) / 365.25).round(1).to_numpy(),
     })
-    return table.sort_values("Jaren leeg", ascending=False).reset_index(drop=True)
+    return table.sort_values(LABELS["years_vacant"], ascending=False).reset_index(drop=True)
 
 
 def _precisions(units: pd.DataFrame) -> list:
@@ -80,8 +80,8 @@ def strengths(mix_row: pd.Series, *, min_quotient: float = STRENGTH_MIN_QUOTIENT
     quotients = {column.removeprefix("location_quotient_"): value for column, value in mix_row.items()
                  if str(column).startswith("location_quotient_") and pd.notna(value) and value >= min_quotient}
     table = pd.DataFrame({"Groep": [names.get(code, code) for code in quotients],
-                          "Locatiequotiënt": list(quotients.values())})
-    return table.sort_values("Locatiequotiënt", ascending=False).reset_index(drop=True)
+                          LABELS["location_quotient"]: list(quotients.values())})
+    return table.sort_values(LABELS["location_quotient"], ascending=False).reset_index(drop=True)
 
 
 def ambassadors(votes: pd.DataFrame, nis_code: str, *, geography: str) -> pd.DataFrame:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import MATCH_LABELS, format_date, format_number, format_since
+from dashboard.i18n import LABELS, MATCH_LABELS, format_date, format_number, format_since
 from dashboard.tables.registers import register_summary
 from dashboard.ui import shell
 
-REGISTER_HEADERS = {"match": "Vergelijking", "street": "Straat", "house_number": "Huisnummer", "name": "Naam",
+REGISTER_HEADERS = {"match": LABELS["match"], "street": "Straat", "house_number": "Huisnummer", "name": "Naam",
                     "unit_id": "Pand-id (register)", "inventory_unit_id": "Pand-id (inventaris)",
                     "vacant_since": "Leeg sinds"}
 

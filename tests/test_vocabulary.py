@@ -115,3 +115,17 @@ def test_a_month_or_year_of_vacancy_is_stored_and_shown_as_precise_as_it_was_wri
     popups = {row.house_number: _popup_lines(row, {})[-1] for row in _rows(units) if row.status == "vacant"}
     assert popups == {"1": "leeg sinds maart 2020 (3,8 jaar)", "2": "leeg sinds 2018 (6,0 jaar)",
                       "3": "leeg sinds 15/06/2022 (1,5 jaar)"}
+
+
+def test_one_enterprise_under_spellings_of_its_number_is_counted_once():
+    from analysis.campaign import unique_enterprises
+
+    raw = ("gemeente;editie;winkel;ondernemingsnummer;stemmen\n"
+           "Kortrijk;2023;Bakkerij Peeters;BE 0123.456.749;10\n"
+           "Kortrijk;2024;Bakkerij Peeters bv;123456749;12\n"  # Excel dropped the leading zero
+           "Ieper;2024;Peeters Ieper;0123456749;3\n"  # a branch in another town: the same enterprise
+           "Ieper;2024;Boeken B;;5\n").encode()  # no number: known by town and name
+    prepared = ingest.prepare(raw, "stemmen.csv", today=TODAY)
+    assert prepared.errors.empty
+    assert prepared.valid_rows["kbo_number"].tolist() == ["0123456749"] * 3 + [None]
+    assert unique_enterprises(prepared.valid_rows) == 2  # Peeters (one number) and Boeken B

@@ -98,4 +98,14 @@ def is_derived(unit_id) -> bool:
     >>> [is_derived(unit) for unit in ["L-81234", "34022|markt|3", "34022|naam|bakker", "34022|rij|ab|7", None]]
     [False, True, True, False, False]
     """
-    return isinstance(unit_id, str) and unit_id[5:6] == "|" and unit_id[:5].isdigit() and unit_id[6:10] != "rij|"
+    return is_made_up(unit_id) and unit_id[6:10] != "rij|"
+
+
+def is_made_up(unit_id) -> bool:
+    """Whether the importer made ``unit_id`` (from an address, a trade name or a row), as opposed
+    to an id the file gave.
+
+    >>> [is_made_up(unit) for unit in ["L-81234", "34022|markt|3", "34022|rij|ab|7", None]]
+    [False, True, True, False]
+    """
+    return isinstance(unit_id, str) and unit_id[5:6] == "|" and unit_id[:5].isdigit()

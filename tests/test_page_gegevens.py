@@ -47,7 +47,7 @@ def test_nothing_is_written_before_the_confirm(url):
     assert "Je importeert als **an**" in at.caption[1].value
     assert Store(url).is_empty()
     at.button(key="confirm_import").click().run()
-    assert "Opgeslagen als batch 1." in [message.value for message in at.success]
+    assert "Opgeslagen als batch 1: 4 rij(en)." in [message.value for message in at.success]
     batch = Store(url).batches().iloc[0]
     assert (batch["imported_by"], batch["rows_imported"], batch["file_name"]) == (COORDINATOR, 4, "kortrijk.csv")
 
@@ -65,7 +65,8 @@ def test_report_names_row_column_and_value_and_partial_import(url):
     assert Store(url).is_empty()
     at.checkbox(key="partial").check().run()
     at.button(key="confirm_import").click().run()
-    assert at.success[0].value == "Opgeslagen als batch 1."
+    assert at.success[0].value == ("Opgeslagen als batch 1: 2 rij(en); 1 rij(en) met fouten apart bewaard (met hun "
+                                   "reden, in de batch).")
     assert len(Store(url).units()) == 2
 
 
@@ -154,7 +155,7 @@ def test_a_store_with_sample_data_offers_to_remove_it_with_the_import(url):
         "Voorbeelddata verwijderen en importeren"]
     assert not [button for button in at.button if button.key == "confirm_import"]
     at.button(key="confirm_replace_sample").click().run()
-    assert "Opgeslagen als batch 2. De voorbeelddata zijn verwijderd." in [message.value for message in at.success]
+    assert "Opgeslagen als batch 2: 4 rij(en). De voorbeelddata zijn verwijderd." in [message.value for message in at.success]
     assert store.batches().set_index("batch_id")["status"].to_dict() == {1: "rolled_back", 2: "active"}
     assert sorted(store.units()["unit_id"]) != ["s1", "s2"] and len(store.units()) == 4
 
@@ -179,9 +180,23 @@ def test_a_correction_is_proposed_as_an_update_and_a_kind_it_cannot_be_is_refuse
     assert at.button(key="confirm_import").disabled
     at.selectbox(key="inventory_kind").set_value("automatisch").run()
     at.button(key="confirm_import").click().run()
-    assert "Opgeslagen als batch 2." in [message.value for message in at.success]
+    assert "Opgeslagen als batch 2: 3 rij(en)." in [message.value for message in at.success]
     units = Store(url).units()
     assert (units["observed_on"] == "2024-06-01").sum() == 11  # and still 10 on 1/1/2024
     assert not at.exception, at.exception
     history = _table(at, "Batch")
     assert history[["Batch", "Bron", "Rijen"]].values.tolist() == [[2, "andere bron", 3], [1, "Locatus", 10]]
+
+
+def test_a_register_is_said_to_change_no_inventory(url):
+    from tests.test_inventory_kinds import KORTRIJK
+
+    at = _upload(_page(), "kortrijk.csv", KORTRIJK)
+    at.button(key="confirm_import").click().run()
+    register = b"gemeente;straat;huisnummer;status;peildatum\nKortrijk;Markt;2;leeg;01/03/2024\n"
+    at = _upload(_page(), "register.csv", register)
+    assert _table(at, "Voorstel").iloc[0]["Voorstel"] == "register (alleen leegstaande panden)"
+    assert ("Een register van leegstaande panden verandert geen inventaris: de pagina Gemeente vergelijkt het met de "
+            "volledige inventaris van hetzelfde jaar.") in [caption.value for caption in at.caption]
+    preview = _table(at, "huisnummer")
+    assert preview.index.name == "rij" and preview.index.tolist() == [2]  # numbered as in the file

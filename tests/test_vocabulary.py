@@ -120,11 +120,11 @@ def test_a_month_or_year_of_vacancy_is_stored_and_shown_as_precise_as_it_was_wri
 def test_one_enterprise_under_spellings_of_its_number_is_counted_once():
     from analysis.campaign import unique_enterprises
 
-    raw = ("gemeente;editie;winkel;ondernemingsnummer;stemmen\n"
-           "Kortrijk;2023;Bakkerij Peeters;BE 0123.456.749;10\n"
-           "Kortrijk;2024;Bakkerij Peeters bv;123456749;12\n"  # Excel dropped the leading zero
-           "Ieper;2024;Peeters Ieper;0123456749;3\n"  # a branch in another town: the same enterprise
-           "Ieper;2024;Boeken B;;5\n").encode()  # no number: known by town and name
+    raw = (b"gemeente;editie;winkel;ondernemingsnummer;stemmen\n"
+           b"Kortrijk;2023;Bakkerij Peeters;BE 0123.456.749;10\n"
+           b"Kortrijk;2024;Bakkerij Peeters bv;123456749;12\n"  # Excel dropped the leading zero
+           b"Ieper;2024;Peeters Ieper;0123456749;3\n"  # a branch in another town: the same enterprise
+           b"Ieper;2024;Boeken B;;5\n")  # no number: known by town and name
     prepared = ingest.prepare(raw, "stemmen.csv", today=TODAY)
     assert prepared.errors.empty
     assert prepared.valid_rows["kbo_number"].tolist() == ["0123456749"] * 3 + [None]

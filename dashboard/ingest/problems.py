@@ -106,9 +106,9 @@ def row_ranges(rows: list[int], *, shown: int = 6) -> str:
 
 
 #: Columns of the grouped report (`grouped`): one row per kind of problem.
-GROUPED_COLUMNS = ["severity", "rows", "row_count", "column_name", "value", "problem"]
-GROUPED_HEADERS = {"severity": "ernst", "rows": "rijen", "row_count": "aantal", "column_name": "kolom",
-                   "value": "waarde", "problem": "probleem"}
+GROUPED_COLUMNS = ["rows", "row_count", "column_name", "value", "problem", "severity"]
+GROUPED_HEADERS = {"rows": "rijen", "row_count": "aantal", "column_name": "kolom", "value": "waarde",
+                   "problem": "probleem", "severity": "ernst"}
 
 
 def grouped(problems: pd.DataFrame) -> pd.DataFrame:

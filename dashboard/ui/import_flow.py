@@ -46,6 +46,9 @@ def import_flow(who: str) -> None:
         stored = loaders.units().iloc[0:0] if replaces_sample else loaders.units()
         changes = (import_views.planned_changes(stored, choice.plan) if choice.plan is not None
                    else import_views.rows_per_municipality(prepared))
+        if choice.plan is not None and (choice.plan.proposals["inventory_kind"] == "register").any():
+            st.caption("Een register van leegstaande panden verandert geen inventaris: de pagina Gemeente "
+                       "vergelijkt het met de volledige inventaris van hetzelfde jaar.")
         shell.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
     _confirm(prepared, who, replace_sample=replaces_sample, choice=choice)
 
@@ -76,7 +79,8 @@ def _inventory_choice(prepared: Prepared, *, replace_sample: bool) -> _Choice:
     inventory = None if kind == import_views.AUTOMATIC else kind
     planned = proposed if inventory is None and source == proposed.source else loaders.inventory_plan(
         prepared, inventory=inventory, source=source, replace_sample=replace_sample)
-    st.dataframe(import_views.proposal_table(planned), key="inventories", hide_index=True)
+    st.dataframe(import_views.proposal_table(planned), key="inventories", hide_index=True,
+                 column_config={"Waarom": st.column_config.TextColumn("Waarom", width="large")})
     for refusal in planned.refusals:
         st.error(plain(refusal))
     return _Choice(inventory=inventory, source=source, plan=planned)
@@ -100,11 +104,12 @@ def _report(prepared: Prepared) -> None:
         st.success("Geen problemen gevonden.")
         return
     kinds = import_views.grouped_problem_table(prepared)
-    st.dataframe(kinds, key="problem_kinds", hide_index=True)
+    wide = {"probleem": st.column_config.TextColumn("probleem", width="large")}
+    st.dataframe(kinds, key="problem_kinds", hide_index=True, column_config=wide)
     problems = import_views.problem_table(prepared)
     if len(problems) > len(kinds):
         with st.expander(f"Alle {len(problems)} problemen, rij per rij"):
-            st.dataframe(problems, key="problems", hide_index=True)
+            st.dataframe(problems, key="problems", hide_index=True, column_config=wide)
     st.download_button("Rapport downloaden (CSV)", exports.to_csv_bytes(problems), file_name="importrapport.csv",
                        mime="text/csv", key="download_report")
     st.download_button("Rapport downloaden (Excel)", exports.to_xlsx_bytes(problems),
@@ -126,8 +131,8 @@ def _confirm(prepared: Prepared, who: str, *, replace_sample: bool, choice: _Cho
             batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who,
                                        replace_sample=replace_sample, inventory=choice.inventory,
                                        source=choice.source, accept_proposals=True)
-            st.success(f"Opgeslagen als batch {batch_id}." + (" De voorbeelddata zijn verwijderd."
-                                                              if replace_sample else ""))
+            st.success(import_views.stored_message(prepared, batch_id, partial=partial,
+                                                   replaced_sample=replace_sample))
         except ImportRejected as rejected:
             st.error(plain(rejected.summary))
 
@@ -149,7 +154,7 @@ def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions
         st.error(f"Dit bestand kan niet gelezen worden (onverwachte fout: {plain(type(problem).__name__)}). "
                  "Bewaar het opnieuw als CSV of .xlsx, of stuur het naar de beheerder.")
         return None
-    st.dataframe(prepared.cells.head(10), key="preview")
+    st.dataframe(import_views.preview(prepared), key="preview")
     edited = mapping_editor(prepared, source=options.saved_mapping or "auto", who=who)
     if edited != prepared.mapping:
         prepared = loaders.prepare(raw, file_name, kind=prepared.kind, observed_on=options.observed_on,

@@ -60,14 +60,35 @@ def column_label(kind: str):
 
 
 def problem_table(prepared: Prepared) -> pd.DataFrame:
-    """The validation report with Dutch headers, whole-file problems first."""
-    return prepared.problems.rename(columns=REPORT_HEADERS)
+    """The validation report with Dutch headers, whole-file problems first; empty where a problem
+    has no row, column or value."""
+    return _blank(prepared.problems).rename(columns=REPORT_HEADERS)
 
 
 def grouped_problem_table(prepared: Prepared) -> pd.DataFrame:
     """One row per kind of problem (`dashboard.ingest.problems.grouped`) with Dutch headers: the
     same problem in a thousand rows is one row with its row ranges and count."""
-    return problems.grouped(prepared.problems).rename(columns=problems.GROUPED_HEADERS)
+    return _blank(problems.grouped(prepared.problems)).rename(columns=problems.GROUPED_HEADERS)
+
+
+def preview(prepared: Prepared, rows: int = 10) -> pd.DataFrame:
+    """The file's first rows as read, numbered as in the file ("rij"), empty cells empty."""
+    return _blank(prepared.cells.head(rows)).rename_axis("rij")
+
+
+def stored_message(prepared: Prepared, batch_id: int, *, partial: bool, replaced_sample: bool) -> str:
+    """What an import stored: "Opgeslagen als batch 3: 4 rijen; 3 rijen met fouten apart bewaard."."""
+    message = f"Opgeslagen als batch {batch_id}: {len(prepared.valid_rows)} rij(en)"
+    refused = prepared.errors["row_number"].dropna().nunique() if partial else 0
+    if refused:
+        message += f"; {refused} rij(en) met fouten apart bewaard (met hun reden, in de batch)"
+    return message + "." + (" De voorbeelddata zijn verwijderd." if replaced_sample else "")
+
+
+def _blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing cells as empty text, never "None" or "<NA>" (numbers stay numbers elsewhere)."""
+    shown = frame.astype(object)
+    return shown.where(shown.notna(), "")
 
 
 def change_table(stored_units: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.addresses import is_made_up
 from dashboard.i18n import LABELS, MATCH_LABELS, format_date, format_number, format_since
 from dashboard.tables.registers import register_summary
 from dashboard.ui import shell
@@ -19,9 +20,15 @@ def register_display(table: pd.DataFrame) -> pd.DataFrame:
     """`dashboard.tables.registers.register_table` with Dutch headers and values."""
     shown = table[list(REGISTER_HEADERS)].assign(
         match=table["match"].astype(str).map(MATCH_LABELS),
+        # An id the importer made from the address says nothing the address does not.
+        unit_id=table["unit_id"].map(_given_id), inventory_unit_id=table["inventory_unit_id"].map(_given_id),
         vacant_since=[format_since(day, precision) if not pd.isna(day) else None
                       for day, precision in zip(table["vacant_since"], table["vacant_since_precision"], strict=True)])
     return shown.astype(object).where(shown.notna(), "").rename(columns=REGISTER_HEADERS)  # unknown: empty
+
+
+def _given_id(unit_id):
+    return None if unit_id is None or pd.isna(unit_id) or is_made_up(unit_id) else unit_id
 
 
 def summary_text(table: pd.DataFrame) -> str:

@@ -131,7 +131,7 @@ def test_signing_in_uploading_and_importing_a_file(browser, tmp_path, coordinato
         page.locator("input[type=file]").set_input_files(str(upload))
         page.get_by_text("4 rijen", exact=False).first.wait_for(timeout=60_000)
         page.get_by_role("button", name="Importeren").click()
-        page.get_by_text("Opgeslagen als batch 1.").wait_for(timeout=60_000)
+        page.get_by_text("Opgeslagen als batch 1:", exact=False).wait_for(timeout=60_000)
         page.close()
     batch = Store(db_url).batches().iloc[0]
     assert (batch["imported_by"], batch["rows_imported"]) == (COORDINATOR, 4)

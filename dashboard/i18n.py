@@ -20,45 +20,6 @@ DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 #: Decimal and thousands separators for plotly (d3): ``1.234,5``.
 SEPARATORS = ",."
 
-#: Dutch labels of indicator columns, used for table headers and exports.
-LABELS = {
-    "nis_code": "NIS-code",
-    "municipality": "Gemeente",
-    "observed_on": "Peildatum",
-    "year": "Jaar",
-    "units_total": "Verkooppunten",
-    "units_vacant": "Leegstaand",
-    "vacancy_rate_units": "Leegstand (panden)",
-    "vacancy_rate_units_change": "Verschil (pp)",
-    "floor_area_total_m2": "Winkelvloeroppervlakte (m²)",
-    "floor_area_vacant_m2": "Leegstaande oppervlakte (m²)",
-    "vacancy_rate_floor": "Leegstand (oppervlakte)",
-    "floor_area_coverage": "Oppervlakte gekend",
-    "units_vacant_dated": "Leegstaand met gekende duur",
-    "long_term_vacancy_share": "Langdurig (≥ 1 jaar)",
-    "structural_vacancy_share": "Structureel (≥ 3 jaar)",
-    "median_vacancy_days": "Mediane duur (dagen)",
-    "vacancy_band": "Beoordeling",
-    "notes": "Let op",
-    "edition": "Editie",
-    "participating_shops": "Deelnemende winkels",
-    "participation_rate": "Deelname",
-    "bags_per_1000": "Tassen per 1.000 inw.",
-    "votes_per_1000": "Stemmen per 1.000 inw.",
-    "ambassadors": "Ambassadeurs",
-    "ambassador_candidates": "Kandidaat-ambassadeurs",
-    "events": "Acties",
-    "social_reach": "Bereik sociale media",
-    "budget_eur": "Budget (EUR)",
-    "vacancy_rate_units_baseline": "Leegstand bij de basislijn",
-    "change_since_baseline": "Verschil sinds basislijn",
-    "change_since_previous": "Verschil sinds vorige periode",
-    "last_occupied_group": "Laatste groep",
-    "years_vacant": "Jaren leeg",
-    "location_quotient": "Locatiequotiënt",
-    "match": "Vergelijking",
-    "rank": "Plaats",
-}
 #: Where a units file comes from (`analysis.sources.SOURCES`).
 SOURCE_LABELS = {"locatus": "Locatus", "register": "register van de gemeente", "own_survey": "eigen telling",
                  "other": "andere bron"}
@@ -68,13 +29,6 @@ INVENTORY_KIND_LABELS = {"complete": "volledige inventaris", "update": "aanvulli
 #: How a register's premises compare with the inventory (`analysis.registers.MATCHES`).
 MATCH_LABELS = {"both_vacant": "in beide leeg", "occupied_in_inventory": "in de inventaris bezet",
                 "register_only": "alleen in het register", "inventory_only": "alleen in de inventaris leeg"}
-#: Axis titles where a chart says more than a table header.
-AXIS_TITLES = {
-    "participation_rate": "Deelname (aandeel van de winkels)",
-    "bags_per_1000": "Tassen per 1.000 inwoners",
-    "votes_per_1000": "Stemmen per 1.000 inwoners",
-}
-
 MISSING = "–"
 
 
@@ -122,15 +76,6 @@ def format_address(street, number, *, missing: str = "adres onbekend") -> str:
     parts = [str(int(part)) if isinstance(part, float) and part == int(part) else str(part)
              for part in (street, number) if not _missing(part)]
     return " ".join(parts) or missing
-
-
-def is_fraction(column: str) -> bool:
-    """Whether a column holds a fraction 0–1 that people read as a percentage.
-
-    >>> is_fraction("vacancy_rate_units"), is_fraction("floor_area_coverage"), is_fraction("bags_per_1000")
-    (True, True, False)
-    """
-    return "rate" in column or "share" in column or "coverage" in column
 
 
 def format_date(day) -> str:

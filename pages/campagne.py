@@ -5,7 +5,8 @@ import streamlit as st
 from analysis.campaign import leaderboard, unique_enterprises
 from dashboard import reference
 from dashboard.figures import charts
-from dashboard.i18n import LABELS, format_number
+from dashboard.i18n import format_number
+from dashboard.registry import LABELS
 from dashboard.ui import loaders, shell, views
 
 st.title("Campagne \u201cIk koop lokaal\u201d")

@@ -4,10 +4,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.vacancy import HEALTHY_MAX
-from dashboard import reference, settings
+from dashboard import reference, registry, settings
 from dashboard.figures import charts, maps
 from dashboard.i18n import format_area, format_date, format_pct
-from dashboard.tables import exports
 from dashboard.ui import loaders, shell, views
 
 st.title(f"Leegstand in {settings.PROVINCE_NAME}")
@@ -45,11 +44,7 @@ st.plotly_chart(charts.trend_chart(province, column="vacancy_rate_units"), key="
 if settings.show_rankings():
     st.subheader("Rangschikking van de gemeenten")
     ranking = views.ranking_table(municipal, filters.year)
-    st.dataframe(views.style_ranking(ranking), key="ranking", width="stretch")
-year_rows = municipal[municipal["year"] == filters.year]
-csv_column, xlsx_column = st.columns(2)
-csv_column.download_button("Download als CSV", exports.to_csv_bytes(year_rows), mime="text/csv",
-                           file_name=f"leegstand_gemeenten_{filters.year}.csv", key="download_ranking")
-xlsx_column.download_button("Download als Excel", exports.to_xlsx_bytes(year_rows),
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            file_name=f"leegstand_gemeenten_{filters.year}.xlsx", key="download_ranking_xlsx")
+    st.dataframe(registry.styled(ranking), key="ranking", width="stretch", column_config=shell.column_config(ranking))
+st.caption(f"Alle indicatoren van {filters.year} per gemeente:")
+shell.downloads(views.year_download(municipal, filters.year), key="download_ranking",
+                file_stem=f"leegstand_gemeenten_{filters.year}")

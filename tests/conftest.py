@@ -149,3 +149,14 @@ def unit_rows(*rows: dict, observed_on: str = "2018-01-01", nis_code: str = "340
     for column in ("observed_on", "vacant_since"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def shown(element) -> pd.DataFrame:
+    """What an ``st.dataframe`` element shows: the display values of its Styler (formatted text), or
+    its values when it has none."""
+    import pyarrow as pa
+
+    data = element.proto.arrow_data
+    if not data.HasField("styler"):
+        return element.value
+    return pa.ipc.open_stream(data.styler.display_values).read_all().to_pandas()

@@ -43,13 +43,14 @@ def test_numbers_and_harmless_text_are_left_alone():
 
 
 def test_csv_for_belgian_excel():
-    frame = pd.DataFrame({"gemeente": ["Kortrijk", "=cmd"], "vacancy_rate_units": [0.125, 0.05]})
+    frame = pd.DataFrame({"gemeente": ["Kortrijk", "=cmd"], "Leegstand (panden)": [0.125, 0.05]})
     data = to_csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     assert back["gemeente"].tolist() == ["Kortrijk", "'=cmd"]
-    assert back["vacancy_rate_units"].tolist() == [0.125, 0.05]
-    assert "0,125" in data.decode("utf-8-sig")
+    # An indicator in the units the screen shows: 12,5 % under "Leegstand (panden) (%)".
+    assert back["Leegstand (panden) (%)"].tolist() == [12.5, 5.0]
+    assert "12,5" in data.decode("utf-8-sig")
 
 
 def test_xlsx_export_keeps_numbers_and_blocks_formulas():

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import format_pct
 from dashboard.store.database import Batch, Store
-from tests.conftest import unit_rows
+from tests.conftest import shown, unit_rows
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "overzicht.py")
 
@@ -47,7 +47,8 @@ def test_shows_latest_year_with_change_and_ranking(monkeypatch, small_url):
     assert metrics["Leegstaande panden"][0] == "2"
     ranking = at.dataframe[0].value
     assert ranking["Gemeente"].tolist() == ["Kortrijk"]  # the only municipality inventoried in 2019
-    assert ranking["Leegstand (panden)"].tolist() == [0.4]
+    assert ranking["Leegstand (panden)"].tolist() == [0.4]  # a number, so the column sorts as numbers
+    assert shown(at.dataframe[0])["Leegstand (panden)"].tolist() == ["40,0 %"]  # shown as a person writes it
 
 
 def test_choosing_a_year_and_geography(monkeypatch, small_url):
@@ -63,9 +64,19 @@ def test_choosing_a_year_and_geography(monkeypatch, small_url):
     assert _metrics(at)["Leegstand (panden)"][0] == "25,0 %"  # the province does not depend on geography
 
 
-def test_offers_the_ranking_as_csv(monkeypatch, small_url):
+def test_offers_every_indicator_of_the_year_in_dutch_and_for_scripts(monkeypatch, small_url):
+    from dashboard.tables.indicators import vacancy_table
+    from dashboard.ui.views import year_download
+
     at = _page(monkeypatch, small_url)
-    assert at.get("download_button")[0].proto.label == "Download als CSV"
+    labels = {button.proto.label for button in at.get("download_button")}
+    assert {"CSV", "Excel", "CSV voor scripts"} <= labels
+    municipal = vacancy_table(Store(small_url).units(), geography="2018")
+    table = year_download(municipal, 2018)
+    # Tielt 0 %, Kortrijk 25 %, Meulebeke 50 % in 2018 (the ranking's order), under Dutch labels only.
+    assert table["Gemeente"].tolist() == ["Tielt", "Kortrijk", "Meulebeke"]
+    assert table["Leegstand (panden)"].tolist() == [0.0, 0.25, 0.5]
+    assert not [header for header in table.columns if "_" in header]
 
 
 def test_empty_store_says_what_to_do(monkeypatch, tmp_path):
@@ -96,7 +107,7 @@ def test_rankings_can_be_hidden(monkeypatch, small_url):
     at = _page(monkeypatch, small_url)
     assert not at.exception
     assert not [h for h in at.subheader if h.value == "Rangschikking van de gemeenten"]
-    assert at.get("download_button")[0].proto.label == "Download als CSV"  # the data stays downloadable
+    assert "CSV" in {button.proto.label for button in at.get("download_button")}  # the data stays downloadable
 
 
 def test_map_indicator_values(monkeypatch, small_url):

@@ -91,8 +91,8 @@ def test_excel_numbers_equal_the_indicators(store):
     assert cell.number_format == "0.0%" and isinstance(cell.value, float)
     reach = [r for r in book["Campagne"].iter_rows(values_only=True)]
     kortrijk = dict(zip(reach[0], next(r for r in reach if r[0] == "34022"), strict=True))
-    assert (kortrijk["edition"], kortrijk["participating_shops"]) == (2019, 12)
-    assert kortrijk["participation_rate"] == pytest.approx(12 / 18)  # 18 occupied retail units in 2016
+    assert (kortrijk["Editie"], kortrijk["Deelnemende winkels"]) == (2019, 12)
+    assert kortrijk["Deelname"] == pytest.approx(12 / 18)  # 18 occupied retail units in 2016
     outputs = {r[1]: r[2] for r in book["EFRO-outputs"].iter_rows(min_row=2, values_only=True)}
     assert outputs["Ondernemingen bereikt"] == 2 and outputs["Deelnemende gemeenten"] == 2
 

@@ -19,7 +19,8 @@ from plotly.subplots import make_subplots
 
 from analysis.geography import latest_of_year
 from dashboard.figures.palette import BAND_COLOURS, SERIES_COLOURS, group_colour
-from dashboard.i18n import AXIS_TITLES, LABELS, SEPARATORS, is_fraction
+from dashboard.i18n import SEPARATORS
+from dashboard.registry import LABELS, axis_title, is_fraction
 from dashboard.settings import PROVINCE_NAME
 
 NO_DATA = "Geen gegevens"
@@ -49,7 +50,7 @@ def label(column: str) -> str:
     >>> label("vacancy_rate_units"), label("participation_rate")
     ('Leegstand (panden)', 'Deelname (aandeel van de winkels)')
     """
-    return AXIS_TITLES.get(column) or LABELS.get(column) or column
+    return axis_title(column)
 
 
 def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units", name_column: str = "municipality",

@@ -32,8 +32,8 @@ from dashboard.i18n import (
     format_number,
     format_pct,
     format_since,
-    is_fraction,
 )
+from dashboard.registry import is_fraction
 
 #: The province's centre and a zoom that shows all of it.
 PROVINCE_CENTRE = (51.04, 3.02)

@@ -12,12 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from analysis.campaign import REACH_COLUMNS
-from analysis.flows import FLOW_COLUMNS
-from analysis.mix import MIX_COLUMNS
-from analysis.quality import QUALITY_COLUMNS
-from analysis.vacancy import VACANCY_COLUMNS
-from dashboard.i18n import LABELS
+from dashboard.registry import LABELS
 
 KINDS = ("units", "campaign", "votes")
 KIND_LABELS = {"units": "verkooppunten (leegstandsinventaris)", "campaign": "campagnecijfers",
@@ -126,8 +121,6 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
-#: Columns of Kernmonitor's own tables that are not in the analysis modules' column lists.
-_OTHER_COMPUTED = ("is_register_only", "vitality_index", "inventory_observed_on")
 _PER_GROUP = re.compile(r"^(?:locationquotient|sharefloor|shareunits)\d+$")
 
 
@@ -142,9 +135,7 @@ def _computed() -> dict[str, str]:
     """Key (`_full_key`) → Dutch label of every figure Kernmonitor computes, under its column
     name and its label, except where a file column is spelt alike (``Winkelvloeroppervlakte (m²)``
     is a unit's floor area, ``Jaar`` a date or an edition)."""
-    names = [*VACANCY_COLUMNS, *MIX_COLUMNS, *QUALITY_COLUMNS, *FLOW_COLUMNS, *REACH_COLUMNS, *LABELS,
-             *_OTHER_COMPUTED]
-    found = {_full_key(name): LABELS.get(name, name) for name in names}
+    found = {_full_key(name): label for name, label in LABELS.items()}  # `dashboard.registry`
     found |= {_full_key(label): label for label in LABELS.values()}
     inputs = {_full_key(spelling) for specs_ in COLUMNS.values() for spec in specs_
               for spelling in (spec.name, spec.label, *spec.headers)}

@@ -10,10 +10,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import date, datetime
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from dashboard.i18n import DATE_FORMAT
+from dashboard.registry import DECIMALS, by_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Control characters other than tab, LF and CR: XML 1.0, and so an Excel cell, cannot hold them.
@@ -74,26 +77,105 @@ def _text_column(series: pd.Series, change: Callable[[str], str]) -> pd.Series:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV as Belgian Excel opens it directly: ``;`` separated, decimal comma, UTF-8 with BOM.
+    """CSV as Belgian Excel opens it directly: ``;`` separated, decimal comma, UTF-8 with BOM, and the
+    values as the screen shows them (`dutch_values`: 8,6 under "Leegstand (panden) (%)", 25/06/2009, ja).
 
     Rows end in CR LF, so the writer quotes every cell that holds a CR or LF: a bare CR inside a
     cell would otherwise end the row, and whatever followed it (``=HYPERLINK(…)``) would start one.
 
     >>> to_csv_bytes(pd.DataFrame({"naam": ["Bakkerij\\r=1+1"]}))
     b'\\xef\\xbb\\xbfnaam\\r\\n"Bakkerij\\r=1+1"\\r\\n'
+    >>> to_csv_bytes(pd.DataFrame({"Leegstand (panden)": [0.0862], "Jaar": [2024]})).decode("utf-8-sig")
+    'Leegstand (panden) (%);Jaar\\r\\n8,6;2024\\r\\n'
     """
-    safe = neutralise_formulas(frame)
+    safe = neutralise_formulas(dutch_values(frame))
     return safe.to_csv(index=False, sep=";", decimal=",", date_format=DATE_FORMAT,
                        lineterminator="\r\n").encode("utf-8-sig")
 
 
+def to_script_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for scripts: the canonical column names (`dashboard.registry`), ``,`` separated, decimal
+    point, fractions as fractions, ISO dates, UTF-8 without BOM; still no cell can start a formula.
+
+    >>> to_script_csv_bytes(pd.DataFrame({"Leegstand (panden)": [0.0862], "Peildatum": [pd.Timestamp("2024-01-01")]}))
+    b'vacancy_rate_units,observed_on\\n0.0862,2024-01-01\\n'
+    """
+    named = frame.rename(columns=lambda header: entry.column if (entry := by_label(header)) else header)
+    return neutralise_formulas(named).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()
+
+
+def dutch_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as the screen shows them, as numbers where they are numbers: a fraction in percent
+    (header + " (%)"), percentage points ×100 (header + " (pp)"), a year without a thousands point,
+    a flag as ja/nee, decimals as the registry shows them; other columns as they are."""
+    shown = frame.copy()
+    headers = []
+    for position, header in enumerate(frame.columns):
+        entry = by_label(header)
+        unit = entry.unit if entry is not None else None
+        values = frame.iloc[:, position]
+        if unit in ("fraction", "pp") and pd.api.types.is_numeric_dtype(values):
+            shown.isetitem(position, (values.astype(float) * 100).round(entry.shown_decimals))
+            suffix = " (%)" if unit == "fraction" else " (pp)"
+            header = header if str(header).endswith(suffix) else f"{header}{suffix}"
+        elif unit == "flag":
+            shown.isetitem(position, values.map(lambda v: None if pd.isna(v) else ("ja" if bool(v) else "nee")))
+        elif unit == "year" and pd.api.types.is_numeric_dtype(values):
+            shown.isetitem(position, values.astype("Int64"))
+        elif unit in DECIMALS and pd.api.types.is_float_dtype(values):
+            rounded = values.round(entry.shown_decimals)
+            shown.isetitem(position, rounded.astype("Int64") if entry.shown_decimals == 0 else rounded)
+        headers.append(header)
+    shown.columns = headers
+    return shown
+
+
+#: Excel number formats per unit (Excel shows them with the reader's own separators).
+EXCEL_FORMATS = {"fraction": "0.0%", "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "count": "#,##0", "m2": '#,##0" m²"',
+                 "days": "#,##0", "years": "0.0", "per_1000": "0.0", "index": "0.0", "ratio": "0.00",
+                 "eur": '"€ "#,##0.00', "date": "DD/MM/YYYY", "year": "0"}
+
+
 def to_xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Kernmonitor") -> bytes:
-    """An Excel workbook of the table, text cells safe against formulas, dates without time zone."""
-    safe = excel_safe(frame)
-    for position in range(safe.shape[1]):
-        if isinstance(safe.iloc[:, position].dtype, pd.DatetimeTZDtype):
-            safe.isetitem(position, safe.iloc[:, position].dt.tz_localize(None))
+    """An Excel workbook of the table as the screen shows it: Dutch headers, numbers and dates in their
+    formats (`EXCEL_FORMATS`), columns as wide as their contents, the header frozen; text cells safe
+    against formulas, dates without time zone."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, index=False, sheet_name=sheet[:31])
+        write_sheet(writer, frame, sheet)
     return buffer.getvalue()
+
+
+def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
+    """One formatted sheet (see `to_xlsx_bytes`) in an open workbook."""
+    safe = excel_safe(frame)
+    units = []
+    for position, header in enumerate(frame.columns):
+        values = safe.iloc[:, position]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            safe.isetitem(position, values.dt.tz_localize(None))
+        entry = by_label(header)
+        unit = entry.unit if entry is not None else None
+        if unit == "pp" and pd.api.types.is_numeric_dtype(values):
+            safe.isetitem(position, values.astype(float) * 100)
+        elif unit == "flag":
+            safe.isetitem(position, values.map(lambda v: None if pd.isna(v) else ("ja" if bool(v) else "nee")))
+        if unit is None and pd.api.types.is_datetime64_any_dtype(values):
+            unit = "date"
+        units.append(unit)
+    safe.to_excel(writer, index=False, sheet_name=name[:31])
+    _format(writer.sheets[name[:31]], safe, units)
+
+
+def _format(sheet, table: pd.DataFrame, units: list[str | None]) -> None:
+    sheet.freeze_panes = "A2"
+    for number, unit in enumerate(units, start=1):
+        letter = get_column_letter(number)
+        values = [str(table.columns[number - 1]), *(str(v) for v in table.iloc[:200, number - 1])]
+        sheet.column_dimensions[letter].width = min(max(len(v) for v in values) + 2, 60)
+        style = EXCEL_FORMATS.get(unit)
+        for cell in sheet[letter][1:]:
+            if isinstance(cell.value, datetime | date):  # also a date among other values ("Waarde")
+                cell.number_format = EXCEL_FORMATS["date"]
+            elif style and not isinstance(cell.value, str):
+                cell.number_format = style

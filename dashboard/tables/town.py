@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.addresses import is_made_up
 from analysis.geography import assign_geography, latest_of_year
 from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
 from analysis.vitality import peer_group
 from dashboard import reference
-from dashboard.i18n import LABELS, format_address, format_since
+from dashboard.i18n import format_address, format_since
+from dashboard.registry import LABELS
 
 #: A group is a strength when it is this much more common than in the province.
 STRENGTH_MIN_QUOTIENT = 1.25
@@ -22,7 +24,8 @@ def town_units(units: pd.DataFrame, nis_code: str, *, geography: str, year: int)
 
 
 def street_table(units: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
-    """The streets with the most vacant outlets: Straat, Verkooppunten, Leegstaand, Leegstand (0–1).
+    """The streets with the most vacant outlets: Straat, Verkooppunten, Leegstaande panden and
+    Leegstand (panden) (0–1), under the registry's labels.
 
     >>> units = pd.DataFrame({"street": ["Markt", "Markt", "Markt", "Dam", None], "group_code": "11",
     ...                       "status": ["vacant", "vacant", "occupied", "vacant", "vacant"]})
@@ -34,37 +37,48 @@ def street_table(units: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
                                           vacant=("status", lambda s: int((s == "vacant").sum())))
     table["rate"] = table["vacant"] / table["units"]
     table = table[table["vacant"] > 0].sort_values(["vacant", "rate"], ascending=False).head(top).reset_index()
-    return table.rename(columns={"street": "Straat", "units": "Verkooppunten", "vacant": "Leegstaand",
-                                 "rate": "Leegstand"})
+    return table.rename(columns={"street": LABELS["street"], "units": LABELS["units_total"],
+                                 "vacant": LABELS["units_vacant"], "rate": LABELS["vacancy_rate_units"]})
 
 
 def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
                 min_days: int = LONG_TERM_DAYS) -> pd.DataFrame:
-    """Units vacant for at least ``min_days``, longest first, for the town-centre manager.
+    """Units vacant for at least ``min_days``, longest first, for the town-centre manager to follow up.
 
     ``current`` comes from `town_units` (codes in ``geography``); ``history`` is every stored unit,
     put in the same geography so a merged town (Meulebeke + Tielt) finds its units' earlier groups.
-    Columns: Adres, Laatste groep (the unit's group in its latest earlier inventory in which it
-    was occupied, where known), Oppervlakte (m²), Leeg sinds, Jaren leeg.
+    Columns (registry labels): Pand-id (an id the file gave; empty for one made from the address),
+    Adres, Handelsnaam voor de leegstand and Laatste groep (in the latest earlier inventory in which
+    the unit was occupied, where known), Oppervlakte (m²), Leeg sinds (as precise as it is known:
+    "maart 2020"), Jaren leeg.
     """
     days = vacancy_days(current)
     long = current[days >= min_days].assign(_days=days)
-    history = assign_geography(history, reference.crosswalk(), geography)
-    occupied_before = history[(history["status"] == "occupied") & history["unit_id"].isin(long["unit_id"])]
-    last_group = (occupied_before.sort_values("observed_on").drop_duplicates(["nis_code", "unit_id"], keep="last")
-                  .set_index(["nis_code", "unit_id"])["group_code"])
+    before = _last_occupied(long, assign_geography(history, reference.crosswalk(), geography))
     names = reference.group_names()
-    before = pd.MultiIndex.from_frame(long[["nis_code", "unit_id"]]).map(last_group.to_dict().get) \
-        if len(long) else pd.Index([])
     table = pd.DataFrame({
-        "Adres": [format_address(s, n) for s, n in zip(long["street"], long["house_number"], strict=True)],
-        LABELS["last_occupied_group"]: [names.get(code, "onbekend") if code else "onbekend" for code in before],
-        "Oppervlakte (m²)": long["floor_area_m2"].to_numpy(),
-        "Leeg sinds": [format_since(day, precision) for day, precision in zip(
+        LABELS["unit_id"]: [None if is_made_up(unit) else unit for unit in long["unit_id"].astype(object)],
+        LABELS["address"]: [format_address(s, n) for s, n in zip(long["street"], long["house_number"], strict=True)],
+        LABELS["last_occupied_name"]: before["name"],
+        LABELS["last_occupied_group"]: [names.get(code, "onbekend") if isinstance(code, str) else "onbekend"
+                                        for code in before["group_code"]],
+        LABELS["floor_area_m2"]: long["floor_area_m2"].to_numpy(),
+        LABELS["vacant_since"]: [format_since(day, precision) for day, precision in zip(
             long["vacant_since"], _precisions(long), strict=True)],
         LABELS["years_vacant"]: (long["_days"].astype(float) / 365.25).round(1).to_numpy(),
     })
-    return table.sort_values(LABELS["years_vacant"], ascending=False).reset_index(drop=True)
+    return table.sort_values(LABELS["years_vacant"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _last_occupied(long: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """For each unit of ``long``: its trade name and group in the latest inventory in which it was
+    occupied (None where it never was), in ``long``'s order."""
+    occupied = history[(history["status"] == "occupied") & history["unit_id"].isin(long["unit_id"])]
+    last = (occupied.sort_values("observed_on").drop_duplicates(["nis_code", "unit_id"], keep="last")
+            .set_index(["nis_code", "unit_id"])[["name", "group_code"]].astype(object))
+    keys = pd.MultiIndex.from_arrays([long["nis_code"].astype(object), long["unit_id"].astype(object)])
+    found = last.reindex(keys)
+    return found.where(found.notna(), None).reset_index(drop=True)
 
 
 def _precisions(units: pd.DataFrame) -> list:

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.addresses import is_made_up
-from dashboard.i18n import LABELS, MATCH_LABELS, format_date, format_number, format_since
+from dashboard.i18n import MATCH_LABELS, format_date, format_number, format_since
+from dashboard.registry import LABELS
 from dashboard.tables.registers import register_summary
 from dashboard.ui import shell
 

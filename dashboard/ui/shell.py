@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import registry
 from dashboard.sample import LABEL as SAMPLE_LABEL
 from dashboard.tables import exports
 from dashboard.tables.indicators import GEOGRAPHIES
@@ -40,15 +41,36 @@ def quality_notes(row) -> None:
 
 
 def table_with_downloads(table, *, key: str, file_stem: str) -> None:
-    """A table with its CSV and Excel downloads, or a short note when it is empty."""
+    """A table as the registry formats it (`dashboard.registry.styled`: Dutch headers, 8,6 %, 1.056 m²,
+    25/06/2009, "–" for unknown; numbers still sort as numbers), with its downloads, or a short
+    note when it is empty."""
     if table.empty:
         st.caption("Niets te tonen.")
         return
-    st.dataframe(table, key=key, hide_index=True)
-    csv_column, xlsx_column = st.columns(2)
+    st.dataframe(registry.styled(table), key=key, hide_index=True, column_config=column_config(table))
+    downloads(table, key=key, file_stem=file_stem)
+
+
+def column_config(table) -> dict:
+    """Each indicator column's explanation from the registry, as the tooltip of its header."""
+    config = {}
+    for header in table.columns:
+        entry = registry.by_label(header)
+        if entry is not None and entry.explanation:
+            config[header] = st.column_config.Column(help=entry.explanation)
+    return config
+
+
+def downloads(table, *, key: str, file_stem: str) -> None:
+    """The table as shown, for Dutch Excel (CSV with ``;`` and decimal comma; a formatted workbook),
+    and with the canonical column names for scripts."""
+    csv_column, xlsx_column, script_column = st.columns(3)
     # Files made on click, not on every rerun: a workbook takes longer than the whole page.
     csv_column.download_button("CSV", lambda: exports.to_csv_bytes(table), file_name=f"{file_stem}.csv",
-                               mime="text/csv", key=f"{key}_csv")
+                               mime="text/csv", key=f"{key}_csv", help="Voor Excel: puntkomma's en decimale komma's.")
     xlsx_column.download_button("Excel", lambda: exports.to_xlsx_bytes(table), file_name=f"{file_stem}.xlsx",
                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 key=f"{key}_xlsx")
+    script_column.download_button("CSV voor scripts", lambda: exports.to_script_csv_bytes(table),
+                                  file_name=f"{file_stem}_data.csv", mime="text/csv", key=f"{key}_script",
+                                  help="Kolomnamen zoals in de documentatie, decimale punt, datums als JJJJ-MM-DD.")

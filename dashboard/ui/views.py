@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from analysis.campaign import OTHER_FIGURES, latest_edition
 from analysis.geography import latest_of_year
-from dashboard.i18n import BAND_LABELS, LABELS, format_number, format_pct, format_pp
+from dashboard.i18n import BAND_LABELS, format_number, format_pp
+from dashboard.registry import LABELS, format_value, indicator
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,17 @@ def province_kpis(province: pd.DataFrame, year: int) -> list[Kpi]:
     def change(column: str) -> str | None:
         return None if previous is None else format_pp(current[column] - previous[column])
 
+    def card(column: str, extra: str = "", *, with_change: bool = True) -> Kpi:
+        entry = indicator(column)
+        return Kpi(entry.label, format_value(column, current[column]), change(column) if with_change else None,
+                   " ".join(part for part in (entry.explanation, extra) if part))
+
+    coverage = format_value("floor_area_coverage", current["floor_area_coverage"])
     return [
-        Kpi("Leegstand (panden)", format_pct(current["vacancy_rate_units"]), change("vacancy_rate_units"),
-            f"Leegstaande verkooppunten / alle verkooppunten (zonder ATM en brandstof); {previous_label}."),
-        Kpi("Leegstand (oppervlakte)", format_pct(current["vacancy_rate_floor"]), change("vacancy_rate_floor"),
-            f"Leegstaande winkelvloeroppervlakte / gekende oppervlakte "
-            f"(gekend voor {format_pct(current['floor_area_coverage'], 0)} van de panden); {previous_label}."),
-        Kpi("Leegstaande panden", format_number(current["units_vacant"]), None,
-            f"Van {format_number(current['units_total'])} verkooppunten."),
-        Kpi("Langdurige leegstand", format_pct(current["long_term_vacancy_share"]),
-            change("long_term_vacancy_share"),
-            "Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat."),
+        card("vacancy_rate_units", f"{previous_label.capitalize()}."),
+        card("vacancy_rate_floor", f"Oppervlakte gekend voor {coverage} van de panden; {previous_label}."),
+        card("units_vacant", f"Van {format_number(current['units_total'])} verkooppunten.", with_change=False),
+        card("long_term_vacancy_share", f"{previous_label.capitalize()}."),
     ]
 
 
@@ -66,7 +66,7 @@ def ranking_table(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
     """Municipalities of one inventory year ranked from lowest to highest vacancy by units.
 
     Returns the numbers (fractions) with Dutch headers and a ``Rang`` index, so the table
-    sorts correctly; `style_ranking` formats it for the screen.
+    sorts correctly; `dashboard.registry.styled` formats it for the screen.
     """
     rows = municipal[municipal["year"] == year]
     rows = rows.sort_values(["vacancy_rate_units", "municipality"]).reset_index(drop=True)
@@ -89,26 +89,17 @@ def quality_notes(rows: pd.DataFrame) -> pd.Series:
         if flags and len(rows) else pd.Series("", index=rows.index, dtype=object)
 
 
-def style_ranking(table: pd.DataFrame) -> Styler:
-    """Dutch number formats for `ranking_table`, leaving the values numeric."""
-    return table.style.format({
-        LABELS["vacancy_rate_units"]: format_pct,
-        LABELS["vacancy_rate_units_change"]: format_pp,
-        LABELS["vacancy_rate_floor"]: format_pct,
-        LABELS["units_total"]: format_number,
-        LABELS["units_vacant"]: format_number,
-    })
+def year_download(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every indicator of the municipalities' inventories of ``year``, in the ranking's order, under
+    the registry's Dutch labels: what the Overzicht offers for download."""
+    rows = municipal[municipal["year"] == year].sort_values(["vacancy_rate_units", "municipality"])
+    return rows.rename(columns=LABELS).reset_index(drop=True)
 
 
 #: What the province map can show.
-MAP_INDICATORS = {
-    "vacancy_rate_units": "Leegstand (panden)",
-    "vacancy_rate_floor": "Leegstand (oppervlakte)",
-    "long_term_vacancy_share": "Langdurige leegstand",
-    "shannon_diversity": "Diversiteit van de winkelmix (Shannon)",
-    "vitality_index": "Vitaliteitsindex (0–100)",
-    "participation_rate": "Deelname aan de campagne",
-}
+MAP_INDICATORS = {column: LABELS[column] for column in ["vacancy_rate_units", "vacancy_rate_floor",
+                                                        "long_term_vacancy_share", "shannon_diversity",
+                                                        "vitality_index", "participation_rate"]}
 
 
 def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: str, *,
@@ -153,8 +144,8 @@ def impact_summary(result) -> list[Kpi]:
     ]
 
 
-COMPARE_INDICATORS = {"vacancy_rate_units": "Leegstand (panden)", "vacancy_rate_floor": "Leegstand (oppervlakte)",
-                      "long_term_vacancy_share": "Langdurige leegstand"}
+COMPARE_INDICATORS = {column: LABELS[column] for column in ["vacancy_rate_units", "vacancy_rate_floor",
+                                                            "long_term_vacancy_share"]}
 
 
 def compare_table(picked: pd.DataFrame, year: int) -> pd.DataFrame:

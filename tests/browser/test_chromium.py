@@ -156,7 +156,9 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
             workbook.click()
         assert download.value.suggested_filename == "straten_34022_2024.xlsx"
         sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-        assert [cell.value for cell in sheet[1]] == ["Straat", "Verkooppunten", "Leegstaand", "Leegstand"]
+        assert [cell.value for cell in sheet[1]] == ["Straat", "Verkooppunten", "Leegstaande panden",
+                                                     "Leegstand (panden)"]
+        assert sheet["D2"].number_format == "0.0%" and sheet.freeze_panes == "A2"  # a percentage, as shown
         page.close()
 
 

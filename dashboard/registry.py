@@ -40,6 +40,10 @@ from dashboard.i18n import (
 
 UNITS = ("fraction", "pp", "count", "m2", "days", "years", "per_1000", "index", "ratio", "eur", "date", "year", "flag",
          "text")
+#: How the Methodologie page names each unit.
+UNIT_LABELS = {"fraction": "aandeel (%)", "pp": "procentpunten", "count": "aantal", "m2": "m²", "days": "dagen",
+               "years": "jaren", "per_1000": "per 1.000 inwoners", "index": "index", "ratio": "quotiënt",
+               "eur": "euro", "date": "datum", "year": "jaar", "flag": "ja/nee", "text": "tekst"}
 #: Decimals shown per unit, unless an indicator says otherwise.
 DECIMALS = {"fraction": 1, "pp": 1, "count": 0, "m2": 0, "days": 0, "years": 1, "per_1000": 1, "index": 1,
             "ratio": 2, "eur": 2}

@@ -6,10 +6,17 @@ from dashboard.tables import methodology
 from dashboard.ui import loaders, shell
 
 st.title("Methodologie")
-st.markdown("Alle cijfers zijn breuken van 0 tot 1 in de gegevens en exports, en Nederlandse percentages op het "
-            "scherm. De definities hieronder komen rechtstreeks uit de code van de berekeningen.")
+st.markdown("Hoe Kernmonitor elk cijfer berekent. De drempels en definities komen rechtstreeks uit de berekeningen, "
+            "dus ze kunnen er niet van afwijken. Een cijfer dat niet gekend is, telt nooit als 0: het blijft leeg "
+            "en de tabel zegt op hoeveel panden een cijfer rust.")
 st.subheader("Definities")
-shell.table_with_downloads(methodology.definitions(), key="definitions", file_stem="definities")
+definitions = methodology.definitions()
+st.table(definitions.set_index("Indicator"))
+shell.downloads(definitions, key="definitions", file_stem="definities")
+with st.expander("Kolomnamen voor scripts en de opdrachtregel"):
+    st.caption("De 'CSV voor scripts' en `python -m dashboard indicators` gebruiken deze namen; aandelen zijn daar "
+               "breuken van 0 tot 1.")
+    shell.table_with_downloads(methodology.column_names(), key="column_names", file_stem="kolomnamen")
 st.subheader("Bronnen en licenties")
 shell.table_with_downloads(methodology.SOURCES, key="sources", file_stem="bronnen")
 st.subheader("Dekking van de gegevens")

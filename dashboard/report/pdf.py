@@ -136,7 +136,8 @@ def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None
 def _methodology(pdf: FPDF) -> None:
     pdf.add_page()
     _heading(pdf, "Methodologie")
-    _table(pdf, [["Indicator", "Definitie"], *definitions().values.tolist()], (45, 135), size=8)
+    shown = definitions()[["Indicator", "Definitie"]]
+    _table(pdf, [list(shown.columns), *shown.values.tolist()], (45, 135), size=8)
     _heading(pdf, "Bronnen", 13)
     _table(pdf, [list(SOURCES.columns), *SOURCES.values.tolist()], (70, 70, 40), size=8)
 

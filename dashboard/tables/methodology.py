@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import quality, vacancy, vitality
+from analysis import quality
+from dashboard import registry
 from dashboard.i18n import SOURCE_LABELS, format_pct
 from dashboard.settings import source_preference
 
@@ -20,30 +21,16 @@ SOURCES = pd.DataFrame([
 ], columns=["Gegeven", "Bron", "Licentie"])
 
 
-def definitions() -> pd.DataFrame:
-    """Every indicator with its definition and threshold, in Dutch."""
-    rows = [
-        ("Leegstand (panden)", "leegstaande verkooppunten / verkooppunten (zonder ATM en brandstof)"),
-        ("Leegstand (oppervlakte)", "leegstaande winkelvloeroppervlakte / gekende oppervlakte; onbekend is nooit 0"),
-        ("Oppervlakte zonder de 3 grootste", f"idem, zonder de {vacancy.LARGEST_VACANT_LEFT_OUT} grootste leegstaande "
-                                             "panden (zoals de monitor van Groningen)"),
-        ("Langdurige leegstand", f"aandeel leegstaande panden met gekende duur dat ≥ {vacancy.LONG_TERM_DAYS} dagen "
-                                 "leeg staat"),
-        ("Structurele leegstand", f"idem, ≥ {vacancy.STRUCTURAL_DAYS} dagen (3 jaar)"),
-        ("Duurklassen", "frictie (< 1 jaar), langdurig (1–3 jaar), structureel (≥ 3 jaar)"),
-        ("Beoordeling", f"gezond ≤ {format_pct(vacancy.HEALTHY_MAX, 0)}, verhoogd tot "
-                        f"{format_pct(vacancy.ELEVATED_MAX, 0)}, daarboven kritiek (UNIZO: 6–8 % is gezond)"),
+#: What is not one indicator but a way of counting, explained beside the indicators.
+def _concepts() -> list[tuple[str, str]]:
+    return [
+        ("Duurklassen", "frictie (< 1 jaar), langdurig (1–3 jaar), structureel (≥ 3 jaar), voor leegstaande panden "
+                        "waarvan bekend is sinds wanneer ze leeg staan"),
         ("Afbakening", "alle verkooppunten (Locatus) of alleen detailhandel: groepen 11–38 en alle leegstand"),
-        ("Stromen", "tussen opeenvolgende inventarissen, per pand-id: nieuwe leegstand, heringebruikname, openingen, "
-                    "sluitingen; verkooppunten(t1) = verkooppunten(t0) + openingen − sluitingen"),
-        ("Winkelmix", "over bezette verkooppunten met gekende groep: aandelen, Shannon-index H = −Σ p ln p, "
-                      "gelijkmatigheid H / ln k, locatiequotiënt = aandeel hier / aandeel in de provincie"),
-        ("Deelname campagne", "deelnemende winkels / bezette detailhandelspanden van de laatste inventaris in of vóór "
-                              "het editiejaar; tassen en stemmen per 1.000 inwoners"),
+        ("Stromen", "tussen opeenvolgende inventarissen, per pand-id of adres: nieuwe leegstand, heringebruikname, "
+                    "openingen, sluitingen; verkooppunten(t1) = verkooppunten(t0) + openingen − sluitingen"),
         ("Impact campagne", "verschil in verschillen van de leegstand, deelnemers tegenover de andere gemeenten, "
                             "met een bootstrap-interval van 95 %: een samenhang, geen bewijs"),
-        ("Vitaliteitsindex", "gewogen gemiddelde van percentielrangen in de provincie: "
-                             + ", ".join(f"{name} {weight:g}" for name, weight in vitality.DEFAULT_WEIGHTS.items())),
         ("Kernen", "unie van buffers van 75 m rond de panden (Lambert 72), delen met ≥ 10 panden"),
         ("Inventarissen", "volledig (alle verkooppunten op een datum), aanvulling (wijzigingen op de laatste "
                           "inventaris; de andere panden blijven) of register (alleen leegstaande panden: geen "
@@ -55,7 +42,27 @@ def definitions() -> pd.DataFrame:
                       f"< {format_pct(quality.MIN_AREA_COVERAGE, 0)}, of < {format_pct(quality.MIN_COMPLETENESS, 0)} "
                       "van de panden van de vorige inventaris"),
     ]
-    return pd.DataFrame(rows, columns=["Indicator", "Definitie"])
+
+
+DEFINITION_COLUMNS = ["Indicator", "Wat het zegt", "Definitie", "Beter", "Bron"]
+_BETTER = {"lower": "lager", "higher": "hoger", None: ""}
+
+
+def definitions() -> pd.DataFrame:
+    """Every indicator with a definition (`dashboard.registry`, thresholds taken from the code), then
+    the ways of counting behind them, in Dutch."""
+    rows = [(entry.label, entry.explanation, entry.definition, _BETTER[entry.better], entry.source)
+            for entry in registry.indicators().values() if entry.definition]
+    rows += [(name, "", text, "", "Kernmonitor") for name, text in _concepts()]
+    return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
+
+
+def column_names() -> pd.DataFrame:
+    """The canonical name of every indicator column (the "CSV voor scripts" and the command line use
+    them), with its Dutch label and unit."""
+    rows = [(entry.column, entry.label, registry.UNIT_LABELS[entry.unit])
+            for entry in registry.indicators().values()]
+    return pd.DataFrame(rows, columns=["Kolom", "Indicator", "Eenheid"])
 
 
 def coverage(units: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,9 @@ from dashboard.figures import leaflet  # noqa: E402
 from dashboard.ui import shell  # noqa: E402
 
 leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
-st.set_page_config(page_title="Kernmonitor", page_icon=":material/storefront:", layout="wide")
+# The favicon from the app itself: an icon name would be fetched from a font server.
+st.set_page_config(page_title="Kernmonitor", page_icon=ROOT / "dashboard" / "assets" / "favicon.png", layout="wide")
+shell.dutch_chrome()
 shell.data_notice()
 navigation = st.navigation([
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),

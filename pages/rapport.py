@@ -20,8 +20,8 @@ default_start, default_end = content.default_period(pd.Timestamp.now())
 start = st.date_input("Van", value=default_start.date(), format="DD/MM/YYYY", key="report_from")
 end = st.date_input("Tot en met", value=default_end.date(), format="DD/MM/YYYY", key="report_to")
 names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
-chosen = st.multiselect("Gemeenten", sorted(names, key=names.get), default=content.partners(geography),
-                        format_func=names.get, key="report_municipalities")
+chosen = st.multiselect("Gemeenten", sorted(names, key=names.get), placeholder="Kies gemeenten",
+                        default=content.partners(geography), format_func=names.get, key="report_municipalities")
 baseline = st.date_input("Basislijn (laatste inventaris op of vóór)", value=content.PROJECT_START.date(),
                          format="DD/MM/YYYY", key="report_baseline")
 

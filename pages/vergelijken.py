@@ -13,7 +13,8 @@ names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_
 codes = sorted(names, key=names.get)
 peer_of = st.selectbox("Vergelijkbare gemeenten van", [None, *codes], format_func=lambda c: names.get(c, "—"),
                        key="peers_of")
-chosen = st.multiselect("Gemeenten", codes, default=town.peer_codes(peer_of, geography=geography)[1]
+chosen = st.multiselect("Gemeenten", codes, placeholder="Kies gemeenten",
+                        default=town.peer_codes(peer_of, geography=geography)[1]
                         if peer_of else ["34022", "31005", "35013", "36015"], format_func=names.get,
                         key=f"compare_{peer_of}")  # a new peer group starts a new choice
 column = st.selectbox("Indicator", list(views.COMPARE_INDICATORS), format_func=views.COMPARE_INDICATORS.get,

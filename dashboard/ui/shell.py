@@ -6,6 +6,7 @@ Pages call these themselves, so each page also runs on its own (``AppTest.from_f
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from dashboard import registry
 from dashboard.sample import LABEL as SAMPLE_LABEL
@@ -15,6 +16,28 @@ from dashboard.ui import loaders
 from dashboard.ui.views import QUALITY_SHORT
 
 GEOGRAPHY_LABELS = {"2025": "62 gemeenten (vanaf 2025)", "2018": "64 gemeenten (tot 2024)"}
+
+
+#: Streamlit's own English where it offers no setting: the uploader's instructions (our label and help
+#: say it in Dutch) and its button, and the grid toolbar (each table has its own downloads). What
+#: stays English is listed in the README.
+_DUTCH_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button { visibility: hidden; position: relative; min-width: 9rem; }
+[data-testid="stFileUploaderDropzone"] button::after {
+  content: "Bestand kiezen"; visibility: visible; position: absolute; inset: 0; display: flex;
+  align-items: center; justify-content: center; font-size: 0.875rem; border-radius: 0.5rem;
+  border: 1px solid rgba(49, 51, 63, 0.2); background: #fff; color: rgb(49, 51, 63); }
+[data-testid="stElementToolbar"] { display: none; }
+</style>"""
+#: The page's language for screen readers and spelling (Streamlit writes lang="en").
+_LANG_SCRIPT = "<script>window.parent.document.documentElement.lang = 'nl-BE';</script>"
+
+
+def dutch_chrome() -> None:
+    """Dutch where Streamlit's own interface allows it: the page language and the uploader."""
+    st.html(_DUTCH_CSS)
+    components.html(_LANG_SCRIPT, height=0)
 
 
 def data_notice() -> None:

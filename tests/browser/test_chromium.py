@@ -163,6 +163,9 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
 
 
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+#: What a page must never show: Python's missing values, and Streamlit's English where we replace it.
+ENGLISH_OR_CODE = [r"\bNone\b", r"\bNaN\b", r"\bnan\b", r"\bNaT\b", "Choose an option", "Drag and drop",
+                   "per file", "Browse files", r"\bUpload\b"]
 PAGES = {"": "Leegstand in West-Vlaanderen", "gemeente": "Gemeente", "vergelijken": "Vergelijken",
          "campagne": "Campagne", "gegevens": "Gegevens", "rapport": "Rapport",
          "methodologie": "Methodologie"}
@@ -176,12 +179,18 @@ def test_every_page_draws_without_errors(browser, seeded_url, tmp_path_factory, 
         page.get_by_role("heading", name=PAGES[path]).first.wait_for(timeout=120_000)
         if path in ("", "gemeente"):
             # Overzicht: streamlit-folium's component; Gemeente: the cached map HTML in st.iframe.
-            map_frame = page.frame_locator("iframe[title*='streamlit_folium'], iframe[srcdoc]").first
+            map_frame = page.frame_locator("iframe[title*='streamlit_folium'], iframe[srcdoc*='leaflet']").first
             map_frame.locator(".leaflet-container").wait_for(timeout=120_000)
             assert map_frame.locator("path.leaflet-interactive").first.is_visible(timeout=60_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         assert page.locator("[data-testid='stException']").count() == 0
+        page.wait_for_function("() => document.documentElement.lang === 'nl-BE'", timeout=30_000)
+        icons = page.eval_on_selector_all("link[rel*='icon']", "links => links.map(link => link.href)")
+        assert icons and not [href for href in icons if not href.startswith(url)]  # served by the app itself
+        text = page.inner_text("body")
+        found = [text[max(0, m.start() - 60):m.end() + 60] for word in ENGLISH_OR_CODE for m in re.finditer(word, text)]
+        assert not found, found
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{path or 'overzicht'}.png"), full_page=True)
         page.close()

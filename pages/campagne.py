@@ -41,5 +41,6 @@ else:
 st.subheader("Impact op de leegstand")
 result = loaders.campaign_impact(edition=edition, geography=geography)
 for column, kpi in zip(st.columns(3), views.impact_summary(result), strict=True):
-    column.metric(kpi.label, kpi.value, help=kpi.help)
-st.warning(result.caveat, icon=":material/info:")
+    shell.metric(column, kpi)
+st.markdown(views.impact_sentence(result))
+st.caption(result.caveat)

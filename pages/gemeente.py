@@ -1,15 +1,14 @@
 """Gemeente: one town's profile — KPIs against province and peers, the unit map, trends, mix,
 duration, flows, streets, the long-vacant units to act on and the town's strengths."""
 
-import pandas as pd
 import streamlit as st
 
 from analysis.geography import latest_of_year
 from dashboard import reference
 from dashboard.figures import charts
-from dashboard.i18n import format_number, format_pct, format_pp
+from dashboard.i18n import format_number, format_pct
 from dashboard.tables import town
-from dashboard.ui import loaders, register_views, shell
+from dashboard.ui import loaders, register_views, shell, views
 
 st.title("Gemeente")
 geography = shell.geography_selector()
@@ -29,17 +28,8 @@ row = latest_of_year(own, year=year).iloc[-1]
 province = loaders.vacancy_indicators(level="province", geography=geography)
 compared = town.comparison_kpis(table, province, nis, year=year, geography=geography)
 
-left, middle, right, last = st.columns(4)
-change = row["vacancy_rate_units_change"]
-left.metric("Leegstand (panden)", format_pct(row["vacancy_rate_units"]), None if pd.isna(change) else format_pp(change),
-            delta_color="inverse", help="Verschil met de vorige inventaris.")
-middle.metric("Provincie", format_pct(compared["province"]),
-              format_pp(compared["town"] - compared["province"]), delta_color="inverse",
-              help="Delta: de gemeente tegenover de provincie.")
-right.metric(f"Vergelijkbare gemeenten ({compared['peer_group']})", format_pct(compared["peers"]),
-             format_pp(compared["town"] - compared["peers"]), delta_color="inverse")
-last.metric("Langdurige leegstand", format_pct(row["long_term_vacancy_share"]),
-            help="Aandeel van de leegstaande panden met gekende duur dat minstens 1 jaar leeg staat.")
+for column, kpi in zip(st.columns(4), views.town_kpis(row, compared, name=names[nis]), strict=True):
+    shell.metric(column, kpi)
 shell.quality_notes(row)
 if row["is_register_only"]:
     st.info(f"Voor {year} is er alleen een register: {format_number(row['units_vacant'])} leegstaande panden. Een "

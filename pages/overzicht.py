@@ -24,7 +24,7 @@ st.caption(f"Peildatum {format_date(current['observed_on'])} · {format_area(cur
            f"gekende winkelvloeroppervlakte · leegstand ≤ {format_pct(HEALTHY_MAX, 0)} is gezond (UNIZO).")
 
 for column, kpi in zip(st.columns(4), views.province_kpis(province, filters.year), strict=False):
-    column.metric(kpi.label, kpi.value, kpi.delta, delta_color="inverse", help=kpi.help)
+    shell.metric(column, kpi)
 
 municipal = loaders.vacancy_indicators(level="municipality", geography=filters.geography)
 st.subheader("Kaart")

@@ -48,9 +48,10 @@ def test_trend_has_one_line_per_municipality_and_a_dashed_black_reference():
     fig = charts.trend_chart(_vacancy(), reference=_province())
     assert [trace.name for trace in fig.data] == ["Brugge", "Kortrijk", "West-Vlaanderen"]
     brugge, kortrijk, province = fig.data
-    assert list(brugge.x) == [2018, 2024] and list(brugge.y) == [0.05, 0.085]
-    assert list(kortrijk.x) == [2018, 2024] and list(kortrijk.y) == [0.10, 0.115]  # latest inventory of 2024
-    assert list(province.y) == [0.077, 0.098]
+    # Rates drawn in percent, as the cards write them.
+    assert list(brugge.x) == [2018, 2024] and list(brugge.y) == [5.0, 8.5]
+    assert list(kortrijk.x) == [2018, 2024] and list(kortrijk.y) == [10.0, 11.5]  # latest inventory of 2024
+    assert list(province.y) == [7.7, 9.8]
     assert province.line.dash == "dash" and province.line.color == "#000000"
     assert brugge.line.dash is None
     # the areas take the series colours in order, leaving black to the reference
@@ -66,12 +67,13 @@ def test_trend_without_reference_uses_series_colours_in_order():
 def test_trend_layout_is_dutch_and_in_percentages():
     fig = charts.trend_chart(_vacancy(), column="vacancy_rate_floor", reference_name="Provincie")
     assert fig.layout.separators == ",."
-    assert fig.layout.yaxis.tickformat in (".0%", ".1%")
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.ticksuffix) == (".1f", " %")  # "9,8 %" as on the cards
+    assert fig.layout.yaxis.rangemode == "tozero"
     assert fig.layout.xaxis.title.text == "Jaar"
     assert fig.layout.yaxis.title.text == "Leegstand (oppervlakte)"
     assert "oppervlakte" in fig.layout.title.text
     assert fig.layout.template.layout.to_plotly_json() == {}  # no plotly template styling
-    assert all("Jaar" in trace.hovertemplate and "%{y:.1%}" in trace.hovertemplate for trace in fig.data)
+    assert all("Jaar" in trace.hovertemplate and "%{y:.1f} %" in trace.hovertemplate for trace in fig.data)
 
 
 def test_trend_of_a_count_column_is_not_a_percentage():
@@ -90,7 +92,7 @@ def test_trend_skips_missing_values():
     table = _vacancy().assign(vacancy_rate_floor=[0.04, None, 0.09, 0.11, None])
     fig = charts.trend_chart(table, column="vacancy_rate_floor")
     assert [list(trace.x) for trace in fig.data] == [[2018], [2018, 2024]]
-    assert list(fig.data[1].y) == [0.09, 0.11]
+    assert list(fig.data[1].y) == [9.0, 11.0]
 
 
 def test_trend_of_nothing_says_so():
@@ -200,14 +202,14 @@ def test_small_multiples_have_one_titled_panel_per_municipality():
     assert [a.text for a in fig.layout.annotations] == ["Brugge", "Kortrijk", "Ieper", "Roeselare"]
     assert len({(trace.xaxis, trace.yaxis) for trace in fig.data}) == 4  # each in its own panel
     assert [trace.xaxis for trace in fig.data] == ["x", "x2", "x3", "x4"]  # 3 per row: the fourth starts row 2
-    assert list(fig.data[1].y) == [0.10, 0.12]
+    assert list(fig.data[1].y) == [10.0, 12.0]
 
 
 def test_small_multiples_share_a_percentage_y_axis():
     fig = charts.small_multiples(_many(), columns=2)
     y_axes = [fig.layout[name] for name in fig.layout if name.startswith("yaxis")]
     assert len(y_axes) == 4
-    assert all(axis.tickformat == ".1%" for axis in y_axes)
+    assert all((axis.tickformat, axis.ticksuffix) == (".1f", " %") for axis in y_axes)
     shared = {axis.matches for axis in y_axes}  # every panel but one follows that one: one scale
     assert len(shared - {None}) == 1 and sum(axis.matches is None for axis in y_axes) == 1
     assert fig.layout.separators == ",."
@@ -224,10 +226,10 @@ def test_reach_has_one_trace_per_edition_in_percentages():
     fig = charts.reach_chart(_campaign())
     assert [trace.name for trace in fig.data] == ["2019", "2021"]
     first, second = fig.data
-    assert list(first.x) == ["Brugge", "Kortrijk"] and list(first.y) == [0.10, 0.20]
+    assert list(first.x) == ["Brugge", "Kortrijk"] and list(first.y) == [10.0, 20.0]
     assert list(second.x) == ["Brugge"]  # Kortrijk's missing participation is left out
     assert fig.layout.barmode == "group"
-    assert fig.layout.yaxis.tickformat in (".0%", ".1%")
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.ticksuffix) == (".1f", " %")
     assert fig.layout.yaxis.title.text == "Deelname (aandeel van de winkels)"
     assert fig.layout.xaxis.title.text == "Gemeente"
     assert [trace.marker.color for trace in fig.data] == SERIES_COLOURS[:2]

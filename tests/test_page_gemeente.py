@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store.database import Batch, Store
-from tests.conftest import unit_rows
+from tests.conftest import shown, unit_rows
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "gemeente.py")
 
@@ -39,22 +39,36 @@ def _table(at: AppTest, column: str) -> pd.DataFrame:
     return next(frame.value for frame in at.dataframe if column in frame.value.columns)
 
 
+def _shown(at: AppTest, column: str) -> pd.DataFrame:
+    return next(shown(frame) for frame in at.dataframe if column in frame.value.columns)
+
+
 def test_kortrijk_against_province_and_peers(url):
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception
     assert at.selectbox(key="gemeente").value == "34022"
-    metrics = {m.label: (m.value, m.delta) for m in at.metric}
-    assert metrics["Leegstand (panden)"] == ("20,0 %", "+20,0 pp")  # 2 of 10, against 0 of 10 in 2023
-    assert metrics["Provincie"] == ("15,0 %", "+5,0 pp")  # 3 of 20 in 2024
+    metrics = {m.label: (m.value, m.delta, m.proto.delta_description) for m in at.metric}
+    # 2 of 10, against 0 of 10 in 2023
+    assert metrics["Leegstand (panden)"] == ("20,0 %", "+20,0 pp", "sinds de vorige inventaris")
+    # The province: 3 of 20 in 2024; the delta says it is the town that lies above it.
+    assert metrics["Provincie"] == ("15,0 %", "+5,0 pp", "Kortrijk ligt boven de provincie")
     # Peers: the centrumsteden Kortrijk and Brugge pooled, 3 of 20.
-    assert metrics["Vergelijkbare gemeenten (centrumsteden)"] == ("15,0 %", "+5,0 pp")
+    assert metrics["Vergelijkbare gemeenten"] == ("15,0 %", "+5,0 pp", "Kortrijk ligt boven de centrumsteden")
     assert metrics["Langdurige leegstand"][0] == "100,0 %"  # both vacant since 1/7/2022: 1,5 years
     streets = _table(at, "Straat")
     assert streets.values.tolist() == [["Lange Steenstraat", 6, 2, pytest.approx(2 / 6)]]
+    assert _shown(at, "Straat").values.tolist() == [["Lange Steenstraat", "6", "2", "33,3 %"]]  # as shown
     actions = _table(at, "Jaren leeg")
     assert actions["Adres"].tolist() == ["Lange Steenstraat 1", "Lange Steenstraat 2"]
     assert actions["Laatste groep"].tolist() == ["Dagelijks", "Mode & Luxe"]  # their groups in 2023
     assert actions["Jaren leeg"].tolist() == [1.5, 1.5]
+    # What the town-centre manager follows up with, as shown: 100 m², years with a comma, no name known "–".
+    listed = _shown(at, "Jaren leeg")
+    assert list(listed.columns) == ["Pand-id", "Adres", "Handelsnaam voor de leegstand", "Laatste groep",
+                                    "Oppervlakte (m²)", "Leeg sinds", "Jaren leeg"]
+    assert listed[["Pand-id", "Handelsnaam voor de leegstand", "Oppervlakte (m²)", "Leeg sinds",
+                   "Jaren leeg"]].values.tolist() == [["34022-1", "–", "100 m²", "01/07/2022", "1,5"],
+                                                      ["34022-2", "–", "100 m²", "01/07/2022", "1,5"]]
 
 
 def test_reachable_by_link_and_empty_state(url):

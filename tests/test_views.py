@@ -57,3 +57,33 @@ def test_map_table_takes_vitality_and_the_latest_edition():
     assert map_table(municipal, mix, 2024, "vitality_index", vitality=vitality)["vitality_index"].tolist()[0] == 61.5
     shown = map_table(municipal, mix, 2024, "participation_rate", reach=reach).set_index("nis_code")
     assert shown.loc["34022", "participation_rate"] == 0.3 and pd.isna(shown.loc["31005", "participation_rate"])
+
+
+def test_the_impact_is_said_in_words_and_only_claimed_when_the_interval_excludes_zero():
+    from types import SimpleNamespace
+
+    from dashboard.ui.views import impact_sentence
+
+    def result(low, estimate, high):
+        return SimpleNamespace(ci_low=low, estimate=estimate, ci_high=high, before_year=2021, after_year=2023)
+
+    assert impact_sentence(result(-0.02, 0.005, 0.03)).startswith(
+        "Geen meetbaar verschil: van 2021 tot 2023 veranderde de leegstand bij de deelnemende gemeenten niet "
+        "aantoonbaar anders dan bij de andere (het interval, -2,0 pp tot +3,0 pp, bevat 0).")
+    assert impact_sentence(result(-0.03, -0.02, -0.01)).startswith(
+        "De leegstand veranderde van 2021 tot 2023 bij de deelnemende gemeenten gunstiger dan bij de andere: "
+        "-2,0 pp (95 %-interval -3,0 pp tot -1,0 pp).")
+    assert "ongunstiger" in impact_sentence(result(0.01, 0.02, 0.03))
+    assert impact_sentence(result(float("nan"), float("nan"), float("nan"))) == (
+        "Er zijn te weinig gemeenten om een effect te schatten.")
+
+
+def test_a_change_of_nothing_is_neither_good_nor_bad_and_says_against_what():
+    province = pd.DataFrame({"year": [2023, 2024], "vacancy_rate_units": [0.1, 0.1], "vacancy_rate_floor": [0.1, 0.12],
+                             "floor_area_coverage": [1.0, 1.0], "units_vacant": [10, 10], "units_total": [100, 100],
+                             "long_term_vacancy_share": [0.5, 0.4]})
+    cards = {kpi.label: kpi for kpi in province_kpis(province, 2024)}
+    assert (cards["Leegstand (panden)"].delta, cards["Leegstand (panden)"].delta_color) == ("±0,0 pp", "off")
+    assert (cards["Leegstand (oppervlakte)"].delta, cards["Leegstand (oppervlakte)"].delta_color) == ("+2,0 pp",
+                                                                                                     "inverse")
+    assert cards["Leegstand (oppervlakte)"].delta_description == "sinds 2023"

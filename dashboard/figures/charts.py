@@ -39,8 +39,11 @@ FLOW_BARS = [
     ("openings", "openingen", SERIES_COLOURS[0]),
     ("closures", "sluitingen", SERIES_COLOURS[2]),
 ]
-PERCENT_TICKS = ".1%"  # rates of a few percent need one decimal, or ticks repeat
-PERCENT_HOVER = ".1%"
+#: Rates are drawn in percent (×100) with " %" after the number, as the cards write them ("9,8 %"):
+#: plotly's own "%" format has no space. One decimal: rates of a few percent would repeat ticks.
+PERCENT_TICKS = ".1f"
+PERCENT_SUFFIX = " %"
+PERCENT_HOVER = ".1f"
 NUMBER_HOVER = ",.2~f"
 
 
@@ -88,18 +91,21 @@ def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units
     colours = [c for c in SERIES_COLOURS if reference is None or c != REFERENCE_COLOUR]
     for number, (name, lines) in enumerate(rows.groupby(name_column, sort=False)):
         fig.add_trace(go.Scatter(
-            x=_ints(lines["year"]), y=_floats(lines[column]), name=str(name), mode="lines+markers",
+            x=_ints(lines["year"]), y=_floats(lines[column], percent=percent), name=str(name), mode="lines+markers",
             line={"color": colours[number % len(colours)], "width": 2.5},
             hovertemplate="%{fullData.name}<br>Jaar %{x}: " + hover + "<extra></extra>"))
     references = _latest_per_year(reference, ["year", column], by=[])
     if not references.empty:
         fig.add_trace(go.Scatter(
-            x=_ints(references["year"]), y=_floats(references[column]), name=reference_name, mode="lines+markers",
+            x=_ints(references["year"]), y=_floats(references[column], percent=percent), name=reference_name,
+            mode="lines+markers",
             line={"color": REFERENCE_COLOUR, "dash": "dash", "width": 2},
             hovertemplate="%{fullData.name}<br>Jaar %{x}: " + hover + "<extra></extra>"))
     if not fig.data:
         return _no_data(fig)
     fig.update_xaxes(tickformat="d", dtick=1)
+    if percent:  # a rate starts at 0 %: a flat line never spans −50 % to 150 %
+        fig.update_yaxes(rangemode="tozero")
     return fig
 
 
@@ -246,7 +252,8 @@ def small_multiples(table: pd.DataFrame | None, *, column: str = "vacancy_rate_u
     hover = _value_hover(percent)
     for number, (name, lines) in enumerate(rows.groupby(rows[name_column].astype(str), sort=False)):
         fig.add_trace(go.Scatter(
-            x=_ints(lines["year"]), y=_floats(lines[column]), name=name, mode="lines+markers", showlegend=False,
+            x=_ints(lines["year"]), y=_floats(lines[column], percent=percent), name=name, mode="lines+markers",
+            showlegend=False,
             line={"color": SERIES_COLOURS[0], "width": 2},
             hovertemplate="%{fullData.name}<br>Jaar %{x}: " + hover + "<extra></extra>"),
             row=number // columns + 1, col=number % columns + 1)
@@ -286,7 +293,8 @@ def reach_chart(campaign: pd.DataFrame | None, *, column: str = "participation_r
     hover = _value_hover(percent)
     for number, (edition, bars) in enumerate(reach.groupby("edition", sort=True)):
         fig.add_trace(go.Bar(
-            x=bars["municipality"].astype(str).tolist(), y=_floats(bars["value"]), name=str(int(edition)),
+            x=bars["municipality"].astype(str).tolist(), y=_floats(bars["value"], percent=percent),
+            name=str(int(edition)),
             marker={"color": SERIES_COLOURS[number % len(SERIES_COLOURS)]},
             hovertemplate="%{x}, editie %{fullData.name}: " + hover + "<extra></extra>"))
     fig.update_layout(barmode="group", legend_title_text="Editie")
@@ -312,8 +320,8 @@ def _style(fig: go.Figure, title: str, *, x_title: str, y_title: str, percent: b
         hoverlabel={"bgcolor": "white"},
     )
     fig.update_xaxes(title_text=x_title or None, automargin=True)
-    fig.update_yaxes(title_text=y_title or None, automargin=True,
-                     tickformat=PERCENT_TICKS if percent else None)
+    fig.update_yaxes(title_text=y_title or None, automargin=True, tickformat=PERCENT_TICKS if percent else None,
+                     ticksuffix=PERCENT_SUFFIX if percent else None)
 
 
 def _no_data(fig: go.Figure) -> go.Figure:
@@ -327,7 +335,7 @@ def _no_data(fig: go.Figure) -> go.Figure:
 
 
 def _value_hover(percent: bool) -> str:
-    return "%{y:" + (PERCENT_HOVER if percent else NUMBER_HOVER) + "}"
+    return "%{y:" + (PERCENT_HOVER + "} %" if percent else NUMBER_HOVER + "}")
 
 
 def _latest_per_year(table: pd.DataFrame | None, needed: list[str], *, by: list[str]) -> pd.DataFrame:
@@ -359,9 +367,12 @@ def _value(row, key: str) -> float:
         return float("nan")
 
 
-def _floats(values: pd.Series) -> list[float | None]:
-    """Plain floats for a trace (missing → None, which plotly draws as a gap)."""
+def _floats(values: pd.Series, *, percent: bool = False) -> list[float | None]:
+    """Plain floats for a trace (missing → None, which plotly draws as a gap); a fraction in percent
+    when ``percent``, rounded so 0.098 is 9.8 and not 9.800000000000001."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if percent:
+        numbers = np.round(numbers * 100, 10)
     return [None if math.isnan(v) else float(v) for v in numbers]
 
 

@@ -63,6 +63,12 @@ def quality_notes(row) -> None:
         st.caption("Let op: " + "; ".join(notes) + ".")
 
 
+def metric(column, kpi) -> None:
+    """A KPI card (`dashboard.ui.views.Kpi`) in ``column``, its change said against what."""
+    column.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help,
+                  delta_description=kpi.delta_description, delta_arrow="off" if kpi.delta_color == "off" else "auto")
+
+
 def table_with_downloads(table, *, key: str, file_stem: str) -> None:
     """A table as the registry formats it (`dashboard.registry.styled`: Dutch headers, 8,6 %, 1.056 m²,
     25/06/2009, "–" for unknown; numbers still sort as numbers), with its downloads, or a short

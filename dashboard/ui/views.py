@@ -17,12 +17,29 @@ from dashboard.registry import LABELS, format_value, indicator
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI card: a label, the formatted value, the formatted change and an explanation."""
+    """One KPI card: a label, the formatted value, the formatted change and an explanation.
+
+    ``delta_description`` says against what the change is ("sinds 2023", "boven de provincie");
+    ``delta_color`` is "inverse" where lower is better (vacancy), "normal" where higher is, and
+    "off" for no change: a ±0,0 pp is neither good nor bad news.
+    """
 
     label: str
     value: str
     delta: str | None
     help: str
+    delta_description: str | None = None
+    delta_color: str = "inverse"
+
+
+def _delta(column: str, difference, description: str | None) -> dict:
+    """A change in percentage points of ``column`` as a card shows it (see `Kpi`)."""
+    if difference is None or pd.isna(difference):
+        return {"delta": None, "delta_description": None}
+    shown = format_pp(difference)
+    still = shown.startswith("±")
+    colour = "off" if still else ("normal" if indicator(column).better == "higher" else "inverse")
+    return {"delta": shown, "delta_description": description, "delta_color": colour}
 
 
 @dataclass(frozen=True)
@@ -41,13 +58,12 @@ def province_kpis(province: pd.DataFrame, year: int) -> list[Kpi]:
     previous = before.iloc[-1] if len(before) else None
     previous_label = f"t.o.v. {int(previous['year'])}" if previous is not None else "geen vorige inventaris"
 
-    def change(column: str) -> str | None:
-        return None if previous is None else format_pp(current[column] - previous[column])
-
     def card(column: str, extra: str = "", *, with_change: bool = True) -> Kpi:
         entry = indicator(column)
-        return Kpi(entry.label, format_value(column, current[column]), change(column) if with_change else None,
-                   " ".join(part for part in (entry.explanation, extra) if part))
+        difference = current[column] - previous[column] if previous is not None and with_change else None
+        return Kpi(entry.label, format_value(column, current[column]), help=" ".join(
+            part for part in (entry.explanation, extra) if part),
+            **_delta(column, difference, f"sinds {int(previous['year'])}" if previous is not None else None))
 
     coverage = format_value("floor_area_coverage", current["floor_area_coverage"])
     return [
@@ -55,6 +71,32 @@ def province_kpis(province: pd.DataFrame, year: int) -> list[Kpi]:
         card("vacancy_rate_floor", f"Oppervlakte gekend voor {coverage} van de panden; {previous_label}."),
         card("units_vacant", f"Van {format_number(current['units_total'])} verkooppunten.", with_change=False),
         card("long_term_vacancy_share", f"{previous_label.capitalize()}."),
+    ]
+
+
+def town_kpis(row: pd.Series, compared: dict, *, name: str) -> list[Kpi]:
+    """The town's cards: its vacancy against its previous inventory, the province's and its peers'
+    (each delta says which way the town lies: "+1,7 pp boven de provincie"), and long-term vacancy.
+
+    ``row`` is the town's vacancy row, ``compared`` `dashboard.tables.town.comparison_kpis`.
+    """
+    rate = "vacancy_rate_units"
+
+    def against(whom: str, value: float) -> dict:
+        difference = compared["town"] - value
+        where = "boven" if round(difference, 3) > 0 else "onder" if round(difference, 3) < 0 else "gelijk aan"
+        return _delta(rate, difference, f"{name} ligt {where} {whom}")
+
+    return [
+        Kpi(LABELS[rate], format_value(rate, row[rate]), help=indicator(rate).explanation,
+            **_delta(rate, row["vacancy_rate_units_change"], "sinds de vorige inventaris")),
+        Kpi("Provincie", format_value(rate, compared["province"]), help="De leegstand (panden) van de provincie.",
+            **against("de provincie", compared["province"])),
+        Kpi("Vergelijkbare gemeenten", format_value(rate, compared["peers"]),
+            help=f"De leegstand (panden) van de {compared['peer_group']} samen.",
+            **against(f"de {compared['peer_group']}", compared["peers"])),
+        Kpi(LABELS["long_term_vacancy_share"], format_value("long_term_vacancy_share", row["long_term_vacancy_share"]),
+            None, indicator("long_term_vacancy_share").explanation),
     ]
 
 
@@ -129,6 +171,22 @@ def reach_table(reach: pd.DataFrame, edition: int) -> pd.DataFrame:
     """Reach of one edition with Dutch headers; rates stay fractions (the page formats them)."""
     rows = reach[reach["edition"] == edition].sort_values("municipality")
     return rows[list(REACH_HEADERS)].rename(columns=REACH_HEADERS).reset_index(drop=True)
+
+
+def impact_sentence(result) -> str:
+    """What the impact estimate allows one to say, in words: a difference only when the 95 %
+    interval does not hold 0."""
+    if pd.isna(result.ci_low) or pd.isna(result.ci_high):
+        return "Er zijn te weinig gemeenten om een effect te schatten."
+    interval = f"{format_pp(result.ci_low)} tot {format_pp(result.ci_high)}"
+    period = f"van {result.before_year} tot {result.after_year}"
+    if result.ci_low <= 0 <= result.ci_high:
+        return (f"Geen meetbaar verschil: {period} veranderde de leegstand bij de deelnemende gemeenten niet "
+                f"aantoonbaar anders dan bij de andere (het interval, {interval}, bevat 0).")
+    way = "gunstiger" if result.ci_high < 0 else "ongunstiger"
+    return (f"De leegstand veranderde {period} bij de deelnemende gemeenten {way} dan bij de andere: "
+            f"{format_pp(result.estimate)} (95 %-interval {interval}). Dat is een samenhang, geen bewijs dat de "
+            "campagne het verschil maakte.")
 
 
 def impact_summary(result) -> list[Kpi]:

@@ -138,3 +138,29 @@ def test_campaign_figures_before_any_inventory_still_make_a_report(tmp_path):
     assert reach.loc[("34022", 2019), "participating_shops"] == 12
     assert pd.isna(reach.loc[("34022", 2019), "participation_rate"])  # no inventory: unknown, not 0
     assert "Geen gegevens" in _text(report_pdf(data))
+
+
+def test_a_period_without_a_new_inventory_says_so_instead_of_no_change(store):
+    # From 1/2/2024 the latest inventory before the period and at its end are both of 1/1/2024.
+    data = _data(store, start=pd.Timestamp("2024-02-01"))
+    kortrijk = data.vacancy.set_index("municipality").loc["Kortrijk"]
+    assert not kortrijk["has_new_inventory"] and pd.isna(kortrijk["change_since_previous"])
+    assert "Kortrijk 01/01/2024 20,0 % 10,0 % +10,0 pp geen nieuwe inventaris" in " ".join(
+        _text(report_pdf(data)).split())  # the last cell wraps over two lines
+    # From 1/1/2024 Kortrijk's 2024 inventory falls in the period: 15 % → 20 %.
+    assert _data(store).vacancy.set_index("municipality").loc["Kortrijk", "change_since_previous"] == \
+        pytest.approx(0.05)
+
+
+def test_a_report_of_sample_data_says_so_on_every_page_and_the_first_sheet(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'voorbeeld.db'}")
+    store.add_batch(Batch(kind="units", file_name="voorbeeld.csv", raw=b"u", is_sample=True), UNITS)
+    data = _data(store)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(data))).pages]
+    assert len(pages) > 3 and all("VOORBEELDDATA (FICTIEF) – niet indienen" in page for page in pages)
+    first = load_workbook(io.BytesIO(report_xlsx(data))).worksheets[0]
+    assert [first["A2"].value, first["B2"].value] == ["Gegevens", "VOORBEELDDATA (FICTIEF) – niet indienen"]
+
+
+def test_a_report_of_real_data_carries_no_sample_mark(store):
+    assert "VOORBEELDDATA" not in _text(report_pdf(_data(store)))

@@ -21,6 +21,8 @@ from dashboard.tables.indicators import campaign_table, mix_table, placed_units,
 PROJECT_START = pd.Timestamp("2016-09-01")
 #: A reporting period for the EFRO e-loket is four months.
 PERIOD_MONTHS = 4
+#: What every page of a report made from sample data says, so it is never handed in.
+SAMPLE_MARK = "VOORBEELDDATA (FICTIEF) – niet indienen"
 RATE_COLUMNS = ["vacancy_rate_units", "vacancy_rate_floor", "long_term_vacancy_share"]
 
 
@@ -42,6 +44,7 @@ class ReportData:
     campaign: pd.DataFrame = field(default_factory=pd.DataFrame)  # reach per chosen municipality and edition
     sentences: list[str] = field(default_factory=list)
     units: pd.DataFrame | None = None  # the latest inventory of each chosen municipality, for maps
+    is_sample: bool = False  # made from sample data: every page says so, so it is never handed in
 
     @property
     def is_empty(self) -> bool:
@@ -88,6 +91,9 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
         .drop(columns="_order").reset_index(drop=True)
     vacancy["change_since_baseline"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_baseline"]
     vacancy["change_since_previous"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_previous"]
+    # No inventory in the period: the same inventory twice is no change, it is no measurement.
+    vacancy["has_new_inventory"] = vacancy["observed_on"] != vacancy["observed_on_previous"]
+    vacancy.loc[~vacancy["has_new_inventory"], "change_since_previous"] = float("nan")
     trends = municipal[pd.to_datetime(municipal["observed_on"]) <= end]
     mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography) if len(units) else \
         pd.DataFrame(columns=["nis_code", "year", "observed_on"])
@@ -96,12 +102,19 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     data = ReportData(start=start, end=end, baseline=baseline, created=created, data_version=data_version,
                       municipalities=names, vacancy=vacancy, trends=trends, mix=mix,
                       outputs=efro_outputs(campaign, votes, units, end=end, geography=geography),
-                      provenance=provenance(batches, end=end), units=latest)
+                      provenance=provenance(batches, end=end), units=latest, is_sample=shows_sample(batches))
     data.sentences = sentences(vacancy)
     if len(campaign):
         reach = campaign_table(campaign, placed, geography=geography)
         data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
     return data
+
+
+def shows_sample(batches: pd.DataFrame) -> bool:
+    """Whether the active data are sample data (they are never mixed with real data)."""
+    if batches.empty or "is_sample" not in batches:
+        return False
+    return bool(batches.loc[batches["status"] == "active", "is_sample"].astype(bool).any())
 
 
 def efro_outputs(campaign: pd.DataFrame, votes: pd.DataFrame, units: pd.DataFrame, *, end: pd.Timestamp,

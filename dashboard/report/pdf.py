@@ -18,7 +18,7 @@ from analysis.geography import latest_of_year  # noqa: E402
 from dashboard import reference  # noqa: E402
 from dashboard.figures.palette import GROUP_COLOURS, OKABE_ITO, group_colour  # noqa: E402
 from dashboard.i18n import format_date, format_number, format_pct, format_pp  # noqa: E402
-from dashboard.report.content import ReportData  # noqa: E402
+from dashboard.report.content import SAMPLE_MARK, ReportData  # noqa: E402
 from dashboard.tables.methodology import SOURCES, definitions  # noqa: E402
 
 FONT_DIR = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
@@ -27,6 +27,16 @@ DPI = 200
 
 
 class _Pdf(FPDF):
+    is_sample = False
+
+    def header(self):
+        if self.is_sample:
+            self.set_font("DejaVu", size=9)
+            self.set_text_color(180, 0, 0)
+            self.cell(0, 6, SAMPLE_MARK, align="C")
+            self.set_text_color(0, 0, 0)
+            self.ln(8)
+
     def footer(self):
         self.set_y(-12)
         self.set_font("DejaVu", size=8)
@@ -36,6 +46,7 @@ class _Pdf(FPDF):
 def report_pdf(data: ReportData) -> bytes:
     """The report as PDF bytes; the same data gives the same content apart from the creation time."""
     pdf = _Pdf(format="A4")
+    pdf.is_sample = data.is_sample
     pdf.set_creation_date(data.created.to_pydatetime().replace(tzinfo=UTC))
     pdf.add_font("DejaVu", "", os.path.join(FONT_DIR, "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"))
@@ -94,9 +105,9 @@ def _summary(pdf: FPDF, data: ReportData, period: str) -> None:
     _heading(pdf, f"Samenvatting {period}")
     rows = [["Gemeente", "Peildatum", "Leegstand", "Basislijn", "Sinds basislijn", "Sinds vorige periode"]]
     for row in data.vacancy.itertuples():
+        previous = format_pp(row.change_since_previous) if row.has_new_inventory else "geen nieuwe inventaris"
         rows.append([row.municipality, format_date(row.observed_on), format_pct(row.vacancy_rate_units),
-                     format_pct(row.vacancy_rate_units_baseline), format_pp(row.change_since_baseline),
-                     format_pp(row.change_since_previous)])
+                     format_pct(row.vacancy_rate_units_baseline), format_pp(row.change_since_baseline), previous])
     _table(pdf, rows, (40, 26, 24, 24, 30, 36))
     for sentence in data.sentences:
         _text(pdf, "• " + sentence)

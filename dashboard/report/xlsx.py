@@ -12,7 +12,7 @@ import io
 import pandas as pd
 
 from dashboard.registry import LABELS
-from dashboard.report.content import ReportData
+from dashboard.report.content import SAMPLE_MARK, ReportData
 from dashboard.tables.exports import write_sheet
 from dashboard.tables.methodology import definitions
 
@@ -27,9 +27,12 @@ def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
     mix_columns = ["nis_code", "year", "shannon_diversity", "evenness", "retail_share", "daily_share",
                    "horeca_share", "services_share", "chain_share"]
     mix = data.mix.reindex(columns=mix_columns).rename(columns=LABELS)
-    period = pd.DataFrame({"Gegeven": ["Periode van", "Periode tot", "Basislijn", "Gemaakt op", "Gegevensversie"],
-                           "Waarde": [data.start.date(), data.end.date(), data.baseline.date(), data.created.date(),
-                                      data.data_version]})
+    facts = [("Periode van", data.start.date()), ("Periode tot", data.end.date()),
+             ("Basislijn", data.baseline.date()), ("Gemaakt op", data.created.date()),
+             ("Gegevensversie", data.data_version)]
+    if data.is_sample:  # first, so it is never handed in
+        facts.insert(0, ("Gegevens", SAMPLE_MARK))
+    period = pd.DataFrame(facts, columns=["Gegeven", "Waarde"])
     reach = data.campaign.drop(columns=["inventory_observed_on"], errors="ignore").rename(columns=LABELS)
     return {"Rapport": period, "Leegstand": vacancy, "Winkelmix": mix, "Campagne": reach, "EFRO-outputs": data.outputs,
             "Herkomst": data.provenance, "Definities": definitions()}

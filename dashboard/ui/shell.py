@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dashboard import registry
+from dashboard import reference, registry, settings
 from dashboard.sample import LABEL as SAMPLE_LABEL
 from dashboard.tables import exports
 from dashboard.tables.indicators import GEOGRAPHIES
@@ -51,9 +51,46 @@ def data_notice() -> None:
 
 
 def geography_selector() -> str:
-    """The municipal geography in the sidebar: 2025 (62) by default, or 2018 (64)."""
-    return st.sidebar.radio("Gemeentelijke indeling", GEOGRAPHIES, key="geography",
-                            format_func=GEOGRAPHY_LABELS.__getitem__)
+    """The municipal geography in the sidebar: 2025 (62) by default, or 2018 (64).
+
+    The choice follows the user from page to page (kept outside the widget, which Streamlit forgets
+    on a page without it) and stands in the link (``?indeling=2018``), so a shared link shows the same.
+    """
+    if "chosen_geography" not in st.session_state:
+        asked = st.query_params.get("indeling")
+        st.session_state["chosen_geography"] = asked if asked in GEOGRAPHIES else GEOGRAPHIES[0]
+    st.session_state["geography"] = st.session_state["chosen_geography"]  # the widget starts from the choice
+    chosen = st.sidebar.radio("Gemeentelijke indeling", GEOGRAPHIES, key="geography",
+                              format_func=GEOGRAPHY_LABELS.__getitem__, on_change=_remember_geography)
+    st.query_params["indeling"] = chosen
+    return chosen
+
+
+def _remember_geography() -> None:
+    st.session_state["chosen_geography"] = st.session_state["geography"]
+
+
+def chosen_municipality(asked: str | None, *, geography: str, names: dict[str, str], default: str = "34022") -> str:
+    """The municipality a link asks for (``?gemeente=``) in the shown geography: the code itself, or
+    for a municipality of the other geography the one it belongs to now (or belonged to), said in a
+    note; ``default`` with a warning for a code that names no municipality of the province."""
+    if asked is None or asked in names:
+        return asked or default
+    crosswalk = reference.crosswalk()
+    old_names = reference.municipality_names("2018")
+    if geography == "2025" and asked in set(crosswalk["nis_code"]):
+        successor = crosswalk.loc[crosswalk["nis_code"] == asked, "nis_code_2025"].iloc[0]
+        st.info(f"{old_names.get(asked, asked)} hoort sinds 2025 bij {names[successor]}: je ziet {names[successor]}.")
+        return successor
+    if geography == "2018" and asked in set(crosswalk["nis_code_2025"]):
+        merged = crosswalk.loc[crosswalk["nis_code_2025"] == asked, "nis_code"].tolist()
+        before = [code for code in merged if code in names]
+        st.info(f"{reference.municipality_names('2025').get(asked, asked)} bestaat sinds 2025; tot 2024 waren het "
+                + " en ".join(names[code] for code in before) + f". Je ziet {names[before[0]]}; kies de indeling "
+                "'62 gemeenten' om de fusiegemeente te zien.")
+        return before[0]
+    st.warning(f"Geen gemeente van {settings.PROVINCE_NAME} met NIS-code '{asked}': je ziet {names[default]}.")
+    return default
 
 
 def quality_notes(row) -> None:

@@ -13,17 +13,13 @@ from dashboard.ui import loaders, register_views, shell, views
 st.title("Gemeente")
 geography = shell.geography_selector()
 names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
-asked = st.query_params.get("gemeente")
-codes = sorted(names, key=names.get)
-nis = st.selectbox("Gemeente", codes, index=codes.index(asked) if asked in codes else codes.index("34022"),
-                   format_func=names.get, key="gemeente")
-st.query_params["gemeente"] = nis
+nis = shell.town_selector(names, geography=geography)
 table = loaders.vacancy_indicators(level="municipality", geography=geography)
 own = table[table["nis_code"] == nis]
 if own.empty:
     st.info(f"Voor {names[nis]} zijn nog geen inventarissen. Importeer er een op de pagina Gegevens.")
     st.stop()
-year = st.selectbox("Inventarisjaar", sorted(own["year"].unique().tolist(), reverse=True), key="town_year")
+year = shell.year_selector(own["year"].unique().tolist())
 row = latest_of_year(own, year=year).iloc[-1]
 province = loaders.vacancy_indicators(level="province", geography=geography)
 compared = town.comparison_kpis(table, province, nis, year=year, geography=geography)

@@ -138,3 +138,33 @@ def test_a_register_only_peer_adds_no_vacant_premises_to_the_pooled_peers():
     province = pd.DataFrame({"year": [2024], "vacancy_rate_units": [0.15]})
     kpis = comparison_kpis(table, province, "34022", year=2024, geography="2025")
     assert kpis["peers"] == pytest.approx(3 / 20)  # Kortrijk and Brugge pooled; not 6 / 20
+
+
+def test_a_link_to_a_municipality_of_the_other_geography_names_its_successor(url):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["gemeente"] = "37007"  # Meulebeke, part of Tielt since 2025
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="gemeente").value == "37022"
+    assert "Meulebeke hoort sinds 2025 bij Tielt: je ziet Tielt." in [info.value for info in at.info]
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["gemeente"] = "99999"
+    at.run()
+    assert at.selectbox(key="gemeente").value == "34022"
+    assert at.warning[0].value == "Geen gemeente van West-Vlaanderen met NIS-code '99999': je ziet Kortrijk."
+
+
+def test_geography_town_and_year_follow_the_user_and_stand_in_the_link(url):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["chosen_geography"] = "2018"  # chosen on another page
+    at.session_state["chosen_town"] = "31005"
+    at.run()
+    assert at.sidebar.radio(key="geography").value == "2018"
+    assert at.selectbox(key="gemeente").value == "31005"
+    assert (at.query_params["indeling"], at.query_params["gemeente"], at.query_params["jaar"]) == (
+        "2018", "31005", "2024")
+    at.selectbox(key="gemeente").set_value("34022").run()
+    at.selectbox(key="town_year").set_value(2023).run()
+    assert (at.session_state["chosen_town"], at.session_state["chosen_year"]) == ("34022", 2023)
+    assert at.query_params["jaar"] == "2023"
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "0,0 %"  # Kortrijk 2023: 0 of 10

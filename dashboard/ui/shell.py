@@ -70,6 +70,37 @@ def _remember_geography() -> None:
     st.session_state["chosen_geography"] = st.session_state["geography"]
 
 
+def town_selector(names: dict[str, str], *, geography: str) -> str:
+    """The municipality box of the Gemeente page. It starts from a new link (``?gemeente=``, resolved
+    by `chosen_municipality`), else from the user's last choice, else Kortrijk, and writes its
+    choice back into the link."""
+    asked = st.query_params.get("gemeente")
+    if asked is not None and asked != st.session_state.get("town_in_link"):  # a link this session did not write
+        st.session_state["chosen_town"] = asked
+    wanted = chosen_municipality(st.session_state.get("chosen_town"), geography=geography, names=names)
+    st.session_state["gemeente"] = wanted
+    codes = sorted(names, key=names.get)
+    nis = st.selectbox("Gemeente", codes, format_func=names.get, key="gemeente",
+                       on_change=lambda: st.session_state.update(chosen_town=st.session_state["gemeente"]))
+    st.query_params["gemeente"] = st.session_state["town_in_link"] = nis
+    return nis
+
+
+def year_selector(years: list[int]) -> int:
+    """The inventory year of the Gemeente page: the user's last choice where the town has it, else its
+    latest; in the link as ``?jaar=``."""
+    asked = st.query_params.get("jaar")
+    if asked is not None and asked != st.session_state.get("year_in_link") and asked.isdigit():
+        st.session_state["chosen_year"] = int(asked)
+    choices = sorted(years, reverse=True)
+    st.session_state["town_year"] = st.session_state.get("chosen_year") if st.session_state.get(
+        "chosen_year") in choices else choices[0]
+    year = st.selectbox("Inventarisjaar", choices, key="town_year",
+                        on_change=lambda: st.session_state.update(chosen_year=st.session_state["town_year"]))
+    st.query_params["jaar"] = st.session_state["year_in_link"] = str(year)
+    return year
+
+
 def chosen_municipality(asked: str | None, *, geography: str, names: dict[str, str], default: str = "34022") -> str:
     """The municipality a link asks for (``?gemeente=``) in the shown geography: the code itself, or
     for a municipality of the other geography the one it belongs to now (or belonged to), said in a

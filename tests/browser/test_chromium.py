@@ -111,6 +111,21 @@ def test_choosing_2018_shows_the_2018_rate(page):
     assert rate.inner_text() == "8,3 %"  # Locatus 2018 for the province
 
 
+def test_the_geography_follows_the_user_to_another_page(page):
+    page.get_by_text("Leegstand in West-Vlaanderen").first.wait_for(timeout=90_000)
+    page.get_by_text("64 gemeenten (tot 2024)").click()
+    page.wait_for_url("**indeling=2018**", timeout=60_000)
+    page.get_by_role("link", name="Gemeente").first.click()
+    page.get_by_role("heading", name="Gemeente").first.wait_for(timeout=90_000)
+    checked = page.locator("[data-testid='stSidebar'] input[type=radio]:checked")
+    page.wait_for_function("() => location.search.includes('indeling=2018')", timeout=60_000)
+    assert checked.count() == 1
+    assert page.locator("[data-testid='stSidebar'] label:has(input:checked)").inner_text().strip() == (
+        "64 gemeenten (tot 2024)")
+    page.get_by_role("link", name="Overzicht").first.click()  # leave the shared page as it was
+    page.get_by_text("62 gemeenten (vanaf 2025)").click()
+
+
 def test_signing_in_uploading_and_importing_a_file(browser, tmp_path, coordinator):
     from dashboard.store.database import Store
     from tests import ingest_files as files

@@ -171,3 +171,13 @@ def nace_to_group() -> pd.DataFrame:
 def published_figures() -> pd.DataFrame:
     """Published vacancy and campaign figures with their source, used to calibrate the sample."""
     return _read("published_figures.csv")
+
+
+#: Where the municipal boundaries come from, for the map's attribution and the README.
+BOUNDARY_CREDIT = "Grenzen © 2020 Arne Hoefkens (MIT), via bmesuere/belgium-topojson; Statbel"
+
+
+def boundaries_file(geography: str = "2025"):
+    """The shipped boundaries of the province's municipalities in ``geography`` (simplified GeoJSON,
+    WGS84, ``nis_code`` and ``name_nl``): the province map's default."""
+    return DATA_DIR / f"boundaries_{geography}.geojson"

@@ -24,7 +24,7 @@ row = latest_of_year(own, year=year).iloc[-1]
 province = loaders.vacancy_indicators(level="province", geography=geography)
 compared = town.comparison_kpis(table, province, nis, year=year, geography=geography)
 
-for column, kpi in zip(st.columns(4), views.town_kpis(row, compared, name=names[nis]), strict=True):
+for column, kpi in zip(st.columns(4), views.town_kpis(row, compared), strict=True):
     shell.metric(column, kpi)
 shell.quality_notes(row)
 if row["is_register_only"]:

@@ -34,8 +34,10 @@ extra = {"vitality_index": lambda: {"vitality": loaders.vitality(year=filters.ye
          "participation_rate": lambda: {"reach": loaders.campaign_indicators(geography=filters.geography)}}
 shown = views.map_table(municipal, loaders.mix_indicators(geography=filters.geography), filters.year, indicator,
                         **extra.get(indicator, dict)())
-boundaries = loaders.boundaries(st.file_uploader("Grenzen van de gemeenten (optioneel: GeoJSON of GeoPackage)",
-                                                 type=["geojson", "json", "gpkg"], key="boundaries_upload"))
+with st.expander("Andere grenzen gebruiken"):
+    upload = st.file_uploader("Grenzen van de gemeenten (GeoJSON of GeoPackage met een kolom NIS-code)",
+                              type=["geojson", "json", "gpkg"], key="boundaries_upload")
+boundaries = loaders.boundaries(upload, geography=filters.geography)
 st_folium(maps.municipality_map(shown, value=indicator, label=views.MAP_INDICATORS[indicator],
                                 places=reference.municipalities(filters.geography), boundaries=boundaries),
           key="province_map", returned_objects=[], height=520, use_container_width=True)

@@ -90,3 +90,69 @@ def test_map_command_writes_the_town(tmp_path, capsys):
     assert "Kern 1 — Markt" in labels  # 13 units within 75 m of each other form a core
     assert main(["map", "99999", "--out", str(out), "--db", url]) == 1
     assert main(["map", "31005", "--out", str(out), "--db", url]) == 1  # no inventory of Brugge
+
+
+@pytest.mark.parametrize(("geography", "count"), [("2025", 62), ("2018", 64)])
+def test_the_shipped_boundaries_hold_every_municipality_of_the_province(geography, count):
+    from dashboard import reference
+
+    shapes = maps.read_boundaries(str(reference.boundaries_file(geography)))
+    assert len(shapes) == count
+    assert sorted(shapes["nis_code"]) == sorted(reference.municipalities(geography)["nis_code"])
+
+
+def test_the_province_map_is_a_choropleth_of_every_municipality_with_the_outline_and_credit():
+    from dashboard import reference
+
+    table = pd.DataFrame({"nis_code": ["34022", "31005"], "vacancy_rate_units": [0.125, 0.057],
+                          "units_total": [2500, 3900]})
+    shapes = maps.read_boundaries(str(reference.boundaries_file("2025")))
+    page = maps.municipality_map(table, value="vacancy_rate_units", label="Leegstand (panden)",
+                                 places=reference.municipalities("2025"), boundaries=shapes).get_root().render()
+    # Every municipality is drawn and named on hover; one without data says so ("–").
+    assert "Kortrijk: 12,5 %" in page and "Brugge: 5,7 %" in page and "Ieper: \\u2013" in page  # JSON: –
+    assert page.count("Ieper: ") == 1 and "L.circleMarker" not in page
+    assert '"weight": 2.5' in page  # the province's outline
+    assert "Arne Hoefkens (MIT)" in page and "addAttribution" in page
+    assert "imperial: false" in page  # a metric scale only
+    assert "fitBounds" in page  # the view fits the province
+    assert '<details open class="kernmonitor-legend"' in page and "right:10px" in page  # foldable, clear of the scale
+
+
+def test_the_unit_map_is_titled_fits_its_units_and_says_when_it_cannot_show_them():
+    page = leaflet.standalone_html(maps.unit_map(_town(), title="Kortrijk · inventaris van 01/01/2024"))
+    assert "<title>Kortrijk · inventaris van 01/01/2024</title>" in page
+    assert page.count("Kortrijk · inventaris van 01/01/2024") == 2  # the page title and the map's own
+    assert "fitBounds" in page
+    nowhere = _town().assign(lat=None, lon=None)
+    assert "Geen van de panden heeft coördinaten" in maps.unit_map(nowhere).get_root().render()
+
+
+def _lab(colour: str, deficiency: str | None) -> tuple[float, float, float]:
+    """CIE L*a*b* of an sRGB colour as seen with a colour-vision deficiency (Machado et al. 2009, severity 1)."""
+    import numpy as np
+
+    matrices = {"protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                           [-0.003882, -0.048116, 1.051998]],
+                "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                           [-0.011820, 0.042940, 0.968881]]}
+    rgb = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    if deficiency:
+        linear = np.clip(np.array(matrices[deficiency]) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+@pytest.mark.parametrize("deficiency", [None, "protan", "deutan"])
+def test_no_group_colour_comes_near_the_vacancy_colour(deficiency):
+    import math
+
+    from dashboard.figures.palette import GROUP_COLOURS
+
+    vacancy = _lab(GROUP_COLOURS["00"], deficiency)
+    distances = {code: math.dist(vacancy, _lab(colour, deficiency)) for code, colour in GROUP_COLOURS.items()
+                 if code != "00"}
+    assert min(distances.values()) >= 20, distances  # ΔE*ab ≥ 20: clearly another colour

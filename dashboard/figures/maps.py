@@ -18,11 +18,11 @@ from functools import lru_cache
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from analysis.vacancy import vacancy_band
-from dashboard import settings
+from dashboard import reference, settings
 from dashboard.figures import leaflet
 from dashboard.figures.palette import BAND_COLOURS, GROUP_COLOURS, OKABE_ITO, group_colour
 from dashboard.i18n import (
@@ -44,14 +44,38 @@ STATUS_LABELS = {"vacant": "leegstaand", "occupied": "in gebruik"}
 
 
 def base_map(*, centre: tuple[float, float] = PROVINCE_CENTRE, zoom: int = PROVINCE_ZOOM) -> folium.Map:
-    """A map with the configured tiles (or none) and no CDN links."""
+    """A map with the configured tiles (or none), a metric scale and no CDN links."""
     tiles = settings.tiles()
-    fmap = folium.Map(location=list(centre), zoom_start=zoom, tiles=tiles, control_scale=True,
+    fmap = folium.Map(location=list(centre), zoom_start=zoom, tiles=tiles, control_scale=False,
                       attr=None if tiles in (None, "OpenStreetMap", "CartoDB positron") else tiles)
     leaflet.offline(fmap)
     if tiles is None:  # a plain, light background instead of an empty grey
         fmap.get_root().header.add_child(Element("<style>.leaflet-container{background:#f4f4f0}</style>"))
+    _MapScript("L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);").add_to(fmap)
     return fmap
+
+
+class _MapScript(MacroElement):
+    """A line of JavaScript run on the map once it exists (``map`` stands for it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) { {{ this.code }} })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+
+def _credit(fmap: folium.Map, text: str) -> None:
+    """A line in the map's attribution (bottom right)."""
+    _MapScript(f"map.attributionControl.addAttribution({_script_json(text)});").add_to(fmap)
+
+
+def _fit(fmap: folium.Map, south: float, west: float, north: float, east: float) -> None:
+    fmap.fit_bounds([[south, west], [north, east]], padding=(12, 12))
 
 
 def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.DataFrame,
@@ -66,7 +90,10 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
     data = table.merge(places[["nis_code", "name_nl", "lat", "lon"]], on="nis_code", how="left")
     colour = _colour_function(data[value], banded=value.startswith("vacancy_rate"))
     if boundaries is not None:
-        shapes = boundaries[["nis_code", "geometry"]].to_crs("EPSG:4326").merge(data, on="nis_code")
+        every = boundaries[["nis_code", "geometry"]].to_crs("EPSG:4326")
+        # Every municipality, also one without data (grey), named on hover.
+        shapes = every.merge(places[["nis_code", "name_nl"]], on="nis_code", how="left").merge(
+            data.drop(columns=["name_nl"]), on="nis_code", how="left")
         shapes["tooltip"] = [f"{html.escape(str(n))}: {format_pct(v) if is_fraction(value) else _fmt(v)}"
                              for n, v in zip(shapes["name_nl"], shapes[value], strict=True)]
         shapes["fill"] = shapes[value].map(colour)
@@ -74,6 +101,11 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
                        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555",
                                                  "weight": 1, "fillOpacity": 0.75},
                        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False)).add_to(fmap)
+        outline = gpd.GeoDataFrame(geometry=[every.geometry.union_all()], crs="EPSG:4326")
+        folium.GeoJson(outline, name="Provincie", style_function=lambda f: {
+            "color": "#222", "weight": 2.5, "fill": False}, interactive=False).add_to(fmap)
+        _fit(fmap, *_south_west_north_east(every.total_bounds))
+        _credit(fmap, reference.BOUNDARY_CREDIT)
     else:
         largest = max(float(data["units_total"].max()), 1.0) if "units_total" in data else 1.0
         for row in data.dropna(subset=["lat", "lon"]).itertuples():
@@ -87,6 +119,11 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
     legend = _band_legend(label) if value.startswith("vacancy_rate") else _ramp_legend(label, data[value], value)
     fmap.get_root().html.add_child(legend)
     return fmap
+
+
+def _south_west_north_east(bounds) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(b) for b in bounds)
+    return south, west, north, east
 
 
 def _template_safe(text: str) -> str:
@@ -115,13 +152,21 @@ def _colour_function(values: pd.Series, *, banded: bool):
     return ramp
 
 
+#: A legend with more items than this starts folded: open, it would cover much of a town's map.
+FOLDED_LEGEND_ITEMS = 5
+
+
 def _legend(title: str, items: list[tuple[str, str]]) -> Element:
+    """A legend that can be folded away (a click on its title), bottom right above the attribution:
+    clear of the scale (bottom left) and the layer control (top right); a long one starts folded."""
     rows = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
                    f'background:{colour};margin-right:6px;border:1px solid #555"></span>{html.escape(text)}</div>'
                    for colour, text in items)
-    return Element(f'<div class="kernmonitor-legend" style="position:fixed;bottom:24px;left:12px;z-index:9999;'
-                   f'background:white;padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif">'
-                   f"<b>{html.escape(title)}</b>{rows}</div>")
+    state = "" if len(items) > FOLDED_LEGEND_ITEMS else " open"
+    return Element(f'<details{state} class="kernmonitor-legend" style="position:fixed;bottom:26px;right:10px;'
+                   f'z-index:9999;max-height:45%;overflow:auto;background:white;padding:6px 10px;'
+                   f'border:1px solid #999;border-radius:4px;font:12px sans-serif">'
+                   f'<summary style="cursor:pointer;font-weight:bold">{html.escape(title)}</summary>{rows}</details>')
 
 
 def _band_legend(title: str) -> Element:
@@ -139,15 +184,25 @@ def _ramp_legend(title: str, values: pd.Series, column: str) -> Element:
 
 
 def unit_map(units: pd.DataFrame, *, cores: gpd.GeoDataFrame | None = None,
-             group_names: dict[str, str] | None = None) -> folium.Map:
+             group_names: dict[str, str] | None = None, title: str | None = None) -> folium.Map:
     """The units of one inventory: one GeoJSON layer for vacant and one for occupied units
-    (coloured by Locatus group), the derived cores as polygons, a layer control and a legend.
+    (coloured by Locatus group), the derived cores as polygons, a layer control, a legend and
+    ``title`` (town and inventory date) on the map and as the page title of a downloaded file.
 
-    Popups give address, group, floor area and how long a unit has stood empty, escaped.
+    Popups give address, group, floor area and how long a unit has stood empty, escaped. The view
+    fits the units; a map without coordinates says so.
     """
     placed = units.dropna(subset=["lat", "lon"])
     centre = (placed["lat"].mean(), placed["lon"].mean()) if len(placed) else PROVINCE_CENTRE
     fmap = base_map(centre=centre, zoom=15 if len(placed) else PROVINCE_ZOOM)
+    if len(placed) > 1:
+        _fit(fmap, placed["lat"].min(), placed["lon"].min(), placed["lat"].max(), placed["lon"].max())
+    if title:
+        fmap.get_root().header.add_child(Element(f"<title>{html.escape(title)}</title>"))
+        fmap.get_root().html.add_child(_banner(title))
+    if len(units) and placed.empty:
+        fmap.get_root().html.add_child(_banner("Geen van de panden heeft coördinaten: de kaart kan ze niet tonen. "
+                                               "Importeer een inventaris met x/y of lat/lon.", top=48))
     names = group_names or {}
     if cores is not None and len(cores):
         outlines = cores.to_crs("EPSG:4326").assign(label=lambda f: f["name"].map(lambda n: html.escape(str(n))))
@@ -163,6 +218,14 @@ def unit_map(units: pd.DataFrame, *, cores: gpd.GeoDataFrame | None = None,
     shown = [c for c in GROUP_COLOURS if c in set(placed["group_code"].dropna())]
     fmap.get_root().html.add_child(_legend("Groep", [(GROUP_COLOURS[c], names.get(c, c)) for c in shown]))
     return fmap
+
+
+def _banner(text: str, *, top: int = 10) -> Element:
+    """A line of text at the top of the map (a title, or why it is empty)."""
+    return Element(f'<div class="kernmonitor-title" style="position:fixed;top:{top}px;left:56px;right:190px;'
+                   f'z-index:9999;text-align:center;pointer-events:none"><span style="background:rgba(255,255,255,'
+                   f'0.9);padding:3px 8px;border-radius:4px;font:bold 14px sans-serif">{html.escape(text)}'
+                   f"</span></div>")
 
 
 #: Coordinates in the maps are rounded to this many decimals: 1e-5° is about a metre.

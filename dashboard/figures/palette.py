@@ -12,19 +12,22 @@ OKABE_ITO = {
 }
 GREY = "#999999"
 
-#: Fixed colour per Locatus group; vacancy is the warm vermillion everywhere.
+#: Fixed colour per Locatus group. Vacancy is the warm vermillion everywhere, and no group colour comes
+#: near it, also for the common colour-vision deficiencies (tests/test_maps.py checks the distances):
+#: Okabe–Ito where it has room, Paul Tol's sand and indigo for two more, greys only for services and
+#: the groups that are no outlets (transport and fuel, ATMs).
 GROUP_COLOURS = {
     "00": OKABE_ITO["vermillion"],
     "11": OKABE_ITO["bluish_green"],
     "22": OKABE_ITO["reddish_purple"],
     "35": OKABE_ITO["yellow"],
-    "37": OKABE_ITO["orange"],
-    "38": OKABE_ITO["sky_blue"],
-    "45": GREY,
-    "58": "#6A3D9A",
+    "37": "#DDCC77",
+    "38": "#332288",
+    "45": "#BBBBBB",
+    "58": OKABE_ITO["sky_blue"],
     "59": OKABE_ITO["blue"],
     "65": "#7F7F7F",
-    "80": "#BBBBBB",
+    "80": "#DDDDDD",
 }
 UNKNOWN_GROUP_COLOUR = "#CCCCCC"
 

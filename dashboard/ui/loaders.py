@@ -15,6 +15,7 @@ from analysis.cores import derived_cores
 from analysis.inventories import PlacedUnits
 from dashboard import ingest, reference
 from dashboard.figures import leaflet, maps
+from dashboard.i18n import format_date
 from dashboard.ingest import reading
 from dashboard.settings import boundaries_path, db_url
 from dashboard.store.database import Store
@@ -163,8 +164,11 @@ def _cores(url: str, version: int, nis_code: str, geography: str, year: int):
 @st.cache_resource(show_spinner="Kaart tekenen…", max_entries=8)
 def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
     names = reference.group_names()
-    return maps.unit_map(_town(url, version, nis_code, geography, year),
-                         cores=_cores(url, version, nis_code, geography, year), group_names=names)
+    units = _town(url, version, nis_code, geography, year)
+    day = format_date(units["observed_on"].max()) if len(units) else str(year)
+    title = f"{reference.municipality_names(geography).get(nis_code, nis_code)} · inventaris van {day}"
+    return maps.unit_map(units, cores=_cores(url, version, nis_code, geography, year), group_names=names,
+                         title=title)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -228,14 +232,13 @@ def _boundaries(source: str | bytes):
     return maps.read_boundaries(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
-def boundaries(upload=None):
-    """The municipal boundaries: an uploaded file, else ``KERNMONITOR_BOUNDARIES``, else None.
+def boundaries(upload=None, *, geography: str = "2025"):
+    """The municipal boundaries: an uploaded file, else ``KERNMONITOR_BOUNDARIES``, else the shipped
+    boundaries of ``geography`` (`dashboard.reference.boundaries_file`).
 
     A file that cannot be used is reported on the page and the map falls back to symbols.
     """
-    source = upload.getvalue() if upload is not None else boundaries_path()
-    if source is None:
-        return None
+    source = upload.getvalue() if upload is not None else (boundaries_path() or reference.boundaries_file(geography))
     try:
         return _boundaries(source if isinstance(source, bytes) else str(source))
     except Exception as problem:  # noqa: BLE001 - any unreadable file: say so and draw symbols

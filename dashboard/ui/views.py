@@ -74,7 +74,7 @@ def province_kpis(province: pd.DataFrame, year: int) -> list[Kpi]:
     ]
 
 
-def town_kpis(row: pd.Series, compared: dict, *, name: str) -> list[Kpi]:
+def town_kpis(row: pd.Series, compared: dict) -> list[Kpi]:
     """The town's cards: its vacancy against its previous inventory, the province's and its peers'
     (each delta says which way the town lies: "+1,7 pp boven de provincie"), and long-term vacancy.
 
@@ -85,7 +85,7 @@ def town_kpis(row: pd.Series, compared: dict, *, name: str) -> list[Kpi]:
     def against(whom: str, value: float) -> dict:
         difference = compared["town"] - value
         where = "boven" if round(difference, 3) > 0 else "onder" if round(difference, 3) < 0 else "gelijk aan"
-        return _delta(rate, difference, f"{name} ligt {where} {whom}")
+        return _delta(rate, difference, f"{where} {whom}")  # the town's page: it is the town that lies there
 
     return [
         Kpi(LABELS[rate], format_value(rate, row[rate]), help=indicator(rate).explanation,

@@ -118,7 +118,9 @@ def test_municipality_map_tooltips_are_text_in_symbols_and_choropleth():
         for boundaries in (None, shapes))
     assert shown in symbols  # a circle's tooltip
     blobs, _ = _data_blobs(choropleth)
-    assert [f["properties"]["tooltip"] for blob in blobs for f in blob["features"]] == [shown]
+    features = [f for blob in blobs for f in blob["features"]]
+    assert [f["properties"]["tooltip"] for f in features if "tooltip" in f["properties"]] == [shown]
+    assert all(not f["properties"] for f in features if "tooltip" not in f["properties"])  # the outline: no text
     for page in (symbols, choropleth):
         assert html.escape(ATTRIBUTE) in page  # the legend's title
         for payload in (SCRIPT, IMAGE, ATTRIBUTE):

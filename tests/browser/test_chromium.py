@@ -17,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -117,11 +118,10 @@ def test_the_geography_follows_the_user_to_another_page(page):
     page.wait_for_url("**indeling=2018**", timeout=60_000)
     page.get_by_role("link", name="Gemeente").first.click()
     page.get_by_role("heading", name="Gemeente").first.wait_for(timeout=90_000)
-    checked = page.locator("[data-testid='stSidebar'] input[type=radio]:checked")
+    chosen = page.locator("[data-testid='stSidebar'] label:has(input:checked)")
+    chosen.wait_for(timeout=60_000)  # the sidebar is drawn anew on the other page
     page.wait_for_function("() => location.search.includes('indeling=2018')", timeout=60_000)
-    assert checked.count() == 1
-    assert page.locator("[data-testid='stSidebar'] label:has(input:checked)").inner_text().strip() == (
-        "64 gemeenten (tot 2024)")
+    assert chosen.inner_text().strip() == "64 gemeenten (tot 2024)"
     page.get_by_role("link", name="Overzicht").first.click()  # leave the shared page as it was
     page.get_by_text("62 gemeenten (vanaf 2025)").click()
 
@@ -203,6 +203,9 @@ def test_every_page_draws_without_errors(browser, seeded_url, tmp_path_factory, 
         page.wait_for_function("() => document.documentElement.lang === 'nl-BE'", timeout=30_000)
         icons = page.eval_on_selector_all("link[rel*='icon']", "links => links.map(link => link.href)")
         assert icons and not [href for href in icons if not href.startswith(url)]  # served by the app itself
+        serious = [(found["id"], [node["target"] for node in found["nodes"]][:3])
+                   for found in Axe().run(page).response["violations"] if found["impact"] in ("serious", "critical")]
+        assert not serious, serious  # WCAG 2.1 AA (axe-core): nothing serious or critical
         text = page.inner_text("body")
         found = [text[max(0, m.start() - 60):m.end() + 60] for word in ENGLISH_OR_CODE for m in re.finditer(word, text)]
         assert not found, found

@@ -204,6 +204,10 @@ def _entries() -> list[Indicator]:
         Indicator("vacancy_rate_change_3y", "Verschil in 3 jaar", "pp", better="lower"),
         Indicator("peer_group", "Vergelijkbare gemeenten", "text",
                   "Centrumsteden, of gemeenten van dezelfde grootte (inwoners)."),
+        Indicator("vacancy_rate_units_peers", "Leegstand bij vergelijkbare gemeenten", "fraction",
+                  "De leegstand (panden) van de vergelijkbare gemeenten samen.", better="lower"),
+        Indicator("units_vacant_year_or_more", "Minstens een jaar leeg", "count",
+                  "Leegstaande panden die minstens een jaar leeg staan: de actielijst.", better="lower"),
         Indicator("rank_in_peer_group", "Plaats bij vergelijkbare gemeenten", "count", better="lower"),
         Indicator("rank_in_province", "Plaats in de provincie", "count", better="lower"),
         # What a unit's row says (tables of premises, votes and registers).

@@ -164,3 +164,16 @@ def test_a_report_of_sample_data_says_so_on_every_page_and_the_first_sheet(tmp_p
 
 def test_a_report_of_real_data_carries_no_sample_mark(store):
     assert "VOORBEELDDATA" not in _text(report_pdf(_data(store)))
+
+
+def test_a_town_page_sets_the_town_beside_province_and_peers_and_counts_its_action_list(store):
+    data = _data(store)
+    kortrijk = data.vacancy.set_index("municipality").loc["Kortrijk"]
+    # Peers of Kortrijk: the centrumsteden with an inventory, Kortrijk 4, Brugge 2 and Oostende 10 of 20 each.
+    assert (kortrijk["peer_group"], kortrijk["vacancy_rate_units_peers"]) == ("centrumsteden",
+                                                                              pytest.approx(16 / 60))
+    text = " ".join(_text(report_pdf(data)).split())
+    # Province: Kortrijk 4, Brugge 2, Oostende 10 of 60 = 26,7 %.
+    assert "Leegstand (panden) 20,0 % 26,7 % 26,7 %" in text
+    assert "Verschil van de gemeente -6,7 pp -6,7 pp" in text
+    assert "Actielijst: 0 panden staan minstens een jaar leeg" in text  # no vacant_since known in this data

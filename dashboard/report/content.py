@@ -16,6 +16,7 @@ from dashboard import reference
 from dashboard.i18n import DATE_FORMAT, format_date, format_pct, format_pp
 from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
 from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
+from dashboard.tables.town import peer_rate
 
 #: The start of EFRO project KraK West; the baseline is the last inventory on or before it.
 PROJECT_START = pd.Timestamp("2016-09-01")
@@ -64,6 +65,19 @@ def partners(geography: str = "2025") -> list[str]:
     return places.loc[places["is_krakwest_partner"], "nis_code"].tolist()
 
 
+def _peers(municipal: pd.DataFrame, day: pd.Timestamp, geography: str) -> pd.DataFrame:
+    """Per municipality (index ``nis_code``): its peer group and the group's pooled vacancy by units
+    at ``day`` (`dashboard.tables.town.peer_rate`), and its own units vacant for a year or more
+    (what its action list holds)."""
+    latest = latest_on_or_before(municipal, day)
+    rows = {}
+    for row in latest.itertuples():
+        group, rate = peer_rate(latest, row.nis_code, geography=geography)
+        rows[row.nis_code] = {"peer_group": group, "vacancy_rate_units_peers": rate,
+                              "units_vacant_year_or_more": row.units_vacant_long_term + row.units_vacant_structural}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("nis_code")
+
+
 def _at(table: pd.DataFrame, day: pd.Timestamp, suffix: str) -> pd.DataFrame:
     """Each area's latest inventory on or before ``day``: its rates with ``suffix``."""
     rows = latest_on_or_before(table, day).set_index("nis_code")
@@ -84,7 +98,7 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     both = pd.concat([municipal, province])
     vacancy = _at(both, end, "").join(_at(both, baseline, "_baseline")).join(_at(both, start - pd.Timedelta(days=1),
                                                                               "_previous"))
-    vacancy = vacancy.reset_index()
+    vacancy = vacancy.join(_peers(every_municipality, end, geography)).reset_index()
     vacancy.insert(1, "municipality", vacancy["nis_code"].map({**names, PROVINCE_NIS_CODE: PROVINCE_NAME}))
     # The province first, then the municipalities by name.
     vacancy = vacancy.assign(_order=vacancy["nis_code"].ne(PROVINCE_NIS_CODE)).sort_values(["_order", "municipality"]) \

@@ -19,6 +19,7 @@ from dashboard import reference  # noqa: E402
 from dashboard.figures.palette import GROUP_COLOURS, OKABE_ITO, group_colour  # noqa: E402
 from dashboard.i18n import format_date, format_number, format_pct, format_pp  # noqa: E402
 from dashboard.report.content import SAMPLE_MARK, ReportData  # noqa: E402
+from dashboard.settings import PROVINCE_NIS_CODE  # noqa: E402
 from dashboard.tables.methodology import SOURCES, definitions  # noqa: E402
 
 FONT_DIR = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
@@ -133,6 +134,7 @@ def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None
                f"(oppervlakte {format_pct(row.vacancy_rate_floor)}, "
                f"langdurig {format_pct(row.long_term_vacancy_share)}); "
                f"{format_pp(row.change_since_baseline)} sinds de basislijn.")
+    _town_kpis(pdf, data, row)
     trend = data.trends[data.trends["nis_code"] == nis_code]
     pdf.image(_trend_png(trend, name), w=170)
     mix = data.mix[data.mix["nis_code"] == nis_code]
@@ -142,6 +144,23 @@ def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None
         pdf.image(_mix_png(mix.iloc[0]), x=pdf.l_margin, y=y, w=85)
     if not units.empty and units["lat"].notna().any():
         pdf.image(_units_png(units), x=pdf.l_margin + 90, y=y, w=80)
+
+
+def _town_kpis(pdf: FPDF, data: ReportData, row) -> None:
+    """The town's vacancy beside the province's and its peers', and what its action list holds."""
+    province = data.vacancy[data.vacancy["nis_code"] == PROVINCE_NIS_CODE]
+    province_rate = province["vacancy_rate_units"].iloc[0] if len(province) else None
+    peers = row.get("vacancy_rate_units_peers")
+    _table(pdf, [["", row.municipality, "Provincie", f"Vergelijkbare gemeenten ({row.get('peer_group') or '–'})"],
+                 ["Leegstand (panden)", format_pct(row.vacancy_rate_units), format_pct(province_rate),
+                  format_pct(peers)],
+                 ["Verschil van de gemeente", "", format_pp(row.vacancy_rate_units - province_rate)
+                  if province_rate is not None else "–", format_pp(row.vacancy_rate_units - peers)
+                  if peers is not None and not pd.isna(peers) else "–"]], (50, 35, 35, 60), size=9)
+    count = row.get("units_vacant_year_or_more")
+    if count is not None and not pd.isna(count):
+        _text(pdf, f"Actielijst: {format_number(count)} panden staan minstens een jaar leeg (de lijst met adressen "
+                   "staat op de pagina Gemeente).")
 
 
 def _methodology(pdf: FPDF) -> None:

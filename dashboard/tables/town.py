@@ -123,15 +123,22 @@ def comparison_kpis(table: pd.DataFrame, province: pd.DataFrame, nis_code: str, 
     """The town's vacancy by units in ``year`` beside the province's and its peer group's (pooled:
     vacant outlets / outlets of all members)."""
     year_rows = latest_of_year(table, year=year)
-    group, members = peer_codes(nis_code, geography=geography)
-    # A register knows only vacant premises: it has no outlets to pool.
-    peers = year_rows[year_rows["nis_code"].isin(members) & ~year_rows["is_register_only"].astype(bool)]
+    group, peers = peer_rate(year_rows, nis_code, geography=geography)
     own = year_rows[year_rows["nis_code"] == nis_code].iloc[0]
     in_province = province[province["year"] == year]
-    outlets = peers["units_total"].sum()
     return {
         "town": float(own["vacancy_rate_units"]),
         "province": float(in_province["vacancy_rate_units"].iloc[0]) if len(in_province) else float("nan"),
-        "peers": float(peers["units_vacant"].sum() / outlets) if outlets else float("nan"),
+        "peers": peers,
         "peer_group": group,
     }
+
+
+def peer_rate(latest: pd.DataFrame, nis_code: str, *, geography: str) -> tuple[str, float]:
+    """The town's peer group and its pooled vacancy by units: vacant outlets / outlets of the members'
+    rows in ``latest`` (one vacancy row per municipality); NaN when no member has outlets."""
+    group, members = peer_codes(nis_code, geography=geography)
+    # A register knows only vacant premises: it has no outlets to pool.
+    peers = latest[latest["nis_code"].isin(members) & ~latest["is_register_only"].astype(bool)]
+    outlets = peers["units_total"].sum()
+    return group, float(peers["units_vacant"].sum() / outlets) if outlets else float("nan")

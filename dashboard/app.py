@@ -12,12 +12,17 @@ if str(ROOT) not in sys.path:  # streamlit puts only dashboard/ on the path
 
 import streamlit as st  # noqa: E402
 
-from dashboard.figures import leaflet  # noqa: E402
-from dashboard.ui import shell  # noqa: E402
-
-leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
 # The favicon from the app itself: an icon name would be fetched from a font server.
 st.set_page_config(page_title="Kernmonitor", page_icon=ROOT / "dashboard" / "assets" / "favicon.png", layout="wide")
+# Said at once, before the imports and the first tables of a cold start (seconds), removed at the end.
+loading = st.empty()
+loading.caption("Kernmonitor laadt de gegevens…")
+
+from dashboard.figures import leaflet  # noqa: E402
+from dashboard.ui import shell, warmup  # noqa: E402
+
+leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
+warmup.start()  # once per server process: the shared tables, in the background
 shell.dutch_chrome()
 shell.data_notice()
 navigation = st.navigation([
@@ -29,4 +34,7 @@ navigation = st.navigation([
     st.Page(ROOT / "pages" / "rapport.py", title="Rapport", icon=":material/description:"),
     st.Page(ROOT / "pages" / "methodologie.py", title="Methodologie", icon=":material/menu_book:"),
 ])
-navigation.run()
+try:
+    navigation.run()
+finally:  # also when a page stops early (st.stop)
+    loading.empty()

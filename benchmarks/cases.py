@@ -252,3 +252,70 @@ def import_csv(store: Store, units: pd.DataFrame, *, rows: int, runs: int) -> li
                    baseline="import_csv", max_ratio=2.0)
     xlsx.ratio = xlsx.value / measure.value
     return [base, measure, xlsx]
+
+
+#: The bare Streamlit page the first page after a start is compared with: the server's own start and
+#: first render, with nothing of Kernmonitor in it.
+_BARE_PAGE = 'import streamlit as st\nst.set_page_config(page_title="leeg")\nst.metric("leeg", "0")\n'
+
+
+def first_page(url: str, *, runs: int) -> list[Measure]:
+    """From ``streamlit run`` to the Overzicht's first figure in headless Chromium (a fresh server
+    each time: imports, the store read, the indicators, the page), against a bare page's first
+    figure (`_BARE_PAGE`), timed in turns."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    bare = Path(tempfile.mkdtemp()) / "leeg.py"
+    bare.write_text(_BARE_PAGE, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=["--headless", "--no-sandbox"])
+        try:
+            baseline, seconds = timed_alternately(lambda: _first_figure(browser, bare, url),
+                                                  lambda: _first_figure(browser, ROOT / "dashboard" / "app.py", url),
+                                                  runs=max(runs, 3))
+        finally:
+            browser.close()
+    first = Measure("first_page", "Eerste pagina (Overzicht) na de start van de server, in Chromium", seconds,
+                    baseline="bare_first_page")
+    first.ratio = statistics.median(seconds) / statistics.median(baseline)
+    return [Measure("bare_first_page", "Basislijn: eerste pagina van een lege Streamlit-app na de start", baseline),
+            first]
+
+
+def _first_figure(browser, script: Path, url: str) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "KERNMONITOR_DB": url, "KERNMONITOR_TILES": "none"}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+                               "--server.port", str(port), "--server.address", "127.0.0.1",
+                               "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = browser.new_page()
+    try:
+        for _ in range(600):  # the server listens after its own start: part of what is timed
+            try:
+                page.goto(f"http://127.0.0.1:{port}", timeout=1000)
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                page.wait_for_timeout(100)
+        page.get_by_test_id("stMetricValue").first.wait_for(timeout=300_000)
+    finally:
+        page.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _chromium() -> str:
+    import shutil
+
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(found).exists():
+        raise RuntimeError("Debian's chromium is needed for the first-page case (apt-get install chromium)")
+    return found

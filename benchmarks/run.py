@@ -51,6 +51,7 @@ def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], 
     largest = str(cases.town_sizes(units).index[0])
     steps = {"indicators": lambda: cases.indicators(units, placed, campaign, runs=runs),
              "pages": lambda: cases.pages(url, largest, runs=runs),
+             "first_page": lambda: cases.first_page(url, runs=runs),
              "unit_map": lambda: cases.unit_map(units, largest),
              "reports": lambda: cases.reports(store, units, runs=1),
              "import": lambda: cases.import_csv(store, units, rows=import_rows, runs=runs)}

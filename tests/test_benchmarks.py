@@ -107,7 +107,8 @@ def test_a_whole_run_on_a_small_sample(tmp_path):
     assert set(measured) == {
         "seed", "first_load", "cold_load", "minimal_groupby", "all_indicators", "all_indicators_from_units",
         "page_overzicht_cold",
-        "page_overzicht_warm", "page_gemeente_cold", "page_gemeente_warm", "unit_map_build", "unit_map_html",
+        "page_overzicht_warm", "page_gemeente_cold", "page_gemeente_warm", "bare_first_page", "first_page",
+        "unit_map_build", "unit_map_html",
         "unit_map_5000_html", "folium_markers_html", "report_pdf", "report_xlsx", "read_csv", "import_csv",
         "import_xlsx", "peak_rss"}
     assert all(row["value"] > 0 for row in measured.values())

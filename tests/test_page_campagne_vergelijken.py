@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store.database import Batch, Store
-from tests.conftest import unit_rows
+from tests.conftest import shown, unit_rows
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -48,6 +48,11 @@ def test_campaign_reach_leaderboard_and_impact(url):
     reach = _table(at, "Deelname").set_index("Gemeente")
     assert reach.loc["Kortrijk", "Deelname"] == pytest.approx(9 / 18)  # 18 occupied retail units in 2021
     assert reach.loc["Brugge", "Deelname"] == pytest.approx(4 / 16)
+    seen = next(shown(frame) for frame in at.dataframe if "Deelname" in frame.value.columns).set_index("Gemeente")
+    # As shown: 50,0 % and 25,0 %; a figure not reported is "–", never None or 0.
+    assert seen.loc["Kortrijk", ["Deelname", "Kandidaat-ambassadeurs", "Budget (EUR)"]].tolist() == [
+        "50,0 %", "–", "–"]
+    assert seen.loc["Brugge", "Deelname"] == "25,0 %"
     # Every figure of the data model is a column; not reported here, so empty.
     figures = ["Kandidaat-ambassadeurs", "Acties", "Bereik sociale media", "Budget (EUR)"]
     assert reach[figures].isna().all().all()
@@ -71,5 +76,9 @@ def test_compare_chosen_municipalities(url):
     table = _table(at, "Gemeente")
     assert table["Gemeente"].tolist() == ["Brugge", "Kortrijk", "Oostende"]  # Roeselare has no inventory
     assert table["Leegstand (panden)"].tolist() == pytest.approx([0.1, 0.2, 0.2])
+    seen = next(shown(frame) for frame in at.dataframe if "Gemeente" in frame.value.columns)
+    assert seen[["Gemeente", "Verkooppunten", "Leegstand (panden)", "Beoordeling"]].values.tolist() == [
+        ["Brugge", "20", "10,0 %", "verhoogd"], ["Kortrijk", "20", "20,0 %", "kritiek"],
+        ["Oostende", "20", "20,0 %", "kritiek"]]
     at.selectbox(key="peers_of").set_value("33011").run()  # Ieper: a town of 30,000 or more
     assert "Ieper" in _table(at, "Gemeente")["Gemeente"].tolist()

@@ -197,6 +197,8 @@ def test_every_page_draws_without_errors(browser, seeded_url, tmp_path_factory, 
             map_frame = page.frame_locator("iframe[title*='streamlit_folium'], iframe[srcdoc*='leaflet']").first
             map_frame.locator(".leaflet-container").wait_for(timeout=120_000)
             assert map_frame.locator("path.leaflet-interactive").first.is_visible(timeout=60_000)
+            if path == "":  # the choropleth without any setting: one polygon per municipality of 2025
+                assert map_frame.locator("path.leaflet-interactive").count() == 62
             page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         assert page.locator("[data-testid='stException']").count() == 0

@@ -115,7 +115,7 @@ def test_a_whole_run_on_a_small_sample(tmp_path):
     assert measured["import_csv"]["label"] == "Import van een Locatus-CSV (300 rijen, 300 opgeslagen)"
     assert measured["all_indicators"]["ratio"] == pytest.approx(
         measured["all_indicators"]["value"] / measured["minimal_groupby"]["value"])
-    assert set(results["run"]["peak_rss_after_bytes"]) == {"load", "indicators", "pages", "unit_map", "reports",
-                                                           "import"}
+    assert set(results["run"]["peak_rss_after_bytes"]) == {"load", "indicators", "pages", "first_page", "unit_map",
+                                                           "reports", "import"}
     table = (out / "results.md").read_text(encoding="utf-8")
     assert table.count("\n| ") == len(measured) + 1  # the header and one row per measure

@@ -149,7 +149,7 @@ def _entries() -> list[Indicator]:
         Indicator("units_followed_by_address", "Gevolgd op adres", "count"),
         Indicator("is_balanced", "Stromen kloppen", "flag"),
         # Quality.
-        Indicator("is_small_sample", "Minder dan 20 panden", "flag",
+        Indicator("is_small_sample", f"Minder dan {quality.MIN_UNITS} panden", "flag",
                   definition=f"vlag bij < {quality.MIN_UNITS} verkooppunten"),
         Indicator("is_low_area_coverage", "Oppervlakte onvolledig", "flag",
                   definition=f"oppervlakte gekend voor < {format_pct(quality.MIN_AREA_COVERAGE, 0)} van de panden"),

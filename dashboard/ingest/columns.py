@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 from dashboard.registry import LABELS
 
 KINDS = ("units", "campaign", "votes")
+#: The columns that place a row in a municipality; a row needs one of them.
+PLACE_COLUMNS = ("nis_code", "postcode", "municipality")
 KIND_LABELS = {"units": "verkooppunten (leegstandsinventaris)", "campaign": "campagnecijfers",
                "votes": "stemmen per winkel"}
 

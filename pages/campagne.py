@@ -19,11 +19,11 @@ editions = sorted(reach["edition"].unique().tolist(), reverse=True)
 edition = st.selectbox("Editie", editions, key="edition")
 measure = st.selectbox("Maat", ["participation_rate", "bags_per_1000", "votes_per_1000"], key="reach_measure",
                        format_func=views.REACH_HEADERS.get)
-st.plotly_chart(charts.reach_chart(reach[reach["edition"] == edition], column=measure), key="reach_chart")
+shell.chart(charts.reach_chart(reach[reach["edition"] == edition], column=measure), key="reach_chart")
 shell.table_with_downloads(views.reach_table(reach, edition), key="reach", file_stem=f"bereik_{edition}")
 
 votes = loaders.votes()
-st.subheader("Ambassadeurs en stemmen")
+st.header("Ambassadeurs en stemmen")
 if votes.empty:
     st.caption("Geen stemmen per winkel geïmporteerd.")
 else:
@@ -38,7 +38,7 @@ else:
     st.metric("Bereikte ondernemingen (EFRO CO01/CO04), alle edities", format_number(unique_enterprises(votes)),
               help="Uniek per ondernemingsnummer, anders per gemeente en genormaliseerde winkelnaam.")
 
-st.subheader("Impact op de leegstand")
+st.header("Impact op de leegstand")
 result = loaders.campaign_impact(edition=edition, geography=geography)
 for column, kpi in zip(st.columns(3), views.impact_summary(result), strict=True):
     shell.metric(column, kpi)

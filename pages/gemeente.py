@@ -42,27 +42,27 @@ st.download_button("Kaart downloaden (HTML)", lambda: loaders.unit_map_file(nis,
 trend, mix, duration, moves = st.tabs(["Trend", "Winkelmix", "Leegstandsduur", "Stromen"])
 with trend:
     for column in ("vacancy_rate_units", "vacancy_rate_floor"):
-        st.plotly_chart(charts.trend_chart(own, column=column, reference=province), key=f"trend_{column}")
+        shell.chart(charts.trend_chart(own, column=column, reference=province), key=f"trend_{column}")
 with mix:
     mix_rows = loaders.mix_indicators(geography=geography)
     mix_row = mix_rows[(mix_rows["nis_code"] == nis) & (mix_rows["year"] == year)]
     if mix_row.empty:
         st.info("Geen winkelmix voor dit jaar.")
     else:
-        st.plotly_chart(charts.mix_chart(mix_row.iloc[0], group_names=group_names), key="mix_chart")
+        shell.chart(charts.mix_chart(mix_row.iloc[0], group_names=group_names), key="mix_chart")
 with duration:
-    st.plotly_chart(charts.duration_chart(row), key="duration_chart")
+    shell.chart(charts.duration_chart(row), key="duration_chart")
 with moves:
-    st.plotly_chart(charts.flows_chart(own), key="flows_chart")
+    shell.chart(charts.flows_chart(own), key="flows_chart")
 
 register_views.register_section(loaders.register_comparison(nis, geography=geography, year=year),
                                 file_stem=f"register_{nis}_{year}")
-st.subheader("Straten met de meeste leegstand")
+st.header("Straten met de meeste leegstand")
 shell.table_with_downloads(town.street_table(units), key="streets", file_stem=f"straten_{nis}_{year}")
-st.subheader("Actielijst: panden die minstens een jaar leeg staan")
+st.header("Actielijst: panden die minstens een jaar leeg staan")
 shell.table_with_downloads(loaders.action_list(nis, geography=geography, year=year),
                            key="actions", file_stem=f"actielijst_{nis}_{year}")
-st.subheader("Sterktes")
+st.header("Sterktes")
 if not mix_row.empty:
     shell.table_with_downloads(town.strengths(mix_row.iloc[0]), key="strengths", file_stem=f"sterktes_{nis}")
     st.caption(f"Aandeel filialen van ketens: {format_pct(mix_row.iloc[0]['chain_share'])}.")

@@ -27,7 +27,7 @@ for column, kpi in zip(st.columns(4), views.province_kpis(province, filters.year
     shell.metric(column, kpi)
 
 municipal = loaders.vacancy_indicators(level="municipality", geography=filters.geography)
-st.subheader("Kaart")
+st.header("Kaart")
 indicator = st.selectbox("Indicator", list(views.MAP_INDICATORS), format_func=views.MAP_INDICATORS.get,
                          key="map_indicator")
 extra = {"vitality_index": lambda: {"vitality": loaders.vitality(year=filters.year, geography=filters.geography)},
@@ -41,10 +41,10 @@ boundaries = loaders.boundaries(upload, geography=filters.geography)
 st_folium(maps.municipality_map(shown, value=indicator, label=views.MAP_INDICATORS[indicator],
                                 places=reference.municipalities(filters.geography), boundaries=boundaries),
           key="province_map", returned_objects=[], height=520, use_container_width=True)
-st.plotly_chart(charts.trend_chart(province, column="vacancy_rate_units"), key="province_trend")
+shell.chart(charts.trend_chart(province, column="vacancy_rate_units"), key="province_trend")
 
 if settings.show_rankings():
-    st.subheader("Rangschikking van de gemeenten")
+    st.header("Rangschikking van de gemeenten")
     ranking = views.ranking_table(municipal, filters.year)
     st.dataframe(registry.styled(ranking), key="ranking", width="stretch", column_config=shell.column_config(ranking))
 st.caption(f"Alle indicatoren van {filters.year} per gemeente:")

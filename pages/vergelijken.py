@@ -24,7 +24,7 @@ picked = table[table["nis_code"].isin(chosen)]
 if picked.empty:
     st.info("Kies gemeenten met minstens één inventaris.")
     st.stop()
-st.plotly_chart(charts.small_multiples(picked, column=column), key="small_multiples")
+shell.chart(charts.small_multiples(picked, column=column), key="small_multiples")
 latest_year = int(picked["year"].max())
 shell.table_with_downloads(views.compare_table(picked, latest_year), key="compare_table",
                            file_stem=f"vergelijking_{latest_year}")

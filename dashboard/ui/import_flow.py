@@ -38,7 +38,7 @@ def import_flow(who: str) -> None:
     if not prepared.valid_rows.empty:
         if prepared.kind == "units":
             choice = _inventory_choice(prepared, replace_sample=replaces_sample)
-        st.subheader("Wat verandert er?")
+        st.header("Wat verandert er?")
         if replaces_sample:
             st.warning("De databank bevat voorbeelddata (fictief). Echte gegevens komen er nooit naast: bij het "
                        "importeren verdwijnen de voorbeelddata in dezelfde stap (ze blijven als ongedaan gemaakte "
@@ -65,7 +65,7 @@ class _Choice:
 
 def _inventory_choice(prepared: Prepared, *, replace_sample: bool) -> _Choice:
     """The proposals per municipality, the choice of kind and source, and the plan they give."""
-    st.subheader("Soort inventaris en bron")
+    st.header("Soort inventaris en bron")
     proposed = loaders.inventory_plan(prepared, inventory=None, source=None, replace_sample=replace_sample)
     left, right = st.columns(2)
     kind = left.selectbox("Wat is dit bestand per gemeente?", [import_views.AUTOMATIC, *INVENTORY_KINDS],

@@ -49,6 +49,6 @@ def register_section(table: pd.DataFrame, *, file_stem: str) -> None:
     """The comparison under its heading, with downloads (nothing when there is no register)."""
     if table.empty:
         return
-    st.subheader("Register en inventaris")
+    st.header("Register en inventaris")
     st.caption(summary_text(table))
     shell.table_with_downloads(register_display(table), key="register", file_stem=file_stem)

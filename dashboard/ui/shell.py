@@ -9,6 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard import reference, registry, settings
+from dashboard.figures import charts
 from dashboard.sample import LABEL as SAMPLE_LABEL
 from dashboard.tables import exports
 from dashboard.tables.indicators import GEOGRAPHIES
@@ -138,6 +139,16 @@ def metric(column, kpi) -> None:
     """A KPI card (`dashboard.ui.views.Kpi`) in ``column``, its change said against what."""
     column.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help,
                   delta_description=kpi.delta_description, delta_arrow="off" if kpi.delta_color == "off" else "auto")
+
+
+def chart(figure, *, key: str) -> None:
+    """A chart, and under it the numbers it draws as a table (its text alternative, for a screen
+    reader and for whoever wants the figures)."""
+    st.plotly_chart(figure, key=key)
+    table = charts.chart_table(figure)
+    if not table.empty:
+        with st.expander("Cijfers van deze grafiek"):
+            st.dataframe(table, key=f"{key}_table", hide_index=True)
 
 
 def table_with_downloads(table, *, key: str, file_stem: str) -> None:

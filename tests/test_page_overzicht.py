@@ -58,6 +58,8 @@ def test_shows_latest_year_with_change_and_ranking(monkeypatch, small_url):
     numbers = next(frame.value for frame in at.dataframe if "Reeks" in frame.value.columns)
     assert list(numbers.columns) == ["Reeks", "Jaar", "Leegstand (panden) (%)"]
     assert numbers["Reeks"].unique().tolist() == ["West-Vlaanderen"]
+    assert ("Welk deel van de verkooppunten leeg staat. Per jaar de laatste inventaris."
+            in [caption.value for caption in at.caption])  # what the chart means, in one line
 
 
 def test_choosing_a_year_and_geography(monkeypatch, small_url):

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from analysis.geography import latest_of_year
 from dashboard.figures.palette import BAND_COLOURS, SERIES_COLOURS, group_colour
 from dashboard.i18n import SEPARATORS
-from dashboard.registry import LABELS, axis_title, is_fraction
+from dashboard.registry import LABELS, axis_title, indicator, is_fraction
 from dashboard.settings import PROVINCE_NAME
 
 NO_DATA = "Geen gegevens"
@@ -86,6 +86,8 @@ def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units
     title = f"Evolutie van {label(column).lower()}"
     percent = is_fraction(column)
     fig = _figure(title, x_title=LABELS["year"], y_title=label(column), percent=percent)
+    _explain(fig, f"{_meaning(column)} Per jaar de laatste inventaris"
+                  + ("; de stippellijn is de provincie." if reference is not None else "."))
     hover = _value_hover(percent)
     rows = _latest_per_year(table, [name_column, "year", column], by=[name_column])
     colours = [c for c in SERIES_COLOURS if reference is None or c != REFERENCE_COLOUR]
@@ -126,6 +128,8 @@ def duration_chart(row: pd.Series | Mapping | None) -> go.Figure:
     """
     fig = _figure("Leegstaande panden naar duur van de leegstand", x_title="Duur van de leegstand",
                   y_title="Leegstaande panden met gekende duur", percent=False)
+    _explain(fig, "Hoe lang de leegstaande panden (met gekende duur) al leeg staan: frictie is gewoon verloop, "
+                  "structurele leegstand vraagt een aanpak.")
     values = [_value(row, column) for column, _, _ in DURATION_BARS]
     if all(math.isnan(value) for value in values):
         return _no_data(fig)
@@ -156,6 +160,8 @@ def flows_chart(table: pd.DataFrame | None) -> go.Figure:
     [('nieuwe leegstand', [2024]), ('heringebruikname', [2024])]
     """
     fig = _figure("Stromen sinds de vorige inventaris", x_title=LABELS["year"], y_title="Panden", percent=False)
+    _explain(fig, "Wat er tussen twee inventarissen gebeurde: panden die leeg kwamen te staan, weer in gebruik "
+                  "kwamen, openden of sloten.")
     columns = [column for column, _, _ in FLOW_BARS]
     if table is None or table.empty:
         return _no_data(fig)
@@ -194,6 +200,7 @@ def mix_chart(mix_row: pd.Series | Mapping | None, *, group_names: Mapping[str, 
     """
     fig = _figure("Winkelmix tegenover de provincie", x_title="Locatiequotiënt (1 = provinciegemiddelde)",
                   y_title="", percent=False)
+    _explain(fig, _meaning("location_quotient") + " Boven 1 is een groep hier sterker dan in de provincie.")
     prefix = "location_quotient_"
     keys = list(mix_row.keys()) if mix_row is not None else []
     groups = [(str(key)[len(prefix):], _value(mix_row, key)) for key in keys if str(key).startswith(prefix)]
@@ -249,6 +256,7 @@ def small_multiples(table: pd.DataFrame | None, *, column: str = "vacancy_rate_u
     fig = make_subplots(rows=count, cols=columns, shared_yaxes="all", subplot_titles=names,
                         horizontal_spacing=0.04, vertical_spacing=min(0.3 / count, 0.12))
     _style(fig, title, x_title="", y_title="", percent=percent)
+    _explain(fig, f"{_meaning(column)} Eén paneel per gemeente, allemaal op dezelfde schaal.")
     hover = _value_hover(percent)
     for number, (name, lines) in enumerate(rows.groupby(rows[name_column].astype(str), sort=False)):
         fig.add_trace(go.Scatter(
@@ -284,6 +292,7 @@ def reach_chart(campaign: pd.DataFrame | None, *, column: str = "participation_r
     title = f"Campagnebereik: {label(column).lower()}"
     percent = is_fraction(column)
     fig = _figure(title, x_title=LABELS["municipality"], y_title=label(column), percent=percent)
+    _explain(fig, f"{_meaning(column)} Eén staaf per editie.")
     if campaign is None or campaign.empty:
         return _no_data(fig)
     reach = campaign[["municipality", "edition", column]].assign(value=pd.to_numeric(campaign[column], errors="coerce"))
@@ -302,6 +311,26 @@ def reach_chart(campaign: pd.DataFrame | None, *, column: str = "participation_r
                      categoryarray=list(dict.fromkeys(reach["municipality"].astype(str))))
     fig.update_yaxes(rangemode="tozero")
     return fig
+
+
+def explanation(fig: go.Figure) -> str | None:
+    """The chart's one line of what it means, in Dutch (None for a chart without one).
+
+    >>> explanation(flows_chart(None)).split(":")[0]
+    'Wat er tussen twee inventarissen gebeurde'
+    """
+    meta = fig.layout.meta
+    return meta.get("explanation") if isinstance(meta, dict) else None
+
+
+def _explain(fig: go.Figure, text: str) -> None:
+    fig.update_layout(meta={"explanation": text})
+
+
+def _meaning(column: str) -> str:
+    """What an indicator says (the registry's explanation, else its definition)."""
+    entry = indicator(column)
+    return entry.explanation or f"{entry.label}: {entry.definition}."
 
 
 def chart_table(fig: go.Figure) -> pd.DataFrame:

@@ -142,9 +142,11 @@ def metric(column, kpi) -> None:
 
 
 def chart(figure, *, key: str) -> None:
-    """A chart, and under it the numbers it draws as a table (its text alternative, for a screen
-    reader and for whoever wants the figures)."""
+    """A chart, its one line of what it means, and the numbers it draws as a table (its text
+    alternative, for a screen reader and for whoever wants the figures)."""
     st.plotly_chart(figure, key=key)
+    if about := charts.explanation(figure):
+        st.caption(about)
     table = charts.chart_table(figure)
     if not table.empty:
         with st.expander("Cijfers van deze grafiek"):

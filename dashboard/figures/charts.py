@@ -313,17 +313,8 @@ def reach_chart(campaign: pd.DataFrame | None, *, column: str = "participation_r
     return fig
 
 
-def explanation(fig: go.Figure) -> str | None:
-    """The chart's one line of what it means, in Dutch (None for a chart without one).
-
-    >>> explanation(flows_chart(None)).split(":")[0]
-    'Wat er tussen twee inventarissen gebeurde'
-    """
-    meta = fig.layout.meta
-    return meta.get("explanation") if isinstance(meta, dict) else None
-
-
 def _explain(fig: go.Figure, text: str) -> None:
+    """The chart's one line of what it means (`dashboard.figures.chart_text.explanation` reads it)."""
     fig.update_layout(meta={"explanation": text})
 
 
@@ -331,24 +322,6 @@ def _meaning(column: str) -> str:
     """What an indicator says (the registry's explanation, else its definition)."""
     entry = indicator(column)
     return entry.explanation or f"{entry.label}: {entry.definition}."
-
-
-def chart_table(fig: go.Figure) -> pd.DataFrame:
-    """The numbers a chart draws, one row per point: its series, its x and its y under the axes'
-    titles (a rate in percent, as drawn): the chart's text alternative.
-
-    >>> table = pd.DataFrame({"municipality": ["Brugge", "Brugge"], "year": [2018, 2024],
-    ...                       "vacancy_rate_units": [0.08, 0.1]})
-    >>> chart_table(trend_chart(table)).values.tolist()
-    [['Brugge', 2018, 8.0], ['Brugge', 2024, 10.0]]
-    >>> list(chart_table(trend_chart(table)).columns)
-    ['Reeks', 'Jaar', 'Leegstand (panden) (%)']
-    """
-    x_title = fig.layout.xaxis.title.text or "x"
-    y_title = (fig.layout.yaxis.title.text or fig.layout.title.text or "waarde") + (
-        " (%)" if fig.layout.yaxis.ticksuffix == PERCENT_SUFFIX else "")
-    rows = [(trace.name, x, y) for trace in fig.data for x, y in zip(trace.x or (), trace.y or (), strict=False)]
-    return pd.DataFrame(rows, columns=["Reeks", x_title, y_title])
 
 
 def _figure(title: str, *, x_title: str, y_title: str, percent: bool) -> go.Figure:

@@ -119,7 +119,7 @@ def dutch_values(frame: pd.DataFrame) -> pd.DataFrame:
             suffix = " (%)" if unit == "fraction" else " (pp)"
             header = header if str(header).endswith(suffix) else f"{header}{suffix}"
         elif unit == "flag":
-            shown.isetitem(position, values.map(lambda v: None if pd.isna(v) else ("ja" if bool(v) else "nee")))
+            shown.isetitem(position, _yes_no(values))
         elif unit == "year" and pd.api.types.is_numeric_dtype(values):
             shown.isetitem(position, values.astype("Int64"))
         elif unit in DECIMALS and pd.api.types.is_float_dtype(values):
@@ -128,6 +128,11 @@ def dutch_values(frame: pd.DataFrame) -> pd.DataFrame:
         headers.append(header)
     shown.columns = headers
     return shown
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    """A flag as people write it: ja/nee; unknown stays empty."""
+    return values.map(lambda v: None if pd.isna(v) else ("ja" if bool(v) else "nee"))
 
 
 #: Excel number formats per unit (Excel shows them with the reader's own separators).
@@ -159,7 +164,7 @@ def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
         if unit == "pp" and pd.api.types.is_numeric_dtype(values):
             safe.isetitem(position, values.astype(float) * 100)
         elif unit == "flag":
-            safe.isetitem(position, values.map(lambda v: None if pd.isna(v) else ("ja" if bool(v) else "nee")))
+            safe.isetitem(position, _yes_no(values))
         if unit is None and pd.api.types.is_datetime64_any_dtype(values):
             unit = "date"
         units.append(unit)

@@ -9,7 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard import reference, registry, settings
-from dashboard.figures import charts
+from dashboard.figures import chart_text
 from dashboard.sample import LABEL as SAMPLE_LABEL
 from dashboard.tables import exports
 from dashboard.tables.indicators import GEOGRAPHIES
@@ -145,9 +145,9 @@ def chart(figure, *, key: str) -> None:
     """A chart, its one line of what it means, and the numbers it draws as a table (its text
     alternative, for a screen reader and for whoever wants the figures)."""
     st.plotly_chart(figure, key=key)
-    if about := charts.explanation(figure):
+    if about := chart_text.explanation(figure):
         st.caption(about)
-    table = charts.chart_table(figure)
+    table = chart_text.chart_table(figure)
     if not table.empty:
         with st.expander("Cijfers van deze grafiek"):
             st.dataframe(table, key=f"{key}_table", hide_index=True)

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import cases
+from benchmarks import cases, memory
 from benchmarks.timing import Measure, peak_rss_bytes
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     measures = [Measure("seed", f"Voorbeeldopslag bouwen (schaal {args.scale:g}, apart proces)", [seed_seconds])]
     found, peaks = run_cases(url, runs=args.runs, import_rows=args.import_rows)
     measures += found
+    measures += memory.limit_imports(args.out, rows=args.memory_rows) if args.memory_rows else []
     measures.append(Measure("peak_rss", "Piekgeheugen (RSS) van het benchmarkproces", [peak_rss_bytes()],
                             unit="B", max_value=MAX_RSS))
     total = time.perf_counter() - started
@@ -68,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="map voor results.json en results.md")
     parser.add_argument("--runs", type=int, default=3, help="herhalingen per meting (de mediaan telt)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rijen van het te importeren CSV-bestand")
+    parser.add_argument("--memory-rows", type=int, default=memory.LIMIT_ROWS,
+                        help=f"rijen van de bestanden waarvan het piekgeheugen van een import gemeten wordt (standaard "
+                             f"{memory.LIMIT_ROWS:_}: de grens; 0: niet meten)".replace("_", "."))
     parser.add_argument("--reuse", action="store_true", help="hergebruik een eerder gebouwde opslag van deze schaal")
     return parser
 

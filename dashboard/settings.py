@@ -158,6 +158,11 @@ MAX_COMPRESSION_RATIO = 100
 COMPRESSION_GRACE_BYTES = 1_000_000
 #: Most parts one XLSX file may have (a workbook has about 10, plus one per sheet or picture).
 MAX_XLSX_PARTS = 10_000
+#: Most distinct texts (shared strings) one XLSX file may hold: four per row at the row limit. The
+#: reader keeps them all in memory (about 60 bytes each), used or not. A single text is held to
+#: ``MAX_FIELD_CHARS`` as any cell is, and all cells together to as much text as a CSV file at the
+#: upload limit holds: a text written once may fill any number of cells.
+MAX_SHARED_STRINGS = 8_000_000
 
 
 def max_upload_bytes() -> int:

@@ -61,6 +61,18 @@ def test_a_file_over_the_upload_limit_is_refused_before_reading(monkeypatch):
                                   "en importeer de delen apart.")
 
 
+def test_the_command_line_checks_a_files_size_before_reading_it(tmp_path, capsys):
+    path = tmp_path / "groot.csv"
+    with path.open("wb") as file:
+        file.truncate(3 * 1024 * MB)  # 3 GB that take no room on disk (a sparse file)
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    assert main(["import", str(path), "--db", url]) == 1
+    # The size in the message is the file's own: read, it could only have been the first 200 MB.
+    assert capsys.readouterr().err == ("Geweigerd: Het bestand is 3.072,0 MB; de grens is 200,0 MB. Splits het per "
+                                       "gemeente of per jaar en importeer de delen apart.\n")
+    assert not (tmp_path / "k.db").exists()
+
+
 def test_the_upload_limit_defaults_to_the_pages_limit(monkeypatch):
     monkeypatch.delenv(settings.MAX_UPLOAD_MB_ENV, raising=False)
     assert settings.max_upload_bytes() == 200 * MB == settings.MAX_UPLOAD_MB * MB

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.sources import INVENTORY_KINDS, SOURCES
-from dashboard import ingest, sample
+from dashboard import ingest, sample, settings
 from dashboard.cli.arguments import day, positive_float
 from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
+from dashboard.ingest import limits
 from dashboard.ingest.columns import KINDS
 from dashboard.ingest.places import name_of
 from dashboard.ingest.problems import REPORT_HEADERS
@@ -98,7 +100,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     try:
-        raw = args.file.read_bytes()
+        raw = _read(args.file)
     except OSError as problem:
         print(f"Kan {args.file} niet lezen: {problem.strerror}.", file=sys.stderr)
         return 2
@@ -140,6 +142,16 @@ def _import(args: argparse.Namespace) -> int:
         for line in _inventory_lines(store, batch_id):
             print("  " + line, file=sys.stderr)
     return 0
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; its size is checked before they are read, and no more than the limit
+    allows is read (a file that grows meanwhile, or a pipe, has no size to check first)."""
+    with path.open("rb") as file:
+        limits.check_size(os.fstat(file.fileno()).st_size)
+        raw = file.read(settings.max_upload_bytes() + 1)
+    limits.check_size(raw)
+    return raw
 
 
 def _inventory_lines(store: Store, batch_id: int) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard import settings
 from dashboard.i18n import format_number
-from dashboard.ingest import header_checks, lenient, places, values
+from dashboard.ingest import compact, header_checks, lenient, places, values
 from dashboard.ingest.columns import (
     CAMPAIGN_FIGURES,
     KIND_LABELS,
@@ -26,7 +26,7 @@ from dashboard.ingest.columns import (
 )
 from dashboard.ingest.problems import ERROR, WARNING, Problem, report
 from dashboard.ingest.reading import read_file
-from dashboard.ingest.schemas import DUPLICATE_MESSAGES, failures
+from dashboard.ingest.schemas import DUPLICATE_MESSAGES, SCHEMAS, failures
 from dashboard.ingest.units import build_units
 from dashboard.store import schema
 
@@ -76,10 +76,12 @@ class Prepared:
 
     @property
     def valid_rows(self) -> pd.DataFrame:
-        """Rows without any error, with the store's columns."""
+        """Rows without any error, with the store's columns (a frame of their own)."""
         if not self.file_errors.empty:
             return self.rows.iloc[0:0]
-        return self.rows.drop(index=self.error_rows)
+        wrong = self.error_rows
+        # Copy on write: without errors the rows themselves, changed by no one but the caller.
+        return self.rows.drop(index=wrong) if wrong else self.rows.copy(deep=False)
 
 
 def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=None,
@@ -115,7 +117,7 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     kind = kind or detect_kind(headers)
     mapping = _overridden(_complete(headers, kind, mapping), overrides or {}, kind)
     today = (today or pd.Timestamp.now()).normalize()
-    lengths = {header: values.text_lengths(cells[header]) for header in headers}
+    lengths = {header: _long_cells(cells[header]) for header in headers}
     computed = header_checks.computed_table(headers, mapping)
     problems = (computed or header_checks.header_problems(headers, mapping, kind,
                                                          workbook=description.startswith("Excel"))
@@ -134,11 +136,12 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
                                  unreadable=unreadable, cells=cells, file_key=hashlib.sha256(raw).hexdigest()[:8],
                                  **extra)
+    del parsed, nis_code  # the rows are a copy: the parsed columns would only take memory
     problems += row_problems
-    rows = rows.reindex(columns=schema.DATA_COLUMNS[kind])
+    rows = compact.each_value_once(rows.reindex(columns=schema.DATA_COLUMNS[kind]))
     problems += _rule_problems(rows, kind, source, problems, today, cells)
     return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
-                    cells=cells, rows=rows, problems=report(problems))
+                    cells=compact.shown_only(cells, mapping, kind), rows=rows, problems=report(problems))
 
 
 def _complete(headers: list[str], kind: str, mapping: dict[str, str | None] | None) -> dict[str, str | None]:
@@ -172,21 +175,23 @@ def _overridden(mapping: dict[str, str | None], overrides: dict[str, str | None]
     return mapping
 
 
-def _long_fields(cells: pd.DataFrame, lengths: dict[str, np.ndarray]) -> list[Problem]:
-    """Cells longer than the limit (``lengths``: characters per cell of each column)."""
-    problems = []
-    limit = settings.MAX_FIELD_CHARS
-    for header in cells.columns:
-        for position in np.flatnonzero(lengths[header] > limit):
-            row_number = cells.index[position]
-            problems.append(Problem(int(row_number), header, cells.at[row_number, header],
-                                    f"veld van {format_number(lengths[header][position])} tekens; de grens is "
-                                    f"{format_number(limit)}: controleer aanhalingstekens en scheidingstekens"))
-    return problems
+def _long_cells(column: pd.Series) -> pd.Series:
+    """The lengths of a column's cells longer than the limit, by row number (most columns: none)."""
+    lengths = values.text_lengths(column)
+    long = np.flatnonzero(lengths > settings.MAX_FIELD_CHARS)
+    return pd.Series(lengths[long], index=column.index[long], dtype="int64")
+
+
+def _long_fields(cells: pd.DataFrame, lengths: dict[str, pd.Series]) -> list[Problem]:
+    """Cells longer than the limit (``lengths``: their characters per column, by row number)."""
+    return [Problem(int(row_number), header, cells.at[row_number, header],
+                    f"veld van {format_number(length)} tekens; de grens is {format_number(settings.MAX_FIELD_CHARS)}"
+                    ": controleer aanhalingstekens en scheidingstekens")
+            for header in cells.columns for row_number, length in lengths[header].items()]
 
 
 def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
-           lengths: dict[str, np.ndarray]) -> tuple[pd.DataFrame, list[Problem]]:
+           lengths: dict[str, pd.Series]) -> tuple[pd.DataFrame, list[Problem]]:
     """Each mapped column parsed by its type; unreadable cells become problems and missing values
     (a cell over the length limit is reported as such already, see `_long_fields`)."""
     known = specs(kind)
@@ -199,7 +204,7 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
         parser = _parser(spec.name, spec.type)
         result, bad = parser(cells[header])
         advice = _PARSE_ADVICE.get(spec.name) or _PARSE_ADVICE.get(spec.type, _PARSE_ADVICE["text"])
-        too_long = lengths[header] > settings.MAX_FIELD_CHARS
+        too_long = bad.index.isin(lengths[header].index)
         optional = kind == "units" and canonical not in REQUIRED_UNIT_FIELDS
         for n in bad.index[bad & ~too_long]:
             cell = cells.at[n, header]
@@ -218,11 +223,13 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
         if canonical == "vacant_since":  # "maart 2020" stays a month, "2018" a year
             precision = values.map_distinct(cells[header], lenient.precision)
             parsed["vacant_since_precision"] = precision.where(precision != "day", None)
+    # The columns the file does not have share one array of None (or NaN): copy on write gives any
+    # that is changed later an array of its own.
+    empty = {object: np.full(len(cells), None, dtype=object), float: np.full(len(cells), np.nan)}
     for name, spec in known.items():
         if name not in parsed:
-            parsed[name] = pd.Series([None] * len(cells), index=cells.index, dtype=object)
-            if spec.type in ("number", "date"):
-                parsed[name] = parsed[name].astype("float64")
+            kind_of_column = float if spec.type in ("number", "date") else object
+            parsed[name] = pd.Series(empty[kind_of_column], index=cells.index, copy=False)
     return parsed, problems
 
 
@@ -327,7 +334,8 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
     reported = {(p.row_number, p.column_name) for p in found}
     flagged = {p.row_number for p in found if p.severity == ERROR}
     problems = []
-    for case in failures(rows, kind, today=today).itertuples(index=False):
+    checked = [name for name in SCHEMAS[kind](today=today).columns if name in rows.columns]
+    for case in failures(rows[checked], kind, today=today).itertuples(index=False):
         row_number = int(case.index)
         if case.message == "not_nullable" or (case.message == DUPLICATE_MESSAGES[kind] and row_number in flagged):
             continue  # empty cells are reported where found; rows already wrong are no duplicates

@@ -4,38 +4,46 @@ Nothing is interpreted here except the layout: every CSV cell stays text (an emp
 None), XLSX cells keep the type Excel gave them. Interpreting values is `dashboard.ingest.values`.
 The limits of `dashboard.ingest.limits` are checked first, and whatever a damaged file makes the
 readers raise becomes a `FileRejected` with a Dutch message.
+
+Memory follows the rows: a CSV is parsed from its bytes in slices of rows (never decoded whole),
+an Excel sheet in pieces (`dashboard.ingest.workbook`), and each column is kept as Python objects
+with each distinct text once.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard import settings
-from dashboard.ingest import layout, limits
+from dashboard.ingest import layout, limits, workbook
 from dashboard.ingest.problems import FileRejected
-from dashboard.ingest.values import text_only
 
 DELIMITERS = (";", ",", "\t", "|")
 _DELIMITER_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep"}
 _SNIFF_RECORDS = 50
+#: How much of a CSV is decoded to find its delimiter and header, and rows parsed at a time.
+_SAMPLE_CHARS = 200_000
+_SLICE = 8 * 1024 * 1024
+_ROWS_AT_A_TIME = 250_000
 
 
-def decode(raw: bytes) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252.
+def encoding(raw: bytes) -> str:
+    """How a CSV file is written: ``utf-8-sig`` when all of it is UTF-8 (a BOM or not), else
+    ``cp1252``; refused when empty or not text. The file is checked a slice at a time, never
+    decoded whole.
 
-    >>> decode("café".encode("cp1252")), decode(b"\\xef\\xbb\\xbfcaf\\xc3\\xa9")
-    ('café', 'café')
+    >>> encoding("café".encode("cp1252")), encoding("café".encode())
+    ('cp1252', 'utf-8-sig')
     """
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): a copy of the whole file
         raise FileRejected("Het bestand is leeg. Kies een CSV- of Excelbestand met een kopregel en gegevens.")
     zero = raw.find(b"\x00")
     if 0 <= zero < 4096:
@@ -45,10 +53,14 @@ def decode(raw: bytes) -> str:
         line = raw.count(b"\n", 0, zero) + 1
         raise FileRejected(f"Het bestand bevat op regel {line} een nulteken (byte 0), dat "
                            "in tekst niet voorkomt: het is beschadigd. Bewaar het opnieuw als CSV of als .xlsx.")
+    check = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
     try:
-        return raw.decode("utf-8-sig")
+        for at in range(0, len(raw), _SLICE):
+            check.decode(view[at:at + _SLICE], final=at + _SLICE >= len(raw))
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def sniff_delimiter(text: str) -> str:
@@ -59,7 +71,7 @@ def sniff_delimiter(text: str) -> str:
     >>> sniff_delimiter('naam,adres\\n"Bakkerij; Peeters","Markt 1"\\n')
     ','
     """
-    sample = text[:200_000]
+    sample = text[:_SAMPLE_CHARS]
     csv.field_size_limit(len(sample) + 1)  # a huge field must not hide the delimiter
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
@@ -127,7 +139,7 @@ def read_file(raw: bytes, *, sheet: str | None = None) -> Read:
     limits.check_size(raw)
     if is_xlsx(raw):
         try:
-            frame, used, first_row = _read_xlsx(raw, sheet)
+            frame, used, header_row = _read_xlsx(raw, sheet)
         except FileRejected:
             if sheet is None:  # an empty first sheet: perhaps another holds the table
                 _refuse_for_another_sheet(raw, next(iter(sheet_names(raw)), ""))
@@ -135,25 +147,22 @@ def read_file(raw: bytes, *, sheet: str | None = None) -> Read:
         if sheet is None and (len(frame) == 0 or layout.known_count(frame.columns) < 2):
             _refuse_for_another_sheet(raw, used)
         description = f"Excelbestand, werkblad '{used}'"
+        where = f"werkblad '{used}'"
     else:
         if sheet:
             raise FileRejected("Een werkblad kiezen kan alleen bij een Excelbestand (.xlsx).")
-        text = decode(raw)
-        delimiter = sniff_delimiter(text)
-        frame, first_row = _read_csv(text, delimiter)
+        frame, header_row, delimiter = _read_csv(raw)
         description = f"CSV, gescheiden door {delimiter_name(delimiter)}"
+        where = "het bestand"
     frame.columns = unique_headers([str(column).strip() for column in frame.columns])
-    frame = frame.astype(object).where(_filled(frame), None)
-    frame.index = pd.RangeIndex(first_row, len(frame) + first_row, name="row_number")
     frame = frame.dropna(how="all")
     if frame.empty:
-        where = f"werkblad '{used}'" if is_xlsx(raw) else "het bestand"
-        raise FileRejected(f"De kopregel (rij {first_row - 1}) van {where} heeft geen gegevensrijen eronder.")
+        raise FileRejected(f"De kopregel (rij {header_row}) van {where} heeft geen gegevensrijen eronder.")
     after = layout.rows_after_data(frame)
     left_out = {row: " ".join(str(v) for v in frame.loc[row] if v is not None) for row in after}
-    if first_row > 2:
-        description += f"; kopregel op rij {first_row - 1}"
-    return Read(frame.drop(index=after), description, left_out, first_row - 1)
+    if header_row > 1:
+        description += f"; kopregel op rij {header_row}"
+    return Read(frame.drop(index=after), description, left_out, header_row)
 
 
 def _refuse_for_another_sheet(raw: bytes, first: str) -> None:
@@ -170,28 +179,58 @@ def _refuse_for_another_sheet(raw: bytes, first: str) -> None:
                 f"te staan (werkbladen: {', '.join(names)}). Kies dat werkblad (op de pagina, of --sheet \"{name}\").")
 
 
-def _read_csv(text: str, delimiter: str) -> tuple[pd.DataFrame, int]:
-    """The cells of a CSV text from its header row on, and the row number of the first row under
-    the header; reading stops at the first row past the row limit."""
-    skipped = _lines_above_header(text, delimiter)
-    limits.check_columns(_header_width(text, delimiter))
+def _read_csv(raw: bytes) -> tuple[pd.DataFrame, int, str]:
+    """The cells of a CSV file under its header (indexed by row number, blank cells None), the
+    header's row number and the delimiter. pandas parses the bytes a slice of rows at a time;
+    reading stops at the first row past the row limit."""
+    written = encoding(raw)
+    sample = _sample(raw, written)
+    delimiter = sniff_delimiter(sample)
+    skipped = _lines_above_header(sample, delimiter)
+    limits.check_columns(_header_width(sample, delimiter))
     limit = settings.max_rows()
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, on_bad_lines="error", engine="c", nrows=limit + 1,
-                            skiprows=skipped)
+        slices = pd.read_csv(io.BytesIO(raw), sep=delimiter, dtype=str, keep_default_na=False,
+                             skip_blank_lines=False, on_bad_lines="error", engine="c", nrows=limit + 1,
+                             skiprows=skipped, encoding=written, encoding_errors="replace",
+                             chunksize=_ROWS_AT_A_TIME)
+        parts = [_objects(part) for part in slices]
     except pd.errors.EmptyDataError as error:
         raise FileRejected("Het bestand bevat geen kopregel.") from error
     except pd.errors.ParserError as error:
         raise _layout_problem(str(error), delimiter, skipped) from error
+    header = list(parts[0].columns) if parts else []
+    limits.check_columns(len(header))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    del parts
     if len(frame) > limit:
         raise limits.too_many_rows()
-    return frame, skipped + 2
+    frame.index = pd.RangeIndex(skipped + 2, len(frame) + skipped + 2, name="row_number")
+    return frame, skipped + 1, delimiter
+
+
+def _sample(raw: bytes, written: str) -> str:
+    """The start of a CSV file as text, enough to find its delimiter and header."""
+    text = codecs.getincrementaldecoder(written)(errors="replace").decode(raw[:_SAMPLE_CHARS * 4])
+    return text[:_SAMPLE_CHARS]
+
+
+def _objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """CSV cells as Python objects: each distinct text once, blank ones (spaces only) None."""
+    columns = {}
+    for number in range(frame.shape[1]):
+        codes, distinct = pd.factorize(frame.iloc[:, number], use_na_sentinel=True)
+        texts = np.empty(len(distinct) + 1, dtype=object)  # the last: missing cells (code -1)
+        texts[:-1] = [text if text.strip() else None for text in distinct.tolist()]
+        columns[number] = texts[codes]
+    result = pd.DataFrame(columns, dtype=object, copy=False)  # not inferred as pandas' text type
+    result.columns = frame.columns
+    return result
 
 
 def _lines_above_header(text: str, delimiter: str) -> int:
     """How many lines stand above the header (`dashboard.ingest.layout.header_index`)."""
-    reader = csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text[:_SAMPLE_CHARS]), delimiter=delimiter)
     records, lines = [], [0]
     try:
         for record in reader:
@@ -238,8 +277,7 @@ def sheet_names(raw: bytes) -> list[str]:
     then says why)."""
     try:
         limits.check_size(raw)
-        with _workbook(raw) as workbook:
-            return list(workbook.sheet_names)
+        return workbook.sheet_names(raw)
     except FileRejected:
         return []
 
@@ -275,93 +313,30 @@ def _column_letter(number: int) -> str:
 
 
 def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
-    cells, used = _sheet_cells(raw, sheet)
-    filled = cells != None  # noqa: E711 - elementwise; text of spaces only is left to `_filled`
-    rows_filled = filled.any(axis=1)
-    if not rows_filled.any():
-        raise FileRejected(f"Het werkblad '{used}' is leeg.")
-    # Leading blank rows are skipped (their number keeps the row numbers as Excel shows them), and
-    # columns after the last that holds anything dropped (formatted but empty cells do not count).
-    skipped = int(np.argmax(rows_filled))
-    width = int(np.flatnonzero(filled.any(axis=0))[-1]) + 1
-    top = [list(row) for row in cells[skipped:skipped + layout.HEADER_SEARCH_ROWS, :width]]
-    skipped += layout.header_index(top)
-    cells = cells[skipped:, :width]
-    header = ["" if cell is None else str(cell) for cell in cells[0]]
-    frame = pd.DataFrame(cells[1:], columns=header, dtype=object) if len(cells) > 1 else \
-        pd.DataFrame(columns=header, dtype=object)
-    return _typed_columns(frame), used, skipped + 2
+    """The sheet's cells under its header (indexed by row number as Excel shows them, blank cells
+    None), the sheet's name and the header's row number."""
+    cells, used = workbook.sheet_cells(raw, sheet)
+    first = int(cells.rows[0])
+    # The header is found among the top rows as they stand, blank ones included.
+    top = [[] for _ in range(layout.HEADER_SEARCH_ROWS)]
+    for position in range(int(np.searchsorted(cells.rows, first + layout.HEADER_SEARCH_ROWS))):
+        top[int(cells.rows[position]) - first] = [column[position] for column in cells.columns]
+    header_at = int(np.searchsorted(cells.rows, first + layout.header_index(top)))
+    header = ["" if column[header_at] is None else str(column[header_at]) for column in cells.columns]
+    frame = pd.DataFrame({number: _blank_as_none(column[header_at + 1:])
+                          for number, column in enumerate(cells.columns)}, dtype=object, copy=False)
+    frame.columns = header
+    frame.index = pd.Index(cells.rows[header_at + 1:] + 1, name="row_number")
+    return frame, used, int(cells.rows[header_at]) + 1
 
 
-def _typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns as a CSV gives them where they hold only text (pandas' text type, whose string
-    operations run in Arrow), and whole numbers as ints: Excel stores every number as a float,
-    but a house number 12 is not "12.0"."""
-    for column in frame.columns:
-        values = frame[column]
-        kind = pd.api.types.infer_dtype(values, skipna=True)
-        if kind in ("string", "empty"):
-            frame[column] = values.astype("str")
-        elif kind in ("floating", "mixed-integer-float", "mixed"):
-            frame[column] = values.map(lambda cell: int(cell) if type(cell) is float and cell.is_integer() else cell)
-    return frame
-
-
-@contextmanager
-def _workbook(raw: bytes):
-    """The workbook opened by calamine (a Rust reader: ten times openpyxl's speed) once the
-    limits' checks passed; closed afterwards."""
-    import python_calamine
-
-    limits.check_archive(raw)
-    workbook = _from_reader(lambda: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw)))
-    try:
-        yield workbook
-    finally:
-        workbook.close()
-
-
-def _sheet_cells(raw: bytes, sheet: str | None) -> tuple[np.ndarray, str]:
-    """The sheet's cells from A1 (so that row numbers stay those Excel shows), empty ones None."""
-    with _workbook(raw) as workbook:
-        names = _from_reader(lambda: list(workbook.sheet_names))
-        if not names:
-            raise FileRejected("Het Excelbestand heeft geen werkbladen.")
-        if sheet is not None and sheet not in names:
-            raise FileRejected(f"Het werkblad '{sheet}' bestaat niet; dit bestand heeft: " + ", ".join(names) + ".")
-        used = sheet or names[0]
-        worksheet = _from_reader(lambda: workbook.get_sheet_by_name(used))
-        if worksheet.end is None:
-            raise FileRejected(f"Het werkblad '{used}' is leeg.")
-        # The extent of the cells that hold something is known before they are taken.
-        last_row, last_column = worksheet.end
-        if last_row + 1 > settings.max_rows() + 1:
-            raise limits.too_many_rows()
-        limits.check_columns(last_column + 1)
-        rows = _from_reader(lambda: worksheet.to_python(skip_empty_area=False))
-    width = max((len(row) for row in rows), default=0)
-    cells = np.empty((len(rows), width), dtype=object)
-    for number, row in enumerate(rows):  # a row at a time: numpy would split a row of one text
-        cells[number, :len(row)] = row
-    cells[cells == ""] = None
-    return cells, used
-
-
-def _from_reader(call: Callable):
-    """What ``call`` returns; whatever the reader raises on a damaged file becomes a `FileRejected`."""
-    try:
-        return call()
-    except FileRejected:
-        raise
-    except Exception as error:  # noqa: BLE001 - calamine raises its own errors, and ValueError, OSError…
-        raise FileRejected(limits.DAMAGED_XLSX) from error
-
-
-def _filled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Which cells hold something (text cells that are not only spaces)."""
-    return pd.DataFrame({i: _column_filled(frame.iloc[:, i]) for i in range(frame.shape[1])},
-                        index=frame.index).set_axis(frame.columns, axis=1) if len(frame.columns) else frame.notna()
-
-
-def _column_filled(column: pd.Series) -> pd.Series:
-    return column.notna() & ~text_only(column).str.strip().eq("").fillna(False).astype(bool)
+def _blank_as_none(column: np.ndarray) -> np.ndarray:
+    """Text cells of spaces only as None (they count as empty, as in a CSV)."""
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "mixed", "mixed-integer",
+                                                             "mixed-integer-float"):
+        return column
+    blank = np.fromiter((type(cell) is str and not cell.strip() for cell in column), dtype=bool, count=len(column))
+    if blank.any():
+        column = column.copy()
+        column[blank] = None
+    return column

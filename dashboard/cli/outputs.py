@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
 from dashboard import reference
+from dashboard.cli import printing
 from dashboard.cli.arguments import day
 from dashboard.i18n import format_date
 from dashboard.report import content
@@ -79,7 +80,7 @@ def _indicators(args: argparse.Namespace) -> int:
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        printing.write_csv(table)
     else:
         records = json.loads(table.to_json(orient="records"))
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)

@@ -16,7 +16,7 @@ from dashboard.ingest import FileRejected, ImportRejected, Prepared, import_prep
 from dashboard.ingest.inventory_plan import Plan
 from dashboard.settings import MAX_UPLOAD_MB
 from dashboard.tables import exports
-from dashboard.ui import import_views, loaders, shell
+from dashboard.ui import import_views, loaders, rollback, shell, signin
 from dashboard.ui.markdown import plain
 
 
@@ -130,7 +130,9 @@ def _confirm(prepared: Prepared, who: str, *, replace_sample: bool, choice: _Cho
             # proposals were shown above, so keeping them is a choice.
             batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who,
                                        replace_sample=replace_sample, inventory=choice.inventory,
-                                       source=choice.source, accept_proposals=True)
+                                       source=choice.source, accept_proposals=True,
+                                       client=signin.client_address())
+            rollback.forget_choice()
             st.success(import_views.stored_message(prepared, batch_id, partial=partial,
                                                    replaced_sample=replace_sample))
         except ImportRejected as rejected:
@@ -184,6 +186,7 @@ def mapping_editor(prepared: Prepared, *, source: str, who: str) -> dict[str, st
         name = st.text_input("Bewaar deze koppeling als", key="mapping_name",
                              placeholder="bv. Locatus-export of Stad Ieper")
         if st.button("Koppeling bewaren", key="save_mapping", disabled=not name.strip()):
-            loaders.store().save_mapping(name.strip(), prepared.kind, edited, saved_by=who)
+            loaders.store().save_mapping(name.strip(), prepared.kind, edited, saved_by=who,
+                                         client=signin.client_address())
             st.success(f"Koppeling '{plain(name.strip())}' bewaard.")
     return edited

@@ -198,6 +198,7 @@ class Throttle:
         self._failures: dict[tuple[str, str], tuple[int, float]] = {}
         self._account_failures: dict[str, deque[float]] = {}
         self._trusted: dict[tuple[str, str], float] = {}
+        self._holds_reported: dict[tuple[str, str], float] = {}
 
     @staticmethod
     def delay(failures: int) -> float:
@@ -234,12 +235,25 @@ class Throttle:
                 failures.pop()  # the attempt was counted as failed when it began
             self._trusted[(account, client)] = self._clock()
 
+    def first_hold(self, account: str, client: str) -> bool:
+        """Whether a held attempt is the first of ``client`` on ``account`` in a minute: one that
+        keeps trying while held is logged once a minute, not at every try (each costs a write)."""
+        with self._lock:
+            now, pair = self._clock(), (account, client)
+            if now - self._holds_reported.get(pair, -math.inf) < MAX_DELAY_S:
+                return False
+            if len(self._holds_reported) > 10_000:  # many names or addresses: start afresh, not grow
+                self._holds_reported.clear()
+            self._holds_reported[pair] = now
+            return True
+
     def clear(self) -> None:
         """Forget every failure (tests start afresh)."""
         with self._lock:
             self._failures.clear()
             self._account_failures.clear()
             self._trusted.clear()
+            self._holds_reported.clear()
 
     def _over_ceiling(self, account: str, now: float) -> bool:
         recent = self._account_failures.get(account, ())

@@ -95,7 +95,8 @@ def _attempt() -> None:
     client = client_address()
     result = auth.sign_in(accounts, name, password, client=client)
     action = "sign_in" if result.name else "sign_in_held" if result.held else "sign_in_failed"
-    _record(actor=result.name or name.strip()[:64], action=action, client=client)
+    if not result.held or auth.THROTTLE.first_hold(name.strip()[:64].casefold(), client):
+        _record(actor=result.name or name.strip()[:64], action=action, client=client)
     if result.name:
         st.session_state[SIGNED_IN] = result.name
         st.session_state[_TAG] = _tag(accounts.hashes[result.name])

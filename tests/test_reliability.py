@@ -178,6 +178,16 @@ def test_the_same_file_from_two_processes_at_once_lands_once(store_url, tmp_path
     assert _check(store_url) == []
 
 
+def test_a_new_sqlite_store_is_in_wal_mode_from_its_first_byte(tmp_path):
+    path = tmp_path / "nieuw" / "kernmonitor.db"
+    engines.open_engine(f"sqlite:///{path}").dispose()  # no connection made yet: only the file
+    assert sorted(p.name for p in path.parent.iterdir()) == ["kernmonitor.db"]  # no temporary file left
+    assert path.read_bytes()[18:20] == b"\x02\x02"  # SQLite's header: read and write versions 2 = WAL
+    path.write_bytes(b"bestaat al")
+    engines.open_engine(f"sqlite:///{path}").dispose()
+    assert path.read_bytes() == b"bestaat al"  # an existing file is never replaced
+
+
 @contextmanager
 def _write_lock(url: str) -> Iterator[None]:
     """Hold the store's write lock as a writer in another process would (see `Store._write`)."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import tempfile
+from contextlib import closing, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -22,7 +26,7 @@ def open_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _create_in_wal_mode(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -46,6 +50,30 @@ def open_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN")
 
     return engine
+
+
+def _create_in_wal_mode(path: Path) -> None:
+    """Make a new SQLite file already in WAL mode, in one step, unless it exists.
+
+    Two processes opening a new store at once would otherwise both switch it from the rollback
+    journal to WAL while the other already reads or writes it, and one can wait out the busy
+    timeout on the other's locks. The file is made beside its place and linked there, which
+    fails if another process was first (then its file is used).
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
+    os.close(handle)
+    try:
+        with closing(sqlite3.connect(name)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")  # kept in the file's header
+        with suppress(FileExistsError):
+            os.link(name, path)
+    finally:
+        for leftover in (name, f"{name}-wal", f"{name}-shm"):
+            with suppress(FileNotFoundError):
+                os.unlink(leftover)
 
 
 def lock_timeout(problem: OperationalError) -> bool:

@@ -19,12 +19,13 @@ loading = st.empty()
 loading.caption("Kernmonitor laadt de gegevens…")
 
 from dashboard.figures import leaflet  # noqa: E402
-from dashboard.ui import shell, warmup  # noqa: E402
+from dashboard.ui import faults, shell, warmup  # noqa: E402
 
 leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
 warmup.start()  # once per server process: the shared tables, in the background
 shell.dutch_chrome()
-shell.data_notice()
+guard = faults.Guard()  # a fault is a Dutch message, never a traceback (one per run)
+guard(shell.data_notice)
 navigation = st.navigation([
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
     st.Page(ROOT / "pages" / "gemeente.py", title="Gemeente", icon=":material/location_city:"),
@@ -35,6 +36,6 @@ navigation = st.navigation([
     st.Page(ROOT / "pages" / "methodologie.py", title="Methodologie", icon=":material/menu_book:"),
 ])
 try:
-    navigation.run()
+    guard(navigation.run)
 finally:  # also when a page stops early (st.stop)
     loading.empty()

@@ -20,12 +20,13 @@ loading.caption("Kernmonitor laadt de gegevens…")
 
 from dashboard import settings  # noqa: E402
 from dashboard.figures import leaflet  # noqa: E402
-from dashboard.ui import shell, warmup  # noqa: E402
+from dashboard.ui import faults, shell, warmup  # noqa: E402
 
 leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
 warmup.start()  # once per server process: the shared tables, in the background
 shell.dutch_chrome()
-shell.data_notice()
+guard = faults.Guard()  # a fault is a Dutch message, never a traceback (one per run)
+guard(shell.data_notice)
 pages = [
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
     st.Page(ROOT / "pages" / "gemeente.py", title="Gemeente", icon=":material/location_city:"),
@@ -39,6 +40,6 @@ if settings.read_only():  # the public instance: reports are made by coordinator
     pages = [page for page in pages if page.title != "Rapport"]
 navigation = st.navigation(pages)
 try:
-    navigation.run()
+    guard(navigation.run)
 finally:  # also when a page stops early (st.stop)
     loading.empty()

@@ -164,3 +164,4 @@ def test_a_read_only_instance_offers_no_sign_in_import_rollback_or_report(tmp_pa
     assert app.title[0].value == "Gegevens"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page(str(PAGES / "rapport.py"))  # not in this instance's navigation at all
+

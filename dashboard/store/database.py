@@ -17,21 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import (
-    Connection,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, func, insert, select, update
 
 from analysis.sources import counted_inventories, counted_units
 from dashboard.i18n import BATCH_KIND_LABELS
 from dashboard.settings import db_url, source_preference
 from dashboard.store import audit, batch_cache, bulk, migration, schema
 from dashboard.store import engine as engines
-from dashboard.store.engine import WRITER, lock_timeout, open_engine
+from dashboard.store.engine import WRITER, open_engine, raising_store_faults
+from dashboard.store.engine import StoreBusy as StoreBusy  # where callers have always found it
 
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
 #: PostgreSQL advisory lock held while a process creates the schema ("KERN" in ASCII).
@@ -56,8 +50,13 @@ class Batch:
     client: str = ""
 
 
-class StoreBusy(RuntimeError):
-    """Another write (an import or a rollback) held the store longer than the busy timeout."""
+class NoActiveBatch(LookupError):
+    """No active batch has this number (it never existed, or it was rolled back already)."""
+
+    def __init__(self, batch_id: int):
+        super().__init__(f"Geen actieve batch met nummer {batch_id}: ze bestaat niet of werd al ongedaan gemaakt. "
+                         "Er is niets gewijzigd.")
+        self.batch_id = batch_id
 
 
 class AlreadyImported(ValueError):
@@ -82,10 +81,12 @@ class SampleDataPresent(RuntimeError):
         self.batch_ids = batch_ids
 
 
+@raising_store_faults
 class Store:
     """A Kernmonitor store at a SQLAlchemy URL (``KERNMONITOR_DB`` or the embedded SQLite file).
 
-    The schema is created on first use.
+    The schema is created on first use. A fault of the database or its disk raises the store's own
+    Dutch error (`dashboard.store.engine.StoreFault`: busy, full, unavailable), never the driver's.
     """
 
     def __init__(self, url: str | None = None):
@@ -119,26 +120,27 @@ class Store:
         transaction (the duplicate-file check) stays true until it commits. SQLite: ``BEGIN
         IMMEDIATE`` (see `_engine`). PostgreSQL: the version row, which every write bumps anyway, is
         locked first. Both wait at most ``engines.BUSY_TIMEOUT_MS``, then raise `StoreBusy`. Readers never
-        wait for writers (WAL, MVCC) and see a batch whole or not at all.
+        wait for writers (WAL, MVCC) and see a batch whole or not at all. A full disk or a lost server
+        raises `StoreFull` or `StoreUnavailable`; nothing is written then.
         """
         with self._writer.connect() as conn:
+            committing = False
             try:
-                transaction = conn.begin()
-                with transaction:
+                with conn.begin():
                     if conn.dialect.name != "sqlite":
                         conn.exec_driver_sql(f"SET LOCAL lock_timeout = {engines.BUSY_TIMEOUT_MS}")
                         conn.execute(_VERSION.with_for_update())
                     yield conn
-            except OperationalError as problem:
-                if lock_timeout(problem):
-                    raise StoreBusy(
-                        f"De databank is bezig met een andere import of ongedaanmaking (langer dan "
-                        f"{engines.BUSY_TIMEOUT_MS // 1000} seconden). Er is niets opgeslagen: probeer het over een "
-                        "minuut opnieuw.") from problem
-                raise
+                    committing = True
+            except Exception as problem:
+                fault = engines.store_fault(problem, self.url, committing=committing)
+                if fault is None or fault is problem:
+                    raise
+                raise fault from problem
             finally:
                 if staged:
                     bulk.release(conn, staged)
+            engines.count_commit()
 
     def version(self) -> int:
         """A number that changes with every batch written or rolled back (a cache key)."""
@@ -218,7 +220,7 @@ class Store:
         ``by`` and ``client`` say who and from where, for the audit log."""
         with self._write() as conn:
             if _roll_back(conn, [batch_id]) != 1:
-                raise LookupError(f"Geen actieve batch met nummer {batch_id}.")
+                raise NoActiveBatch(batch_id)
             audit.record(conn, actor=by, action="rollback", detail=f"batch {batch_id}", client=client)
             _bump_version(conn)
 

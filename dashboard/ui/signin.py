@@ -85,8 +85,9 @@ def _signed_in(accounts: auth.Accounts) -> str | None:
 
 
 def _attempt() -> None:
-    name = st.session_state.get("signin_name", "")
-    password = st.session_state.get("signin_password", "")
+    # As text whatever a client sent: a forged value of another type is just a wrong name or password.
+    name = str(st.session_state.get("signin_name") or "")
+    password = str(st.session_state.get("signin_password") or "")
     st.session_state["signin_password"] = ""  # the password does not stay in the session
     try:
         accounts = auth.load_accounts()

@@ -168,3 +168,13 @@ def test_geography_town_and_year_follow_the_user_and_stand_in_the_link(url):
     assert (at.session_state["chosen_town"], at.session_state["chosen_year"]) == ("34022", 2023)
     assert at.query_params["jaar"] == "2023"
     assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "0,0 %"  # Kortrijk 2023: 0 of 10
+
+
+def test_a_town_whose_file_names_no_streets_still_shows(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'zonder-straten.db'}"
+    units = _town("34022", "2024-01-01", ["vacant"] + ["occupied"] * 3).assign(street=None)  # only house numbers
+    Store(url).add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), units)
+    monkeypatch.setenv("KERNMONITOR_DB", url)
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "25,0 %"  # 1 of 4

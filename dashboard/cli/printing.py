@@ -33,7 +33,8 @@ class TerminalFilter:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(TERMINAL_CONTROLS.sub("", text))
+        self._stream.write(TERMINAL_CONTROLS.sub("", text))
+        return len(text)  # as if all was written: what was left out was meant to be
 
     def __getattr__(self, name: str):  # flush, fileno, isatty, encoding… as the terminal's
         return getattr(self._stream, name)

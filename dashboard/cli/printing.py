@@ -24,7 +24,7 @@ class TerminalFilter:
     >>> import io
     >>> screen = io.StringIO()
     >>> TerminalFilter(screen).write("Markt\\x1b]0;titel\\x07 1\\n")
-    11
+    18
     >>> screen.getvalue()
     'Markt]0;titel 1\\n'
     """

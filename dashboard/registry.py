@@ -28,7 +28,7 @@ from functools import cache
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis import quality, vacancy, vitality
+from analysis import kerncijfers, quality, vacancy, vitality
 from dashboard.i18n import (
     MISSING,
     format_area,
@@ -76,6 +76,20 @@ class Indicator:
 
 _CAMPAIGN = "campagnecijfers van de steden (Ik koop lokaal)"
 _STATBEL = "Statbel, bevolking op 1 januari"
+_PINC = "kerncijfer {code} van Provincies in Cijfers (github.com/provinciesincijfers/PinC-taakopvolging/issues/390)"
+#: How a figure per 1.000 inhabitants picks its population (`analysis.kerncijfers.nearest_population`).
+_PER_1000 = ("/ inwoners × 1.000; inwoners op 1 januari van het jaar met bevolkingscijfers (2018 of 2020) dat het "
+             "dichtst bij het inventarisjaar ligt, bij gelijke afstand het vroegste")
+
+
+def _kern(column: str, *, people: bool = False) -> str:
+    """The source of a core figure: the inventories, its Provincies in Cijfers code, and Statbel for ``people``."""
+    code = kerncijfers.PINC_CODES.get(column)
+    parts = ["Kernmonitor, uit de geïmporteerde inventarissen", *([_PINC.format(code=code)] if code else []),
+             *([_STATBEL] if people else [])]
+    return "; ".join(parts)
+
+
 _VACANCY_BANDS = ((vacancy.HEALTHY_MAX, "gezond"), (vacancy.ELEVATED_MAX, "verhoogd"), (1.0, "kritiek"))
 
 
@@ -196,6 +210,62 @@ def _entries() -> list[Indicator]:
                   better="higher", axis_title="Tassen per 1.000 inwoners"),
         Indicator("votes_per_1000", "Stemmen per 1.000 inw.", "per_1000", definition="stemmen / inwoners × 1.000",
                   better="higher", axis_title="Stemmen per 1.000 inwoners"),
+        # Core figures of the provinces' set (`analysis.kerncijfers`).
+        Indicator("outlets_per_1000", "Verkooppunten per 1.000 inw.", "per_1000",
+                  "Alle verkooppunten, bezet en leeg (zonder ATM en brandstof), per 1.000 inwoners.",
+                  f"verkooppunten {_PER_1000}", source=_kern("outlets_per_1000", people=True)),
+        Indicator("shops_per_1000", "Winkels per 1.000 inw.", "per_1000",
+                  "Bezette winkels (detailhandel, groepen 11–38) per 1.000 inwoners.",
+                  f"bezette verkooppunten van de groepen 11, 22, 35, 37 en 38 {_PER_1000}",
+                  source=_kern("shops_per_1000", people=True)),
+        Indicator("shop_floor_area_m2", "Winkelvloeroppervlakte winkels (m²)", "m2",
+                  "De gekende winkelvloeroppervlakte van de bezette winkels."),
+        Indicator("shops_area_unknown", "Winkels zonder oppervlakte", "count",
+                  "Bezette winkels waarvan de oppervlakte onbekend is.", better="lower"),
+        Indicator("shop_floor_area_per_1000", "Winkelvloeroppervlakte per 1.000 inw. (m²)", "per_1000",
+                  "De winkelvloer van de bezette winkels per 1.000 inwoners, als die van elke winkel gekend is.",
+                  f"oppervlakte van de bezette winkels (m²) {_PER_1000}; onbekend zodra een winkel geen oppervlakte "
+                  "heeft (onbekend telt nooit als 0)", decimals=0,
+                  source=_kern("shop_floor_area_per_1000", people=True)),
+        Indicator("horeca_units_occupied", "Horecazaken", "count", "Bezette verkooppunten van groep 59 (horeca).",
+                  "bezette verkooppunten van Locatus-groep 59; tot 2022 telt Locatus daar ook cultuur en ontspanning "
+                  "bij, sinds 2023 zijn die groep 58 (geen horeca): een breuk in de reeks"),
+        Indicator("horeca_per_1000", "Horecazaken per 1.000 inw.", "per_1000",
+                  "Bezette horecazaken (groep 59) per 1.000 inwoners.", f"horecazaken {_PER_1000}",
+                  source=_kern("horeca_per_1000", people=True)),
+        Indicator("horeca_floor_area_m2", "Oppervlakte horeca (m²)", "m2",
+                  "De gekende vloeroppervlakte van de bezette horecazaken."),
+        Indicator("horeca_area_unknown", "Horecazaken zonder oppervlakte", "count",
+                  "Bezette horecazaken waarvan de oppervlakte onbekend is.", better="lower"),
+        Indicator("horeca_floor_area_per_1000", "Oppervlakte horeca per 1.000 inw. (m²)", "per_1000",
+                  "De vloeroppervlakte van de horecazaken per 1.000 inwoners, als die van elke horecazaak gekend is.",
+                  f"oppervlakte van de horecazaken (m²) {_PER_1000}; onbekend zodra een horecazaak geen "
+                  "oppervlakte heeft",
+                  decimals=0, source=_kern("horeca_floor_area_per_1000", people=True)),
+        Indicator("units_vacant_former_shop", "Leeg, voorheen winkel", "count",
+                  "Leegstaande panden die een winkel waren in de laatste inventaris waarin ze bezet waren.",
+                  "leegstaande verkooppunten met groep 11–38 in de laatste vorige inventaris waarin ze bezet waren "
+                  "(zelfde pand-id, zelfde gemeente)", "lower"),
+        Indicator("units_vacant_former_use_unknown", "Leeg, vroeger gebruik onbekend", "count",
+                  "Leegstaande panden die in geen vorige inventaris bezet waren (of met onbekende groep)."),
+        Indicator("vacancy_rate_former_shop", "Leegstand voorheen winkel", "fraction",
+                  "Welk deel van de verkooppunten leeg staat en voorheen een winkel was.",
+                  "leeg, voorheen winkel / (verkooppunten − leeg met onbekend vroeger gebruik); onbekend als van "
+                  "geen enkel leegstaand pand het vroegere gebruik gekend is", "lower",
+                  source=_kern("vacancy_rate_former_shop")),
+        Indicator("frictional_vacancy_share", "Aanvangs- en frictieleegstand", "fraction",
+                  "Welk deel van de leegstaande panden (met gekende duur) minder dan een jaar leeg staat.",
+                  f"leegstaande panden met gekende duur < {long_days} dagen op de peildatum / leegstaande panden met "
+                  "gekende duur; panden in verbouwing tellen mee als leegstand, want 'in verbouwing' wordt bij de "
+                  "import 'leeg' (er is geen aparte status)", source=_kern("frictional_vacancy_share")),
+        Indicator("shops_chain", "Formulewinkels", "count", "Bezette winkels die een filiaal van een keten zijn."),
+        Indicator("shops_chain_unknown", "Winkels met onbekende ketenvlag", "count",
+                  "Bezette winkels waarvan niet gekend is of ze een filiaal zijn."),
+        Indicator("shop_chain_share", "Aandeel formulewinkels", "fraction",
+                  "Welk deel van de bezette winkels een filiaal van een keten (formule) is.",
+                  "formulewinkels / bezette winkels waarvan gekend is of ze een filiaal zijn",
+                  source=_kern("shop_chain_share")),
+        Indicator("daily_units_occupied", "Winkels dagelijkse goederen", "count", "Bezette winkels van groep 11."),
         # Vitality.
         Indicator("vitality_index", "Vitaliteitsindex (0–100)", "index",
                   "Een samenvatting van leegstand, duur, mix, trend en deelname: hoger is beter.",

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import cases
+from benchmarks import cases, load
 from benchmarks.timing import Measure, peak_rss_bytes
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     url, seed_seconds = _store(args)
     measures = [Measure("seed", f"Voorbeeldopslag bouwen (schaal {args.scale:g}, apart proces)", [seed_seconds])]
-    found, peaks = run_cases(url, runs=args.runs, import_rows=args.import_rows)
+    found, peaks = run_cases(url, runs=args.runs, import_rows=args.import_rows, sessions=args.sessions,
+                             load_seconds=args.load_seconds)
     measures += found
     measures.append(Measure("peak_rss", "Piekgeheugen (RSS) van het benchmarkproces", [peak_rss_bytes()],
                             unit="B", max_value=MAX_RSS))
@@ -40,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], dict[str, int]]:
+def run_cases(url: str, *, runs: int, import_rows: int, sessions: int = 10,
+              load_seconds: float = 45.0) -> tuple[list[Measure], dict[str, int]]:
     """Every case in turn; also the process's peak RSS after each (which case raised it)."""
     from dashboard.store.database import Store
 
@@ -55,6 +57,8 @@ def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], 
              "unit_map": lambda: cases.unit_map(units, largest),
              "reports": lambda: cases.reports(store, units, runs=1),
              "import": lambda: cases.import_csv(store, units, rows=import_rows, runs=runs)}
+    if sessions:
+        steps["load_sessions"] = lambda: load.load(url, sessions=sessions, seconds=load_seconds)
     for name, step in steps.items():
         measures += step()
         peaks[name] = peak_rss_bytes()
@@ -69,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--runs", type=int, default=3, help="herhalingen per meting (de mediaan telt)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rijen van het te importeren CSV-bestand")
     parser.add_argument("--reuse", action="store_true", help="hergebruik een eerder gebouwde opslag van deze schaal")
+    parser.add_argument("--sessions", type=int, default=10,
+                        help="gelijktijdige sessies van het belastingsgeval via nginx (0: dat geval overslaan)")
+    parser.add_argument("--load-seconds", type=float, default=45.0, help="duur van elke fase van het belastingsgeval")
     return parser
 
 

@@ -160,6 +160,7 @@ def test_a_read_only_instance_offers_no_sign_in_import_rollback_or_report(tmp_pa
     assert not at.file_uploader and not at.selectbox
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
     assert not app.exception
+    assert not app.file_uploader  # Overzicht offers no boundary upload either
     app.switch_page(str(PAGES / "gegevens.py")).run()  # the history stays public
     assert app.title[0].value == "Gegevens"
     with pytest.raises(ValueError, match="Could not find a navigation page"):

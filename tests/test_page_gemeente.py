@@ -195,3 +195,13 @@ def test_the_core_figures_of_the_year_in_dutch(url):
     at.selectbox(key="town_year").set_value(2023).run()  # the first inventory: no former use known
     figures = _table(at, "Kerncijfer").set_index("Kerncijfer")["Waarde"]
     assert (figures["Leegstand (panden)"], figures["Leegstand voorheen winkel"]) == ("0,0 %", "0,0 %")
+
+
+def test_a_town_whose_file_names_no_streets_still_shows(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'zonder-straten.db'}"
+    units = _town("34022", "2024-01-01", ["vacant"] + ["occupied"] * 3).assign(street=None)  # only house numbers
+    Store(url).add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), units)
+    monkeypatch.setenv("KERNMONITOR_DB", url)
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "25,0 %"  # 1 of 4

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
@@ -33,7 +32,7 @@ from dashboard.store.engine import StoreBusy, StoreFull, StoreUnavailable, store
 from dashboard.ui import import_views, loaders
 from tests import ingest_files as files
 from tests.conftest import sign_in, store_state
-from tests.reliability_helpers import locatus_csv
+from tests.reliability_helpers import locatus_csv, write_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -241,35 +240,13 @@ def test_a_full_disk_in_the_app_is_a_message(tmp_path, monkeypatch, coordinator)
         assert store_state(url) == before
 
 
-@contextmanager
-def _write_lock(url: str) -> Iterator[None]:
-    """Hold the store's write lock as another process's import would (see `Store._write`)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        conn = sqlite3.connect(parsed.database, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            conn.rollback()
-            conn.close()
-        return
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT value FROM store_meta WHERE key = 'version' FOR UPDATE"))
-            yield
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.slow
 def test_a_store_busy_past_the_timeout_is_a_message_in_the_app(store_url, monkeypatch, coordinator):
     monkeypatch.setattr(engines, "BUSY_TIMEOUT_MS", 300)  # before the app opens the store (SQLite's own timeout)
     ingest.import_file(Store(store_url), files.BRUGGE_UTF8_BOM, "brugge.csv", imported_by="test")
     before = store_state(store_url)
     at = _upload(_gegevens(monkeypatch, store_url), "kortrijk.csv", files.KORTRIJK_CP1252)
-    with _write_lock(store_url):
+    with write_lock(store_url):
         at.button(key="confirm_import").click().run()
         assert not at.exception
         assert f"Geweigerd: {BUSY}" in _errors(at)

@@ -112,6 +112,8 @@ def pages(url: str, largest: str, *, runs: int) -> list[Measure]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.ui import loaders
+
     os.environ.update({"KERNMONITOR_DB": url, "KERNMONITOR_TILES": "none"})
     measures = []
     for page, label in (("overzicht", "Overzicht"), ("gemeente", "Gemeente")):
@@ -122,6 +124,7 @@ def pages(url: str, largest: str, *, runs: int) -> list[Measure]:
 
         def cold() -> None:
             st.cache_data.clear()
+            loaders.forget()  # the tables the loaders keep beneath Streamlit's cache
             fresh().run()
 
         app = fresh().run()

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import cases, memory
+from benchmarks import cases, load, memory
 from benchmarks.timing import Measure, peak_rss_bytes
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     url, seed_seconds = _store(args)
     measures = [Measure("seed", f"Voorbeeldopslag bouwen (schaal {args.scale:g}, apart proces)", [seed_seconds])]
-    found, peaks = run_cases(url, runs=args.runs, import_rows=args.import_rows)
+    found, peaks = run_cases(url, runs=args.runs, import_rows=args.import_rows, sessions=args.sessions,
+                             load_seconds=args.load_seconds)
     measures += found
     measures += memory.limit_imports(args.out, rows=args.memory_rows) if args.memory_rows else []
     measures.append(Measure("peak_rss", "Piekgeheugen (RSS) van het benchmarkproces", [peak_rss_bytes()],
@@ -41,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], dict[str, int]]:
+def run_cases(url: str, *, runs: int, import_rows: int, sessions: int = 10,
+              load_seconds: float = 45.0) -> tuple[list[Measure], dict[str, int]]:
     """Every case in turn; also the process's peak RSS after each (which case raised it)."""
     from dashboard.store.database import Store
 
@@ -56,6 +58,8 @@ def run_cases(url: str, *, runs: int, import_rows: int) -> tuple[list[Measure], 
              "unit_map": lambda: cases.unit_map(units, largest),
              "reports": lambda: cases.reports(store, units, runs=1),
              "import": lambda: cases.import_csv(store, units, rows=import_rows, runs=runs)}
+    if sessions:
+        steps["load_sessions"] = lambda: load.load(url, sessions=sessions, seconds=load_seconds)
     for name, step in steps.items():
         measures += step()
         peaks[name] = peak_rss_bytes()
@@ -73,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"rijen van de bestanden waarvan het piekgeheugen van een import gemeten wordt (standaard "
                              f"{memory.LIMIT_ROWS:_}: de grens; 0: niet meten)".replace("_", "."))
     parser.add_argument("--reuse", action="store_true", help="hergebruik een eerder gebouwde opslag van deze schaal")
+    parser.add_argument("--sessions", type=int, default=10,
+                        help="gelijktijdige sessies van het belastingsgeval via nginx (0: dat geval overslaan)")
+    parser.add_argument("--load-seconds", type=float, default=45.0, help="duur van elke fase van het belastingsgeval")
     return parser
 
 

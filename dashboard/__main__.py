@@ -3,5 +3,7 @@
 import sys
 
 from dashboard.cli.main import main
+from dashboard.cli.printing import guard_terminal
 
+guard_terminal()
 sys.exit(main())

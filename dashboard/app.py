@@ -18,14 +18,16 @@ st.set_page_config(page_title="Kernmonitor", page_icon=ROOT / "dashboard" / "ass
 loading = st.empty()
 loading.caption("Kernmonitor laadt de gegevens…")
 
+from dashboard import settings  # noqa: E402
 from dashboard.figures import leaflet  # noqa: E402
-from dashboard.ui import shell, warmup  # noqa: E402
+from dashboard.ui import faults, shell, warmup  # noqa: E402
 
 leaflet.ensure_static_leaflet()  # the maps' Leaflet, served by Streamlit from dashboard/static/
 warmup.start()  # once per server process: the shared tables, in the background
 shell.dutch_chrome()
-shell.data_notice()
-navigation = st.navigation([
+guard = faults.Guard()  # a fault is a Dutch message, never a traceback (one per run)
+guard(shell.data_notice)
+pages = [
     st.Page(ROOT / "pages" / "overzicht.py", title="Overzicht", icon=":material/map:", default=True),
     st.Page(ROOT / "pages" / "gemeente.py", title="Gemeente", icon=":material/location_city:"),
     st.Page(ROOT / "pages" / "vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:"),
@@ -33,8 +35,11 @@ navigation = st.navigation([
     st.Page(ROOT / "pages" / "gegevens.py", title="Gegevens", icon=":material/upload_file:"),
     st.Page(ROOT / "pages" / "rapport.py", title="Rapport", icon=":material/description:"),
     st.Page(ROOT / "pages" / "methodologie.py", title="Methodologie", icon=":material/menu_book:"),
-])
+]
+if settings.read_only():  # the public instance: reports are made by coordinators, on their own instance
+    pages = [page for page in pages if page.title != "Rapport"]
+navigation = st.navigation(pages)
 try:
-    navigation.run()
+    guard(navigation.run)
 finally:  # also when a page stops early (st.stop)
     loading.empty()

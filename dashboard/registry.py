@@ -22,13 +22,11 @@ point); ``flag`` (ja/nee); ``text``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis import quality, vacancy, vitality
 from dashboard.i18n import (
     MISSING,
     format_area,
@@ -37,203 +35,8 @@ from dashboard.i18n import (
     format_pct,
     format_pp,
 )
+from dashboard.indicator_entries import DECIMALS, UNIT_LABELS, UNITS, Indicator, entries  # noqa: F401 - re-exported
 
-UNITS = ("fraction", "pp", "count", "m2", "days", "years", "per_1000", "index", "ratio", "eur", "date", "year", "flag",
-         "text")
-#: How the Methodologie page names each unit.
-UNIT_LABELS = {"fraction": "aandeel (%)", "pp": "procentpunten", "count": "aantal", "m2": "m²", "days": "dagen",
-               "years": "jaren", "per_1000": "per 1.000 inwoners", "index": "index", "ratio": "quotiënt",
-               "eur": "euro", "date": "datum", "year": "jaar", "flag": "ja/nee", "text": "tekst"}
-#: Decimals shown per unit, unless an indicator says otherwise.
-DECIMALS = {"fraction": 1, "pp": 1, "count": 0, "m2": 0, "days": 0, "years": 1, "per_1000": 1, "index": 1,
-            "ratio": 2, "eur": 2}
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator column.
-
-    ``better`` is "lower", "higher" or None (neither: a count, a date); ``bands`` the upper bounds
-    of the bands below the last, with their names (the vacancy band: ≤ 8 % gezond, ≤ 12 % verhoogd,
-    else kritiek).
-    """
-
-    column: str
-    label: str
-    unit: str
-    explanation: str = ""
-    definition: str = ""
-    better: str | None = None
-    bands: tuple[tuple[float, str], ...] = ()
-    source: str = "Kernmonitor, uit de geïmporteerde inventarissen"
-    decimals: int | None = None
-    axis_title: str | None = None  # where a chart's axis says more than the table header
-
-    @property
-    def shown_decimals(self) -> int:
-        return self.decimals if self.decimals is not None else DECIMALS.get(self.unit, 0)
-
-
-_CAMPAIGN = "campagnecijfers van de steden (Ik koop lokaal)"
-_STATBEL = "Statbel, bevolking op 1 januari"
-_VACANCY_BANDS = ((vacancy.HEALTHY_MAX, "gezond"), (vacancy.ELEVATED_MAX, "verhoogd"), (1.0, "kritiek"))
-
-
-def _entries() -> list[Indicator]:
-    long_days, structural_days = vacancy.LONG_TERM_DAYS, vacancy.STRUCTURAL_DAYS
-    return [
-        # Where and when.
-        Indicator("nis_code", "NIS-code", "text", "De code van de gemeente (Statbel)."),
-        Indicator("municipality", "Gemeente", "text"),
-        Indicator("observed_on", "Peildatum", "date", "De datum van de inventaris."),
-        Indicator("year", "Jaar", "year"),
-        Indicator("edition", "Editie", "year", "Het jaar van de campagne-editie."),
-        Indicator("core_id", "Kern", "text"), Indicator("core_name", "Kern", "text"),
-        Indicator("shopping_area", "Winkelgebied", "text"),
-        # Vacancy.
-        Indicator("units_total", "Verkooppunten", "count",
-                  "Alle verkooppunten, bezet en leeg (zonder ATM en brandstof).",
-                  "verkooppunten van de inventaris, zonder ATM en brandstof"),
-        Indicator("units_vacant", "Leegstaande panden", "count", "Leegstaande verkooppunten.", better="lower"),
-        Indicator("vacancy_rate_units", "Leegstand (panden)", "fraction",
-                  "Welk deel van de verkooppunten leeg staat.",
-                  "leegstaande verkooppunten / verkooppunten (zonder ATM en brandstof)", "lower", _VACANCY_BANDS),
-        Indicator("floor_area_total_m2", "Winkelvloeroppervlakte (m²)", "m2",
-                  "De gekende winkelvloeroppervlakte van alle verkooppunten."),
-        Indicator("floor_area_vacant_m2", "Leegstaande oppervlakte (m²)", "m2", better="lower"),
-        Indicator("vacancy_rate_floor", "Leegstand (oppervlakte)", "fraction",
-                  "Welk deel van de gekende winkelvloeroppervlakte leeg staat.",
-                  "leegstaande winkelvloeroppervlakte / gekende oppervlakte; onbekend is nooit 0", "lower"),
-        Indicator("floor_area_coverage", "Oppervlakte gekend", "fraction",
-                  "Voor welk deel van de verkooppunten de oppervlakte gekend is.", better="higher"),
-        Indicator("vacancy_rate_floor_excl_largest3", "Leegstand (oppervlakte, zonder de 3 grootste)", "fraction",
-                  "De leegstand naar oppervlakte zonder de drie grootste leegstaande panden.",
-                  f"idem, zonder de {vacancy.LARGEST_VACANT_LEFT_OUT} grootste leegstaande panden (zoals de monitor "
-                  "van Groningen)", "lower"),
-        Indicator("units_vacant_dated", "Leegstaand met gekende duur", "count"),
-        Indicator("units_vacant_frictional", "Frictieleegstand (< 1 jaar)", "count",
-                  definition=f"leegstaande panden met gekende duur < {long_days} dagen"),
-        Indicator("units_vacant_long_term", "Langdurig leeg (1–3 jaar)", "count",
-                  definition=f"leegstaande panden met gekende duur van {long_days} tot {structural_days} dagen"),
-        Indicator("units_vacant_structural", "Structureel leeg (≥ 3 jaar)", "count",
-                  definition=f"leegstaande panden met gekende duur ≥ {structural_days} dagen"),
-        Indicator("long_term_vacancy_share", "Langdurige leegstand", "fraction",
-                  "Welk deel van de leegstaande panden (met gekende duur) minstens een jaar leeg staat.",
-                  f"aandeel leegstaande panden met gekende duur dat ≥ {long_days} dagen leeg staat", "lower"),
-        Indicator("structural_vacancy_share", "Structurele leegstand", "fraction",
-                  "Welk deel van de leegstaande panden (met gekende duur) minstens drie jaar leeg staat.",
-                  f"idem, ≥ {structural_days} dagen (3 jaar)", "lower"),
-        Indicator("median_vacancy_days", "Mediane duur (dagen)", "days",
-                  "Hoe lang de helft van de leegstaande panden (met gekende duur) minstens leeg staat.",
-                  better="lower"),
-        Indicator("vacancy_band", "Beoordeling", "text", "De leegstand (panden) naast de drempels.",
-                  f"gezond ≤ {format_pct(vacancy.HEALTHY_MAX, 0)}, verhoogd tot {format_pct(vacancy.ELEVATED_MAX, 0)}, "
-                  "daarboven kritiek (UNIZO: 6–8 % is gezond)"),
-        Indicator("vacancy_rate_units_change", "Verschil (pp)", "pp",
-                  "Het verschil met de inventaris ervoor, in procentpunten.", better="lower"),
-        Indicator("vacancy_rate_units_baseline", "Leegstand bij de basislijn", "fraction", better="lower"),
-        Indicator("change_since_baseline", "Verschil sinds basislijn", "pp", better="lower"),
-        Indicator("change_since_previous", "Verschil sinds vorige periode", "pp", better="lower"),
-        # Flows between inventories.
-        Indicator("observed_on_before", "Vorige peildatum", "date"),
-        Indicator("units_before", "Verkooppunten ervoor", "count"),
-        Indicator("units_after", "Verkooppunten erna", "count"),
-        Indicator("new_vacancies", "Nieuwe leegstand", "count", "Panden die bezet waren en nu leeg staan.",
-                  "tussen opeenvolgende inventarissen, per pand: bezet → leeg", "lower"),
-        Indicator("reoccupations", "Opnieuw in gebruik", "count", "Panden die leeg stonden en nu bezet zijn.",
-                  "per pand: leeg → bezet", "higher"),
-        Indicator("openings", "Openingen", "count", "Verkooppunten die er de vorige keer niet waren.",
-                  "verkooppunten(t1) = verkooppunten(t0) + openingen − sluitingen"),
-        Indicator("closures", "Sluitingen", "count", "Verkooppunten die er nu niet meer zijn."),
-        Indicator("units_followed_by_id", "Gevolgd op pand-id", "count"),
-        Indicator("units_followed_by_address", "Gevolgd op adres", "count"),
-        Indicator("is_balanced", "Stromen kloppen", "flag"),
-        # Quality.
-        Indicator("is_small_sample", f"Minder dan {quality.MIN_UNITS} panden", "flag",
-                  definition=f"vlag bij < {quality.MIN_UNITS} verkooppunten"),
-        Indicator("is_low_area_coverage", "Oppervlakte onvolledig", "flag",
-                  definition=f"oppervlakte gekend voor < {format_pct(quality.MIN_AREA_COVERAGE, 0)} van de panden"),
-        Indicator("is_possibly_incomplete", "Inventaris mogelijk onvolledig", "flag",
-                  definition=f"< {format_pct(quality.MIN_COMPLETENESS, 0)} van de panden van de vorige inventaris"),
-        Indicator("is_register_only", "Alleen een register", "flag",
-                  definition="alleen leegstaande panden: geen leegstandspercentage"),
-        Indicator("notes", "Let op", "text"),
-        # Shop mix.
-        Indicator("units_mix_known", "Verkooppunten met gekende groep", "count"),
-        Indicator("shannon_diversity", "Diversiteit (Shannon)", "index",
-                  "Hoe gevarieerd het aanbod is: hoger is gevarieerder.",
-                  "over bezette verkooppunten met gekende groep: H = −Σ p ln p", "higher", decimals=2),
-        Indicator("evenness", "Gelijkmatigheid", "index", "Hoe gelijk de groepen verdeeld zijn (0–1).",
-                  "H / ln k", "higher", decimals=2),
-        Indicator("retail_share", "Aandeel detailhandel", "fraction"),
-        Indicator("daily_share", "Aandeel dagelijkse goederen", "fraction"),
-        Indicator("non_daily_share", "Aandeel niet-dagelijkse goederen", "fraction"),
-        Indicator("horeca_share", "Aandeel horeca", "fraction"),
-        Indicator("services_share", "Aandeel diensten", "fraction"),
-        Indicator("chain_share", "Aandeel filialen", "fraction",
-                  "Welk deel van de bezette verkooppunten een filiaal is."),
-        Indicator("location_quotient", "Locatiequotiënt", "ratio",
-                  "Het aandeel van een groep hier, gedeeld door het aandeel in de provincie (1 = even veel).",
-                  "aandeel hier / aandeel in de provincie"),
-        # Campaign.
-        Indicator("participating_shops", "Deelnemende winkels", "count", source=_CAMPAIGN),
-        Indicator("bags_distributed", "Uitgedeelde tassen", "count", source=_CAMPAIGN),
-        Indicator("votes_cast", "Uitgebrachte stemmen", "count", source=_CAMPAIGN),
-        Indicator("ambassadors", "Ambassadeurs", "count", source=_CAMPAIGN),
-        Indicator("ambassador_candidates", "Kandidaat-ambassadeurs", "count", source=_CAMPAIGN),
-        Indicator("events", "Acties", "count", source=_CAMPAIGN),
-        Indicator("social_reach", "Bereik sociale media", "count", source=_CAMPAIGN),
-        Indicator("budget_eur", "Budget (EUR)", "eur", source=_CAMPAIGN),
-        Indicator("retail_units_occupied", "Bezette detailhandelspanden", "count"),
-        Indicator("inventory_observed_on", "Peildatum van de inventaris", "date"),
-        Indicator("population", "Inwoners", "count", source=_STATBEL),
-        Indicator("population_year", "Jaar van de bevolking", "year", source=_STATBEL),
-        Indicator("participation_rate", "Deelname", "fraction",
-                  "Welk deel van de bezette detailhandelspanden meedoet aan de campagne.",
-                  "deelnemende winkels / bezette detailhandelspanden van de laatste inventaris in of vóór het "
-                  "editiejaar", "higher", axis_title="Deelname (aandeel van de winkels)"),
-        Indicator("bags_per_1000", "Tassen per 1.000 inw.", "per_1000", definition="tassen / inwoners × 1.000",
-                  better="higher", axis_title="Tassen per 1.000 inwoners"),
-        Indicator("votes_per_1000", "Stemmen per 1.000 inw.", "per_1000", definition="stemmen / inwoners × 1.000",
-                  better="higher", axis_title="Stemmen per 1.000 inwoners"),
-        # Vitality.
-        Indicator("vitality_index", "Vitaliteitsindex (0–100)", "index",
-                  "Een samenvatting van leegstand, duur, mix, trend en deelname: hoger is beter.",
-                  "gewogen gemiddelde van percentielrangen in de provincie: "
-                  + ", ".join(f"{name} {weight:g}" for name, weight in vitality.DEFAULT_WEIGHTS.items()), "higher"),
-        Indicator("vacancy_rate_change_3y", "Verschil in 3 jaar", "pp", better="lower"),
-        Indicator("peer_group", "Vergelijkbare gemeenten", "text",
-                  "Centrumsteden, of gemeenten van dezelfde grootte (inwoners)."),
-        Indicator("vacancy_rate_units_peers", "Leegstand bij vergelijkbare gemeenten", "fraction",
-                  "De leegstand (panden) van de vergelijkbare gemeenten samen.", better="lower"),
-        Indicator("units_vacant_year_or_more", "Minstens een jaar leeg", "count",
-                  "Leegstaande panden die minstens een jaar leeg staan: de actielijst.", better="lower"),
-        Indicator("rank_in_peer_group", "Plaats bij vergelijkbare gemeenten", "count", better="lower"),
-        Indicator("rank_in_province", "Plaats in de provincie", "count", better="lower"),
-        # What a unit's row says (tables of premises, votes and registers).
-        Indicator("unit_id", "Pand-id", "text"),
-        Indicator("address", "Adres", "text"),
-        Indicator("street", "Straat", "text"),
-        Indicator("house_number", "Huisnummer", "text"),
-        Indicator("name", "Handelsnaam", "text"),
-        Indicator("group", "Groep", "text"),
-        Indicator("status", "Status", "text"),
-        Indicator("floor_area_m2", "Oppervlakte (m²)", "m2"),
-        Indicator("vacant_since", "Leeg sinds", "date"),
-        Indicator("shop_name", "Winkel", "text"),
-        Indicator("votes", "Stemmen", "count"),
-        Indicator("winner", "Ambassadeur", "flag"),
-        Indicator("last_occupied_name", "Handelsnaam voor de leegstand", "text",
-                  "De handelsnaam in de laatste inventaris waarin het pand bezet was."),
-        Indicator("last_occupied_group", "Laatste groep", "text",
-                  "De groep van het pand in de laatste inventaris waarin het bezet was."),
-        Indicator("years_vacant", "Jaren leeg", "years", better="lower"),
-        Indicator("match", "Vergelijking", "text"),
-        Indicator("rank", "Plaats", "count"),
-    ]
-
-
-#: Columns per group ("location_quotient_11"): the entry of their stem.
 _PER_GROUP = re.compile(r"^(location_quotient|share_floor|share_units)_(\d{2})$")
 _PER_GROUP_ENTRIES = {
     "share_floor": Indicator("share_floor", "Aandeel oppervlakte", "fraction"),
@@ -244,7 +47,7 @@ _PER_GROUP_ENTRIES = {
 @cache
 def indicators() -> dict[str, Indicator]:
     """Column name → its `Indicator`."""
-    return {entry.column: entry for entry in _entries()}
+    return {entry.column: entry for entry in entries()}
 
 
 #: A component of the vitality index ("score_evenness", "weight_evenness") and how it is labelled.

@@ -100,6 +100,16 @@ def show_rankings() -> bool:
     return os.environ.get(RANKINGS_ENV, "1").strip().lower() not in {"0", "nee", "no", "false", "uit"}
 
 
+#: Environment variable that makes an instance read-only (``1``): no sign-in, no import, rollback,
+#: mapping or report, for a public instance beside the coordinators' (see "Deployment" in the README).
+READ_ONLY_ENV = "KERNMONITOR_READ_ONLY"
+
+
+def read_only() -> bool:
+    """Whether this instance only shows (``KERNMONITOR_READ_ONLY``, default no)."""
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in {"1", "ja", "yes", "true", "aan"}
+
+
 def boundaries_path() -> Path | None:
     """The configured boundary file, or None when the map uses proportional symbols."""
     value = os.environ.get(BOUNDARIES_ENV)

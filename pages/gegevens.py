@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.ingest.templates import FILE_NAMES, template_csv
 from dashboard.tables import exports
-from dashboard.ui import import_flow, import_views, loaders, signin
+from dashboard.ui import import_flow, import_views, loaders, rollback, signin
 
 who = signin.sidebar()
 st.title("Gegevens")
@@ -18,21 +18,16 @@ with importing:
 
 with history:
     batches = loaders.batches()
-    st.dataframe(import_views.history_table(batches), key="history", hide_index=True)
-    st.download_button("Geschiedenis downloaden (CSV)", exports.to_csv_bytes(import_views.history_table(batches)),
-                       file_name="batches.csv", mime="text/csv", key="download_history")
-    st.download_button("Geschiedenis downloaden (Excel)", exports.to_xlsx_bytes(import_views.history_table(batches)),
-                       file_name="batches.xlsx", key="download_history_xlsx")
-    active = import_views.active_batches(batches)
-    if active and not who:
+    table = import_views.history_table(batches, names=bool(who))
+    st.dataframe(table, key="history", hide_index=True)
+    st.download_button("Geschiedenis downloaden (CSV)", exports.to_csv_bytes(table), file_name="batches.csv",
+                       mime="text/csv", key="download_history")
+    st.download_button("Geschiedenis downloaden (Excel)", exports.to_xlsx_bytes(table), file_name="batches.xlsx",
+                       key="download_history_xlsx")
+    if who:
+        rollback.rollback_control(batches, who)
+    elif import_views.active_batches(batches):
         st.caption("Een batch ongedaan maken kan alleen een aangemelde coördinator.")
-    elif active:
-        chosen = st.selectbox("Batch ongedaan maken", active, key="rollback_batch")
-        sure = st.checkbox(f"Ik wil batch {chosen} ongedaan maken", key="rollback_confirm")
-        if st.button("Ongedaan maken", key="rollback", disabled=not sure):
-            loaders.store().rollback_batch(chosen)
-            st.toast(f"Batch {chosen} is ongedaan gemaakt.")
-            st.rerun()
 
 with templates:
     for kind, file_name in FILE_NAMES.items():

@@ -8,7 +8,8 @@ from dashboard import reference
 from dashboard.figures import charts
 from dashboard.i18n import format_number, format_pct
 from dashboard.tables import town
-from dashboard.ui import loaders, register_views, shell, views
+from dashboard.tables.indicators import kerncijfers_table
+from dashboard.ui import kerncijfer_views, loaders, register_views, shell, views
 
 st.title("Gemeente")
 geography = shell.geography_selector()
@@ -55,6 +56,9 @@ with duration:
 with moves:
     shell.chart(charts.flows_chart(own), key="flows_chart")
 
+# The town alone from the cached units: quick enough uncached (a loader per store version could keep it).
+kerncijfer_views.kerncijfer_section(kerncijfers_table(loaders.units(), geography=geography, year=year, nis_code=nis),
+                                    file_stem=f"kerncijfers_{nis}_{year}")
 register_views.register_section(loaders.register_comparison(nis, geography=geography, year=year),
                                 file_stem=f"register_{nis}_{year}")
 st.header("Straten met de meeste leegstand")

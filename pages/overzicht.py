@@ -34,9 +34,11 @@ extra = {"vitality_index": lambda: {"vitality": loaders.vitality(year=filters.ye
          "participation_rate": lambda: {"reach": loaders.campaign_indicators(geography=filters.geography)}}
 shown = views.map_table(municipal, loaders.mix_indicators(geography=filters.geography), filters.year, indicator,
                         **extra.get(indicator, dict)())
-with st.expander("Andere grenzen gebruiken"):
-    upload = st.file_uploader("Grenzen van de gemeenten (GeoJSON of GeoPackage met een kolom NIS-code)",
-                              type=["geojson", "json", "gpkg"], key="boundaries_upload")
+upload = None
+if not settings.read_only():  # the public instance accepts no uploads at all
+    with st.expander("Andere grenzen gebruiken"):
+        upload = st.file_uploader("Grenzen van de gemeenten (GeoJSON of GeoPackage met een kolom NIS-code)",
+                                  type=["geojson", "json", "gpkg"], key="boundaries_upload")
 boundaries = loaders.boundaries(upload, geography=filters.geography)
 st_folium(maps.municipality_map(shown, value=indicator, label=views.MAP_INDICATORS[indicator],
                                 places=reference.municipalities(filters.geography), boundaries=boundaries),

@@ -39,6 +39,12 @@ def _absent_secrets(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def default_store(monkeypatch, tmp_path_factory):
+    """A command or page without --db never touches data/kernmonitor.db (a test sets its own URL)."""
+    monkeypatch.setenv("KERNMONITOR_DB", f"sqlite:///{tmp_path_factory.mktemp('default') / 'kernmonitor.db'}")
+
+
+@pytest.fixture(autouse=True)
 def no_accounts(monkeypatch, _absent_secrets):
     """Tests never read the project's own accounts; bcrypt is cheap and the slow-down starts afresh."""
     monkeypatch.setenv("KERNMONITOR_SECRETS", str(_absent_secrets))

@@ -7,8 +7,10 @@ importable module and report through a queue instead of raising.
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -98,3 +100,25 @@ def wait_until(probe: Callable[[], bool], process, *, timeout: float = 50.0) -> 
             return
         time.sleep(0.02)
     raise AssertionError(f"the import did not start writing units within {timeout:.0f} s")
+
+
+@contextmanager
+def write_lock(url: str) -> Iterator[None]:
+    """Hold the store's write lock as a writer in another process would (see `Store._write`)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(parsed.database, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.close()
+        return
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT value FROM store_meta WHERE key = 'version' FOR UPDATE"))
+            yield
+    finally:
+        engine.dispose()

@@ -24,7 +24,8 @@ LAYERS = [
     ("sample", ("dashboard.sample",)),
     ("ingest", ("dashboard.ingest",)),
     ("store", ("dashboard.store", "dashboard.auth")),
-    ("base", ("dashboard.settings", "dashboard.reference", "dashboard.i18n", "dashboard.registry", "dashboard")),
+    ("base", ("dashboard.settings", "dashboard.reference", "dashboard.i18n", "dashboard.registry",
+              "dashboard.indicator_entries", "dashboard")),
     ("analysis", ("analysis",)),
 ]
 #: Names that stand for themselves only, not for the modules inside them.

@@ -97,16 +97,17 @@ def test_malformed_accounts_are_refused_without_showing_the_hash(monkeypatch, va
 def test_three_failures_are_free_then_the_wait_doubles():
     clock = FakeClock()
     throttle = auth.Throttle(clock)
-    assert [throttle.begin("name:an") for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert throttle.begin("name:an") == 1.0  # 4th: 2^0 s after the 3rd
+    assert [throttle.begin("an", "10.0.0.1") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert throttle.begin("an", "10.0.0.1") == 1.0  # 4th: 2^0 s after the 3rd
     clock.now += 0.5
-    assert throttle.begin("name:an") == 0.5
+    assert throttle.begin("an", "10.0.0.1") == 0.5
     clock.now += 0.5
-    assert throttle.begin("name:an") == 0.0  # the 4th goes ahead
-    assert throttle.begin("name:an") == 2.0  # 5th: 2^1 s
-    assert throttle.begin("name:bob") == 0.0  # another name is not slowed
-    throttle.succeeded("name:an")
-    assert throttle.begin("name:an") == 0.0
+    assert throttle.begin("an", "10.0.0.1") == 0.0  # the 4th goes ahead
+    assert throttle.begin("an", "10.0.0.1") == 2.0  # 5th: 2^1 s
+    assert throttle.begin("bob", "10.0.0.1") == 0.0  # another account from the same client is not slowed
+    assert throttle.begin("an", "10.0.0.2") == 0.0  # nor the same account from a client that never failed
+    throttle.succeeded("an", "10.0.0.1")
+    assert throttle.begin("an", "10.0.0.1") == 0.0
 
 
 def test_the_wait_stops_at_a_minute_and_is_forgotten_after_15_minutes():
@@ -114,32 +115,51 @@ def test_the_wait_stops_at_a_minute_and_is_forgotten_after_15_minutes():
     throttle = auth.Throttle(clock)
     waits = []
     for _ in range(10):  # ten failed attempts, each made as soon as it is allowed
-        waits.append(throttle.begin("k"))
+        waits.append(throttle.begin("an", "k"))
         clock.now += waits[-1]
-        assert waits[-1] == 0 or throttle.begin("k") == 0.0
+        assert waits[-1] == 0 or throttle.begin("an", "k") == 0.0
     assert waits == [0, 0, 0, 1, 2, 4, 8, 16, 32, 60]
-    assert throttle.begin("k") == 60.0  # after ten: 2^7 s, capped
+    assert throttle.begin("an", "k") == 60.0  # after ten: 2^7 s, capped
     clock.now += 15 * 60
-    assert throttle.begin("k") == 0.0
+    assert throttle.begin("an", "k") == 0.0
 
 
-def test_sign_in_gives_one_message_and_slows_down_per_name_and_session():
+def test_guessing_from_many_clients_hits_the_account_ceiling_but_not_its_owner():
+    clock = FakeClock()
+    throttle = auth.Throttle(clock)
+    assert throttle.begin("an", "eigenaar") == 0.0
+    throttle.succeeded("an", "eigenaar")  # the owner signed in from here before
+    # Ten addresses guess once each: the account's ceiling of 10 failures is reached.
+    assert [throttle.begin("an", f"10.0.0.{n}") for n in range(10)] == [0.0] * 10
+    clock.now += 1
+    # A second guess from one of them now waits a minute after its first (not 0: two free tries left).
+    assert throttle.begin("an", "10.0.0.3") == 59.0
+    assert throttle.begin("an", "10.0.0.99") == 0.0  # an address that never failed gets its one try
+    assert throttle.begin("an", "eigenaar") == 0.0  # the owner is not held back
+    throttle.begin("an", "kantoor")  # the owner mistypes on a new computer: one failure
+    assert throttle.begin("an", "kantoor") == 60.0  # held a minute at most, never locked out
+    clock.now += 60
+    assert throttle.begin("an", "kantoor") == 0.0
+    assert throttle.begin("bob", "10.0.0.3") == 0.0  # another account has its own ceiling
+
+
+def test_sign_in_gives_one_message_and_slows_down_per_name_and_client():
     clock = FakeClock()
     throttle = auth.Throttle(clock)
     accounts = auth.Accounts({COORDINATOR: COORDINATOR_HASH}, "test")
-    tries = [auth.sign_in(accounts, name, password, session="s1", throttle=throttle)
+    tries = [auth.sign_in(accounts, name, password, client="10.0.0.1", throttle=throttle)
              for name, password in [("an", "fout"), ("niemand", PASSWORD), ("an", "")]]
     assert {(t.name, t.message) for t in tries} == {(None, auth.FAILED)}  # unknown name = wrong password
-    # "an" failed twice and session s1 three times; in a fresh session "an" may still try
-    assert auth.sign_in(accounts, "an", PASSWORD, session="s2", throttle=throttle) == auth.SignIn("an")
     for password in ("fout1", "fout2", "fout3"):
-        auth.sign_in(accounts, "an", password, session="s3", throttle=throttle)
-    refused = auth.sign_in(accounts, " an ", PASSWORD, session="s4", throttle=throttle)  # a new tab
-    assert refused == auth.SignIn(None, "Te veel mislukte aanmeldingen. Wacht 1 seconde en probeer opnieuw.")
-    other = auth.sign_in(accounts, "bob", "x", session="s3", throttle=throttle)  # the session too
-    assert other.message.startswith("Te veel mislukte aanmeldingen")
+        auth.sign_in(accounts, "an", password, client="10.0.0.6", throttle=throttle)
+    # Someone else's failures do not hold back the owner's computer
+    assert auth.sign_in(accounts, "an", PASSWORD, client="10.0.0.2", throttle=throttle) == auth.SignIn("an")
+    refused = auth.sign_in(accounts, " AN ", PASSWORD, client="10.0.0.6", throttle=throttle)  # same account
+    assert refused == auth.SignIn(None, "Te veel mislukte aanmeldingen. Wacht 1 seconde en probeer opnieuw.",
+                                  held=True)
+    assert auth.sign_in(accounts, "niemand", "x", client="10.0.0.1", throttle=throttle).message == auth.FAILED
     clock.now += 1
-    assert auth.sign_in(accounts, "an", PASSWORD, session="s4", throttle=throttle) == auth.SignIn("an")
+    assert auth.sign_in(accounts, "an", PASSWORD, client="10.0.0.6", throttle=throttle) == auth.SignIn("an")
 
 
 # Editing the accounts file.
@@ -278,7 +298,7 @@ def test_a_viewer_sees_no_upload_rollback_or_report(url, coordinator):
     at = _page("gegevens.py")
     assert not at.file_uploader and not at.selectbox and "rollback" not in _button_keys(at)
     assert at.info[0].value == "Alleen coördinatoren kunnen bestanden importeren. Meld je aan in de zijbalk."
-    assert at.dataframe[0].value["Door"].tolist() == ["an"]
+    assert at.dataframe[0].value["Door"].tolist() == ["coördinator"]  # account names are not for viewers
     report = _page("rapport.py")
     assert not report.exception
     assert "make_report" not in _button_keys(report) and not report.multiselect
@@ -288,10 +308,13 @@ def test_a_viewer_sees_no_upload_rollback_or_report(url, coordinator):
 def test_a_signed_in_coordinator_may_upload_and_roll_back_until_signing_out(url, coordinator):
     at = sign_in(_page("gegevens.py"))
     assert not at.exception
-    assert at.file_uploader(key="upload") and "rollback" in _button_keys(at)
+    assert at.file_uploader(key="upload") and at.selectbox(key="rollback_batch")
+    assert at.dataframe[0].value["Door"].tolist() == ["an"]
     assert at.sidebar.caption[0].value == "Aangemeld als **an** (coördinator)"
+    at.selectbox(key="rollback_batch").set_value(1).run()
+    assert "rollback" in _button_keys(at)
     at.button(key="signout").click().run()
-    assert not at.file_uploader and "rollback" not in _button_keys(at)
+    assert not at.file_uploader and not at.selectbox and "rollback" not in _button_keys(at)
     report = sign_in(_page("rapport.py"))
     assert "make_report" in _button_keys(report)
 

@@ -101,7 +101,8 @@ def test_an_earlier_store_goes_with_its_copies(tmp_path):
 def test_a_whole_run_on_a_small_sample(tmp_path):
     out = tmp_path / "results"
     subprocess.run([sys.executable, "-m", "benchmarks", "--scale", "0.05", "--runs", "1", "--import-rows", "300",
-                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=600)
+                    "--load-seconds", "5", "--memory-rows", "300", "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     measured = {row["name"]: row for row in results["measures"]}
     assert set(measured) == {
@@ -110,12 +111,14 @@ def test_a_whole_run_on_a_small_sample(tmp_path):
         "page_overzicht_warm", "page_gemeente_cold", "page_gemeente_warm", "bare_first_page", "first_page",
         "unit_map_build", "unit_map_html",
         "unit_map_5000_html", "folium_markers_html", "report_pdf", "report_xlsx", "read_csv", "import_csv",
-        "import_xlsx", "peak_rss"}
+        "import_xlsx", "load_capacity_interval", "load_capacity_median", "load_capacity_p95", "load_paced_interval",
+        "load_paced_median", "load_paced_p95", "clear_cache_quiet", "clear_cache_overzicht", "memory_cli_csv",
+        "memory_app_csv", "memory_cli_excel", "memory_app_excel", "peak_rss"}
     assert all(row["value"] > 0 for row in measured.values())
     assert measured["import_csv"]["label"] == "Import van een Locatus-CSV (300 rijen, 300 opgeslagen)"
     assert measured["all_indicators"]["ratio"] == pytest.approx(
         measured["all_indicators"]["value"] / measured["minimal_groupby"]["value"])
     assert set(results["run"]["peak_rss_after_bytes"]) == {"load", "indicators", "pages", "first_page", "unit_map",
-                                                           "reports", "import"}
+                                                           "reports", "import", "load_sessions"}
     table = (out / "results.md").read_text(encoding="utf-8")
     assert table.count("\n| ") == len(measured) + 1  # the header and one row per measure

@@ -1,5 +1,7 @@
 """Columnar copies of batches (dashboard.store.batch_cache): the same frame from the database and from the copy."""
 
+import errno
+
 import pandas as pd
 import pytest
 
@@ -116,3 +118,16 @@ def test_default_cache_folders(monkeypatch):
     assert settings.cache_dir("sqlite://") is None  # in memory: nothing to keep
     assert settings.cache_dir("postgresql+psycopg://u:secret@db/k").parent == settings.DATA_DIR / "cache"
     assert "secret" not in str(settings.cache_dir("postgresql+psycopg://u:secret@db/k"))
+
+
+def test_a_copy_that_cannot_be_written_is_skipped_and_the_database_read(tmp_path, cache, monkeypatch):
+    store = Store(f"sqlite:///{tmp_path / 'k.db'}")
+    store.add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), _units("vacant", "occupied"))
+
+    def full_disk(arrow, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(columnar, "_write", full_disk)
+    units = store.units()
+    assert units["status"].tolist() == ["vacant", "occupied"]  # the page still gets its rows
+    assert not list(cache.rglob("*.parquet"))

@@ -115,12 +115,34 @@ def test_history_and_rollback(url):
     history = _table(at, "Batch")
     assert history[["Batch", "Soort", "Bestand", "Rijen", "Door", "Status"]].values.tolist() == [
         [1, "verkooppunten", "kortrijk.csv", 4, "an", "actief"]]
+    assert at.selectbox(key="rollback_batch").value is None  # nothing chosen until the coordinator chooses
+    assert "rollback" not in {button.key for button in at.button}
+    at.selectbox(key="rollback_batch").set_value(1).run()
+    confirm = at.checkbox(key="rollback_confirm_1")
+    assert confirm.label == "Ik wil batch 1 (kortrijk.csv, 4 rij(en), geïmporteerd door an) ongedaan maken"
     assert at.button(key="rollback").disabled
-    at.checkbox(key="rollback_confirm").check().run()
+    confirm.check().run()
     at.button(key="rollback").click().run()
     assert store.batches()["status"].tolist() == ["rolled_back"]
     assert store.units().empty
     assert _table(at, "Batch")["Status"].tolist() == ["ongedaan gemaakt"]
+    log = store.audit_log()
+    assert log[["actor", "action", "detail"]].values.tolist() == [
+        ["an", "rollback", "batch 1"], ["an", "import", "batch 1: kortrijk.csv (4 rij(en) verkooppunten)"],
+        ["an", "sign_in", ""]]
+    assert set(log["client"]) == {"lokaal"}  # AppTest has no address: a session on the server itself
+
+
+def test_after_an_import_the_rollback_box_chooses_nothing(url):
+    at = _upload(_page(), "kortrijk.csv", files.KORTRIJK_CP1252)
+    at.button(key="confirm_import").click().run()
+    at.selectbox(key="rollback_batch").set_value(1).run()
+    at.checkbox(key="rollback_confirm_1").check().run()
+    at = _upload(at, "kortrijk-2025.csv", files.KORTRIJK_CP1252.replace(b"2024", b"2025"))
+    at.button(key="confirm_import").click().run()
+    assert [int(b) for b in Store(url).batches()["batch_id"]] == [2, 1]
+    assert at.selectbox(key="rollback_batch").value is None  # batch 1 is no longer pre-selected
+    assert "rollback" not in {button.key for button in at.button}
 
 
 def test_templates_are_offered(url):

@@ -168,3 +168,40 @@ def test_geography_town_and_year_follow_the_user_and_stand_in_the_link(url):
     assert (at.session_state["chosen_town"], at.session_state["chosen_year"]) == ("34022", 2023)
     assert at.query_params["jaar"] == "2023"
     assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "0,0 %"  # Kortrijk 2023: 0 of 10
+
+
+def test_the_core_figures_of_the_year_in_dutch(url):
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert "Kerncijfers detailhandel" in [header.value for header in at.header]
+    figures = _table(at, "Kerncijfer").set_index("Kerncijfer")
+    # Kortrijk 2024: 10 outlets, 8 shops (3 of group 11, 5 of 22) of 100 m² each, no horeca, 77.109
+    # inhabitants on 1/1/2020; units 1 and 2 are vacant since 1/7/2022 and were shops in 2023.
+    assert figures["Waarde"].to_dict() == {
+        "Verkooppunten per 1.000 inw.": "0,1",  # 10 / 77,109
+        "Winkels per 1.000 inw.": "0,1",
+        "Winkelvloeroppervlakte per 1.000 inw. (m²)": "10",  # 800 m² / 77,109 = 10,4
+        "Horecazaken per 1.000 inw.": "0,0",
+        "Oppervlakte horeca per 1.000 inw. (m²)": "0",
+        "Leegstand (panden)": "20,0 %",
+        "Leegstand voorheen winkel": "20,0 %",  # both former shops, of 10 outlets
+        "Aanvangs- en frictieleegstand": "0,0 %",  # both vacant for 1,5 years
+        "Aandeel formulewinkels": "–",  # no chain flag known
+        "Aandeel dagelijkse goederen": "37,5 %",  # 3 of 8
+    }
+    assert figures.loc["Winkelvloeroppervlakte per 1.000 inw. (m²)", "Basis"] == "800 m² bij 8 winkels"
+    assert figures.loc["Aandeel formulewinkels", "Basis"] == "onbekend of ze een filiaal zijn voor alle 8 winkels"
+    assert any("77.109 inwoners op 1 januari 2020" in caption.value for caption in at.caption)
+    at.selectbox(key="town_year").set_value(2023).run()  # the first inventory: no former use known
+    figures = _table(at, "Kerncijfer").set_index("Kerncijfer")["Waarde"]
+    assert (figures["Leegstand (panden)"], figures["Leegstand voorheen winkel"]) == ("0,0 %", "0,0 %")
+
+
+def test_a_town_whose_file_names_no_streets_still_shows(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'zonder-straten.db'}"
+    units = _town("34022", "2024-01-01", ["vacant"] + ["occupied"] * 3).assign(street=None)  # only house numbers
+    Store(url).add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), units)
+    monkeypatch.setenv("KERNMONITOR_DB", url)
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Leegstand (panden)"] == "25,0 %"  # 1 of 4

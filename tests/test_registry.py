@@ -13,7 +13,7 @@ from dashboard import registry
 from dashboard.registry import LABELS, by_label, format_value, indicator
 from dashboard.tables import exports, town
 from dashboard.tables.composite import vitality_table
-from dashboard.tables.indicators import campaign_table, mix_table, vacancy_table
+from dashboard.tables.indicators import campaign_table, kerncijfers_table, mix_table, vacancy_table
 from tests.conftest import unit_rows
 
 #: Kortrijk in two inventories (2023: 4 units, 1 vacant; 2024: 5 units, 2 vacant), a campaign edition.
@@ -37,10 +37,13 @@ def _builder_columns() -> dict[str, list[str]]:
         "mix": list(mix_table(UNITS).columns),
         "campaign": list(campaign_table(CAMPAIGN, UNITS).columns),
         "vitality": list(vitality_table(UNITS, CAMPAIGN, year=2024).columns),
+        "kerncijfers": list(kerncijfers_table(UNITS).columns),
+        "kerncijfers_province": list(kerncijfers_table(UNITS, level="province").columns),
     }
 
 
-@pytest.mark.parametrize("builder", ["vacancy", "province", "mix", "campaign", "vitality"])
+@pytest.mark.parametrize("builder", ["vacancy", "province", "mix", "campaign", "vitality", "kerncijfers",
+                                     "kerncijfers_province"])
 def test_every_column_a_builder_returns_has_an_entry(builder):
     missing = []
     for column in _builder_columns()[builder]:

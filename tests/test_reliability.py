@@ -8,7 +8,6 @@ import hashlib
 import multiprocessing
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard import ingest, sample
@@ -178,39 +176,27 @@ def test_the_same_file_from_two_processes_at_once_lands_once(store_url, tmp_path
     assert _check(store_url) == []
 
 
-@contextmanager
-def _write_lock(url: str) -> Iterator[None]:
-    """Hold the store's write lock as a writer in another process would (see `Store._write`)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        conn = sqlite3.connect(parsed.database, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            conn.rollback()
-            conn.close()
-        return
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT value FROM store_meta WHERE key = 'version' FOR UPDATE"))
-            yield
-    finally:
-        engine.dispose()
+def test_a_new_sqlite_store_is_in_wal_mode_from_its_first_byte(tmp_path):
+    path = tmp_path / "nieuw" / "kernmonitor.db"
+    engines.open_engine(f"sqlite:///{path}").dispose()  # no connection made yet: only the file
+    assert sorted(p.name for p in path.parent.iterdir()) == ["kernmonitor.db"]  # no temporary file left
+    assert path.read_bytes()[18:20] == b"\x02\x02"  # SQLite's header: read and write versions 2 = WAL
+    path.write_bytes(b"bestaat al")
+    engines.open_engine(f"sqlite:///{path}").dispose()
+    assert path.read_bytes() == b"bestaat al"  # an existing file is never replaced
 
 
 def test_a_writer_that_waits_too_long_is_refused_and_a_retry_lands(store_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(engines, "BUSY_TIMEOUT_MS", 300)
     Store(store_url)
-    with _write_lock(store_url):
+    with helpers.write_lock(store_url):
         assert _import(store_url, tmp_path / "kortrijk.csv", files.KORTRIJK_CP1252) == 1
         err = capsys.readouterr().err
         assert "Geweigerd: De databank is bezig met een andere import of ongedaanmaking" in err
         assert "Er is niets opgeslagen: probeer het over een minuut opnieuw." in err
     assert Store(store_url).is_empty()
     assert _import(store_url, tmp_path / "kortrijk.csv", files.KORTRIJK_CP1252) == 0
-    with _write_lock(store_url):
+    with helpers.write_lock(store_url):
         assert main(["rollback", "1", "--db", store_url]) == 1
         assert "Geweigerd: De databank is bezig" in capsys.readouterr().err
     assert main(["rollback", "1", "--db", store_url]) == 0

@@ -76,8 +76,8 @@ def test_pdf_names_the_period_every_town_and_its_rate(store):
 
 def test_excel_numbers_equal_the_indicators(store):
     book = load_workbook(io.BytesIO(report_xlsx(_data(store))))
-    assert book.sheetnames == ["Rapport", "Leegstand", "Winkelmix", "Campagne", "EFRO-outputs", "Herkomst",
-                               "Definities"]
+    assert book.sheetnames == ["Rapport", "Leegstand", "Winkelmix", "Kerncijfers", "Campagne", "EFRO-outputs",
+                               "Herkomst", "Definities"]
     sheet = book["Leegstand"]
     header = [c.value for c in sheet[1]]
     rows = {r[header.index("Gemeente")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
@@ -177,3 +177,26 @@ def test_a_town_page_sets_the_town_beside_province_and_peers_and_counts_its_acti
     assert "Leegstand (panden) 20,0 % 26,7 % 26,7 %" in text
     assert "Verschil van de gemeente -6,7 pp -6,7 pp" in text
     assert "Actielijst: 0 panden staan minstens een jaar leeg" in text  # no vacant_since known in this data
+
+
+def test_the_core_figures_of_the_province_and_each_town(store):
+    data = _data(store)
+    # Kortrijk 2024: u0–u3 vacant; u0 and u1 were vacant in 2016 and 2023 too (former use unknown), u2 was a
+    # shop in 2016 and u3 in 2023: 2 former shops of 20 − 2 outlets. Brugge: u1 a shop in 2016, u0 unknown.
+    # The province in 2024 adds Oostende's first inventory (10 vacant, all unknown): 3 / (60 − 13).
+    rates = dict(zip(data.kerncijfers["municipality"], data.kerncijfers["vacancy_rate_former_shop"], strict=True))
+    assert rates == {"West-Vlaanderen": pytest.approx(3 / 47), "Brugge": pytest.approx(1 / 19),
+                     "Kortrijk": pytest.approx(1 / 9)}
+    sheet = load_workbook(io.BytesIO(report_xlsx(data)))["Kerncijfers"]
+    rows = list(sheet.iter_rows(values_only=True))
+    kortrijk = dict(zip(rows[0], next(row for row in rows if row[1] == "Kortrijk"), strict=True))
+    assert (kortrijk["Inwoners"], kortrijk["Jaar van de bevolking"], kortrijk["Bezette detailhandelspanden"]) == (
+        77109, 2020, 16)
+    assert kortrijk["Leegstand voorheen winkel"] == pytest.approx(1 / 9)
+    assert kortrijk["Winkelvloeroppervlakte per 1.000 inw. (m²)"] == pytest.approx(1600 / 77.109)
+    text = " ".join(_text(report_pdf(data)).split())
+    assert "Kerncijfer West-Vlaanderen Brugge Kortrijk" in text
+    assert "Leegstand voorheen winkel 6,4 % 5,3 % 11,1 %" in text
+    # Shops of 100 m²: 16 in Kortrijk (77.109 inhabitants), 18 in Brugge (118.656), 10 in Oostende (71.647);
+    # the province 4.400 m² / 267.412 × 1.000 = 16,45, Brugge 15,17, Kortrijk 20,75 (shown in whole m²).
+    assert "Winkelvloeroppervlakte per 1.000 inw. (m²) 16 15 21" in text

@@ -1,5 +1,6 @@
 """dashboard.store.bulk: many rows into SQLite through a staging file, stored exactly as row by row."""
 
+import fcntl
 import os
 import sqlite3
 import time
@@ -93,11 +94,20 @@ def test_numbers_in_a_text_column_go_row_by_row(tmp_path, monkeypatch, values):
 
 
 def test_staging_files_of_killed_imports_are_removed_by_the_next(tmp_path, monkeypatch):
-    orphan = tmp_path / "s.db.staging-abc.db"  # left by an import killed two hours ago
-    recent = tmp_path / "s.db.staging-def.db"  # another process's, maybe in use
-    for path in (orphan, recent):
+    orphan = tmp_path / "s.db.staging-abc.db"  # left by an import killed a minute ago: nobody locks it
+    in_use = tmp_path / "s.db.staging-def.db"  # another import's: it holds the lock
+    fresh = tmp_path / "s.db.staging-ghi.db"  # just made by an import that has not locked it yet
+    for path in (orphan, in_use, fresh):
         path.write_bytes(b"x")
-    two_hours_ago = time.time() - 2 * 3600
-    os.utime(orphan, (two_hours_ago, two_hours_ago))
-    _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
-    assert not orphan.exists() and recent.exists()
+    a_minute_ago = time.time() - 60
+    for path in (orphan, in_use):
+        os.utime(path, (a_minute_ago, a_minute_ago))
+    holder = os.open(in_use, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        assert staging.orphans(tmp_path / "s.db") == [orphan]
+        _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
+        assert not orphan.exists() and in_use.exists() and fresh.exists()
+    finally:
+        os.close(holder)
+    assert staging.orphans(tmp_path / "s.db") == [in_use]  # its import is gone: now it is an orphan

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import tomllib
+from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -35,8 +36,13 @@ MAX_PASSWORD_BYTES = 72
 #: Failed sign-ins allowed before each further attempt must wait.
 FREE_FAILURES = 3
 MAX_DELAY_S = 60.0
-#: A name or session without failures for this long starts afresh.
+#: An account or client without failures for this long starts afresh.
 FORGET_AFTER_S = 15 * 60.0
+#: Failures of one account, from all clients together, within ``FORGET_AFTER_S`` after which every
+#: client that failed on it waits ``MAX_DELAY_S`` between attempts.
+ACCOUNT_CEILING = 10
+#: How long a client that signed in to an account is exempt from that account's ceiling.
+TRUST_FOR_S = 30 * 24 * 3600.0
 #: One message for an unknown name and a wrong password, so it does not tell which names exist.
 FAILED = "Naam of wachtwoord klopt niet."
 HOW_TO_ADD = "python -m dashboard user add NAAM"
@@ -170,11 +176,15 @@ def _dummy_hash(cost: int) -> str:
 
 
 class Throttle:
-    """Failed sign-ins per key (a name, a session) and how long the next attempt must wait.
+    """Failed sign-ins per account and client, and how long a client must wait before its next try.
 
-    After ``FREE_FAILURES`` failures each attempt waits 2^(failures − 3) s after the last one,
-    up to ``MAX_DELAY_S``. An attempt counts as failed from the moment it starts until
-    `succeeded`, so parallel attempts cannot slip through together.
+    Per account and client: after ``FREE_FAILURES`` failures each attempt waits 2^(failures − 3) s
+    after the last one, up to ``MAX_DELAY_S``; a client that never failed is never held back by
+    another's failures. Per account, a ceiling: once ``ACCOUNT_CEILING`` failures from all clients
+    fall within ``FORGET_AFTER_S``, every client that failed on it waits ``MAX_DELAY_S`` between
+    attempts, so guessing from many addresses gets one try per address a minute, while the owner
+    (whose client never failed, or signed in before) goes ahead. An attempt counts as failed from
+    the moment it starts until `succeeded`, so parallel attempts cannot slip through together.
 
     Parameters
     ----------
@@ -185,45 +195,80 @@ class Throttle:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._failures: dict[str, tuple[int, float]] = {}
+        self._failures: dict[tuple[str, str], tuple[int, float]] = {}
+        self._account_failures: dict[str, deque[float]] = {}
+        self._trusted: dict[tuple[str, str], float] = {}
+        self._holds_reported: dict[tuple[str, str], float] = {}
 
     @staticmethod
     def delay(failures: int) -> float:
-        """Seconds to wait after ``failures`` failed attempts.
+        """Seconds to wait after ``failures`` failed attempts of one client.
 
         >>> [Throttle.delay(n) for n in (2, 3, 4, 5, 8, 9)]
         [0.0, 1.0, 2.0, 4.0, 32.0, 60.0]
         """
         return 0.0 if failures < FREE_FAILURES else min(2.0 ** (failures - FREE_FAILURES), MAX_DELAY_S)
 
-    def begin(self, *keys: str) -> float:
-        """0 when an attempt for ``keys`` may go ahead (it is then counted), else seconds to wait."""
+    def begin(self, account: str, client: str) -> float:
+        """0 when ``client`` may try ``account`` now (the attempt is then counted), else seconds to wait."""
         with self._lock:
             now = self._clock()
             self._forget(now)
-            counts = [self._failures.get(key, (0, now)) for key in keys]
-            wait = max((last + self.delay(failures) - now for failures, last in counts), default=0.0)
+            pair = (account, client)
+            failures, last = self._failures.get(pair, (0, now))
+            delay = self.delay(failures)
+            if failures and pair not in self._trusted and self._over_ceiling(account, now):
+                delay = MAX_DELAY_S
+            wait = last + delay - now
             if wait > 0:
                 return wait
-            for key, (failures, _) in zip(keys, counts, strict=True):
-                self._failures[key] = (failures + 1, now)
+            self._failures[pair] = (failures + 1, now)
+            self._account_failures.setdefault(account, deque(maxlen=ACCOUNT_CEILING)).append(now)
             return 0.0
 
-    def succeeded(self, *keys: str) -> None:
-        """Forget the failures of ``keys`` after a successful sign-in."""
+    def succeeded(self, account: str, client: str) -> None:
+        """Forget the client's failures after a successful sign-in, and trust it for this account."""
         with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+            self._failures.pop((account, client), None)
+            failures = self._account_failures.get(account)
+            if failures:
+                failures.pop()  # the attempt was counted as failed when it began
+            self._trusted[(account, client)] = self._clock()
+
+    def first_hold(self, account: str, client: str) -> bool:
+        """Whether a held attempt is the first of ``client`` on ``account`` in a minute: one that
+        keeps trying while held is logged once a minute, not at every try (each costs a write)."""
+        with self._lock:
+            now, pair = self._clock(), (account, client)
+            if now - self._holds_reported.get(pair, -math.inf) < MAX_DELAY_S:
+                return False
+            if len(self._holds_reported) > 10_000:  # many names or addresses: start afresh, not grow
+                self._holds_reported.clear()
+            self._holds_reported[pair] = now
+            return True
 
     def clear(self) -> None:
         """Forget every failure (tests start afresh)."""
         with self._lock:
             self._failures.clear()
+            self._account_failures.clear()
+            self._trusted.clear()
+            self._holds_reported.clear()
+
+    def _over_ceiling(self, account: str, now: float) -> bool:
+        recent = self._account_failures.get(account, ())
+        return len(recent) == ACCOUNT_CEILING and now - recent[0] < FORGET_AFTER_S
 
     def _forget(self, now: float) -> None:
-        stale = [key for key, (_, last) in self._failures.items() if now - last >= FORGET_AFTER_S]
-        for key in stale:
-            del self._failures[key]
+        stale = [pair for pair, (_, last) in self._failures.items() if now - last >= FORGET_AFTER_S]
+        for pair in stale:
+            del self._failures[pair]
+        quiet = [account for account, times in self._account_failures.items()
+                 if not times or now - times[-1] >= FORGET_AFTER_S]
+        for account in quiet:
+            del self._account_failures[account]
+        for pair in [p for p, when in self._trusted.items() if now - when >= TRUST_FOR_S]:
+            del self._trusted[pair]
 
 
 #: One throttle for the whole server process: a new tab or session does not reset it.
@@ -236,25 +281,27 @@ class SignIn:
 
     name: str | None
     message: str = ""
+    #: Whether the attempt was held back by the slow-down (not checked at all).
+    held: bool = False
 
 
-def sign_in(accounts: Accounts, name: str, password: str, *, session: str,
+def sign_in(accounts: Accounts, name: str, password: str, *, client: str,
             throttle: Throttle | None = None) -> SignIn:
-    """Check a sign-in, slowed down per typed name and per session after repeated failures.
+    """Check a sign-in, slowed down per typed name and client (an address) after repeated failures.
 
     ``throttle`` defaults to the process-wide `THROTTLE` (looked up at each call, so tests can
     swap in one with a fake clock).
     """
     throttle = throttle or THROTTLE
     name = name.strip()
-    keys = (f"name:{name[:64].casefold()}", f"session:{session}")
-    wait = throttle.begin(*keys)
+    account = name[:64].casefold()
+    wait = throttle.begin(account, client)
     if wait > 0:
         seconds = math.ceil(wait)
         return SignIn(None, f"Te veel mislukte aanmeldingen. Wacht {seconds} "
-                            f"{'seconde' if seconds == 1 else 'seconden'} en probeer opnieuw.")
+                            f"{'seconde' if seconds == 1 else 'seconden'} en probeer opnieuw.", held=True)
     if verify(accounts.hashes, name, password):
-        throttle.succeeded(*keys)
+        throttle.succeeded(account, client)
         return SignIn(name)
     return SignIn(None, FAILED)
 

@@ -6,16 +6,21 @@ import argparse
 import sys
 from pathlib import Path
 
+from dashboard.cli import printing
 from dashboard.i18n import format_number
 from dashboard.settings import db_url
+from dashboard.store import audit
 from dashboard.store.backup import AdminError, backup, existing_store, restore, shown_url
+from dashboard.store.database import Store
 from dashboard.store.engine import open_engine as store_engine  # opens a store without creating or repairing it
-from dashboard.store.integrity import check, summary
+from dashboard.store.integrity import check, remove_staging_orphans, summary
 
 
 def add_commands(commands, *, add_db) -> None:
     """Register ``check``, ``backup`` and ``restore`` on the command line's subparsers."""
     checking = commands.add_parser("check", help="controleer de samenhang van de databank")
+    checking.add_argument("--repair", action="store_true",
+                          help="ruim eerst de tijdelijke bestanden van afgebroken imports op")
     add_db(checking)
     checking.set_defaults(run=_check_command)
 
@@ -24,6 +29,12 @@ def add_commands(commands, *, add_db) -> None:
     saving.add_argument("--out", type=Path, required=True, metavar="FILE", help="het back-upbestand (nieuw)")
     add_db(saving)
     saving.set_defaults(run=_backup_command)
+
+    logged = commands.add_parser("audit", help="het auditlog: aanmeldingen, mislukte aanmeldingen en wijzigingen "
+                                 "(wie, wanneer, wat, van waar), nieuwste eerst, als CSV")
+    logged.add_argument("--limit", type=int, metavar="N", help="alleen de N nieuwste")
+    add_db(logged)
+    logged.set_defaults(run=_audit_command)
 
     restoring = commands.add_parser("restore", help="zet een back-up terug in een lege databank")
     restoring.add_argument("file", metavar="FILE", type=Path)
@@ -39,6 +50,9 @@ def _check_command(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     try:
+        if args.repair:
+            for path in remove_staging_orphans(engine):
+                print(f"Verwijderd: {path.name} (tijdelijk bestand van een afgebroken import).", file=sys.stderr)
         problems = check(engine)
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -49,6 +63,14 @@ def _check_command(args: argparse.Namespace) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def _audit_command(args: argparse.Namespace) -> int:
+    log = Store(args.db).audit_log(limit=args.limit)
+    log["at"] = log["at"].dt.tz_convert("Europe/Brussels").dt.strftime("%Y-%m-%d %H:%M:%S")
+    log["what"] = log["action"].map(audit.ACTIONS)
+    printing.write_csv(log[["event_id", "at", "actor", "action", "what", "detail", "client"]])
+    return 0
 
 
 def _backup_command(args: argparse.Namespace) -> int:

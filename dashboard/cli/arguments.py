@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 
 import pandas as pd
 
@@ -26,3 +27,11 @@ def day(text: str) -> pd.Timestamp:
     if bad.iloc[0] or pd.isna(parsed.iloc[0]):
         raise argparse.ArgumentTypeError(f"geen datum: {text!r} (schrijf bv. 2024-01-01 of 01/01/2024)")
     return parsed.iloc[0]
+
+
+def system_user() -> str:
+    """Who runs the command: the system account's name (for the batch history and the audit log)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "onbekend"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -12,12 +11,14 @@ import pandas as pd
 
 from analysis.sources import INVENTORY_KINDS, SOURCES
 from dashboard import ingest, sample, settings
-from dashboard.cli.arguments import day, positive_float
+from dashboard.cli import printing
+from dashboard.cli.arguments import day, positive_float, system_user
 from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
 from dashboard.ingest import limits
 from dashboard.ingest.columns import KINDS
 from dashboard.ingest.places import name_of
 from dashboard.ingest.problems import REPORT_HEADERS
+from dashboard.store import audit
 from dashboard.store.database import Store
 from dashboard.tables import exports
 from dashboard.ui import import_views
@@ -84,7 +85,7 @@ def add_commands(commands, *, add_db) -> None:
 def _seed(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.remove:
-        removed = store.remove_sample()
+        removed = store.remove_sample(by=system_user(), client=audit.COMMAND_LINE)
         print(f"Voorbeelddata verwijderd (batch {', '.join(map(str, removed))} ongedaan gemaakt)." if removed
               else "Er zijn geen voorbeelddata om te verwijderen.", file=sys.stderr)
         return 0
@@ -129,9 +130,9 @@ def _import(args: argparse.Namespace) -> int:
         args.report.write_bytes(exports.to_csv_bytes(prepared.problems.rename(columns=REPORT_HEADERS)))
     if args.dry_run:
         return _dry_run(store, prepared, args)
-    batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or _user(),
+    batch_id = ingest.import_prepared(store, prepared, partial=args.partial, imported_by=args.by or system_user(),
                                       replace_sample=args.replace_sample, inventory=args.inventory,
-                                      source=args.source)
+                                      source=args.source, client=audit.COMMAND_LINE)
     warnings = prepared.problems[prepared.problems["severity"] == ingest.WARNING]
     imported = len(prepared.valid_rows)
     print(f"Batch {batch_id}: {imported} rij(en) geïmporteerd uit {args.file.name} ({prepared.description}); "
@@ -194,7 +195,7 @@ def _dry_run(store: Store, prepared: ingest.Prepared, args: argparse.Namespace) 
     for refusal in planned.refusals:
         print(f"  Geweigerd: {refusal}", file=sys.stderr)
     changes = import_views.planned_changes(stored.iloc[0:0] if replaces else stored, planned)
-    changes.to_csv(sys.stdout, index=False, lineterminator="\n")
+    printing.write_csv(changes)
     return 0
 
 
@@ -203,16 +204,8 @@ def _mappings(args: argparse.Namespace) -> int:
     store = Store(args.db)
     rows = [(name, kind, header, canonical or "") for name in store.mappings()
             for kind, mapping in [store.mapping(name)] for header, canonical in mapping.items()]
-    pd.DataFrame(rows, columns=["naam", "soort", "kolom", "gegeven"]).to_csv(sys.stdout, index=False,
-                                                                              lineterminator="\n")
+    printing.write_csv(pd.DataFrame(rows, columns=["naam", "soort", "kolom", "gegeven"]))
     return 0
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "onbekend"
 
 
 def _batches(args: argparse.Namespace) -> int:
@@ -221,11 +214,11 @@ def _batches(args: argparse.Namespace) -> int:
                "status", "source"]
     history = history[columns].assign(imported_at=pd.to_datetime(history["imported_at"], utc=True)
                                       .dt.strftime("%Y-%m-%d %H:%M"))
-    history.to_csv(sys.stdout, index=False, lineterminator="\n")
+    printing.write_csv(history)
     return 0
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    Store(args.db).rollback_batch(args.batch_id)
+    Store(args.db).rollback_batch(args.batch_id, by=system_user(), client=audit.COMMAND_LINE)
     print(f"Batch {args.batch_id} is ongedaan gemaakt.", file=sys.stderr)
     return 0

@@ -12,13 +12,22 @@ import pandas as pd
 from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
 from dashboard import reference
+from dashboard.cli import printing
 from dashboard.cli.arguments import day
 from dashboard.i18n import format_date
 from dashboard.report import content
 from dashboard.settings import DEFAULT_GEOGRAPHY
 from dashboard.store.database import Store
 from dashboard.tables import composite
-from dashboard.tables.indicators import GEOGRAPHIES, LEVELS, TOPICS, campaign_table, mix_table, vacancy_table
+from dashboard.tables.indicators import (
+    GEOGRAPHIES,
+    LEVELS,
+    TOPICS,
+    campaign_table,
+    kerncijfers_table,
+    mix_table,
+    vacancy_table,
+)
 from dashboard.tables.registers import register_summary, register_table
 from dashboard.tables.town import town_units
 
@@ -28,9 +37,10 @@ def add_commands(commands, *, add_db) -> None:
     indicators = commands.add_parser("indicators", help="indicatoren als CSV of JSON")
     add_db(indicators)
     indicators.add_argument("--topic", choices=TOPICS, default="vacancy",
-                            help="leegstand, winkelmix, campagnebereik, vitaliteit, impact of register: de "
-                                 "leegstandsregisters per pand naast de volledige inventaris van hetzelfde jaar "
-                                 "(standaard leegstand)")
+                            help="leegstand, winkelmix, campagnebereik, vitaliteit, impact, register (de "
+                                 "leegstandsregisters per pand naast de volledige inventaris van hetzelfde jaar) of "
+                                 "kerncijfers (de kerncijfers detailhandel van Provincies in Cijfers per gemeente en "
+                                 "jaar) (standaard leegstand)")
     indicators.add_argument("--level", choices=LEVELS, default="municipality",
                             help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand)")
     indicators.add_argument("--year", type=int, help="alleen de inventarissen (of campagne-editie) van dit jaar")
@@ -79,7 +89,7 @@ def _indicators(args: argparse.Namespace) -> int:
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        printing.write_csv(table)
     else:
         records = json.loads(table.to_json(orient="records"))
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
@@ -93,6 +103,8 @@ def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
         return vacancy_table(store.units(), level=args.level, year=args.year, scope=args.scope, **options)
     if args.topic == "mix":
         return mix_table(store.units(), level=args.level, year=args.year, **options)
+    if args.topic == "kerncijfers":
+        return kerncijfers_table(store.units(), level=args.level, year=args.year, **options)
     if args.topic == "campaign":
         return campaign_table(store.campaign(), store.units(), level=args.level, edition=args.year, **options)
     if args.topic == "vitality":

@@ -9,6 +9,8 @@ import stat
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from dashboard import settings
 from dashboard.auth.accounts import (
     HOW_TO_ADD,
@@ -19,6 +21,9 @@ from dashboard.auth.accounts import (
     load_accounts,
     save_account,
 )
+from dashboard.cli.arguments import system_user
+from dashboard.store import audit
+from dashboard.store.backup import AdminError, existing_store, shown_url
 
 
 def add_commands(commands, *, add_db) -> None:
@@ -69,6 +74,7 @@ def _add_user(args: argparse.Namespace) -> int:
         return 1
     done = "kreeg een nieuw wachtwoord" if existed else "is toegevoegd"
     print(f"Account {args.name} {done} in {path}.", file=sys.stderr)
+    _log("account_saved", args.name)
     _warn_about(path)
     return 0
 
@@ -81,6 +87,7 @@ def _remove_user(args: argparse.Namespace) -> int:
         print(f"Geweigerd: {problem}", file=sys.stderr)
         return 1
     print(f"Account {args.name} is verwijderd uit {path}.", file=sys.stderr)
+    _log("account_removed", args.name)
     _warn_about(path)
     return 0
 
@@ -96,6 +103,24 @@ def _list_users(args: argparse.Namespace) -> int:
     print(f"{len(accounts.hashes)} coördinatoraccount(s) in {accounts.source}."
           + ("" if accounts.hashes else f" Maak er een met {HOW_TO_ADD}."), file=sys.stderr)
     return 0
+
+
+def _log(action: str, name: str) -> None:
+    """Record an account change in the audit log of the configured store, if there is one yet."""
+    url = settings.db_url()
+    try:
+        engine = existing_store(url)
+    except AdminError:
+        return  # no store yet: the first account usually comes before the first data
+    try:
+        with engine.begin() as conn:
+            audit.record(conn, actor=system_user(), action=action, detail=f"account {name}",
+                         client=audit.COMMAND_LINE)
+    except SQLAlchemyError as problem:
+        print(f"Let op: niet in het auditlog van {shown_url(url)} geschreven ({type(problem).__name__}).",
+              file=sys.stderr)
+    finally:
+        engine.dispose()
 
 
 def _warn_about(path: Path) -> None:

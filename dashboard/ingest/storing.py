@@ -14,8 +14,9 @@ from dashboard.store.database import AlreadyImported, Batch, SampleDataPresent, 
 
 def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, imported_by: str,
                     replace_sample: bool = False, is_sample: bool = False, inventory: str | dict | None = None,
-                    source: str | None = None, accept_proposals: bool = False) -> int:
-    """Store a prepared file as one batch and return its number.
+                    source: str | None = None, accept_proposals: bool = False, client: str = "") -> int:
+    """Store a prepared file as one batch and return its number (``client``: where the import
+    came from, for the audit log).
 
     Without ``partial`` any error refuses the whole file. With ``partial`` the rows without
     errors land and every problem (errors and warnings) is kept with the batch. Sample data and
@@ -62,6 +63,7 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
         rows, inventories, source = planned.rows, planned.inventories, planned.source
     batch = Batch(kind=prepared.kind, file_name=prepared.file_name, raw=prepared.raw, imported_by=imported_by,
                   rows_total=len(prepared.cells), sha256=prepared.sha256, is_sample=is_sample, source=source,
+                  client=client,
                   note=f"{prepared.description}; {len(prepared.error_rows)} rij(en) geweigerd" if partial else
                   prepared.description)
     rejected = prepared.problems.astype({"row_number": "object"})

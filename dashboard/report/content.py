@@ -12,10 +12,18 @@ import pandas as pd
 
 from analysis.campaign import REACH_FIGURES, takes_part, unique_enterprises
 from analysis.geography import latest_on_or_before
+from analysis.kerncijfers import added_up
 from dashboard import reference
 from dashboard.i18n import DATE_FORMAT, format_date, format_pct, format_pp
 from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
-from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
+from dashboard.tables.indicators import (
+    KERNCIJFER_TABLE_COLUMNS,
+    campaign_table,
+    kerncijfers_table,
+    mix_table,
+    placed_units,
+    vacancy_table,
+)
 from dashboard.tables.town import peer_rate
 
 #: The start of EFRO project KraK West; the baseline is the last inventory on or before it.
@@ -46,6 +54,7 @@ class ReportData:
     sentences: list[str] = field(default_factory=list)
     units: pd.DataFrame | None = None  # the latest inventory of each chosen municipality, for maps
     is_sample: bool = False  # made from sample data: every page says so, so it is never handed in
+    kerncijfers: pd.DataFrame = field(default_factory=pd.DataFrame)  # core figures: the province, then each town
 
     @property
     def is_empty(self) -> bool:
@@ -118,10 +127,27 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
                       outputs=efro_outputs(campaign, votes, units, end=end, geography=geography),
                       provenance=provenance(batches, end=end), units=latest, is_sample=shows_sample(batches))
     data.sentences = sentences(vacancy)
+    data.kerncijfers = report_kerncijfers(units, codes, end=end, geography=geography)
     if len(campaign):
         reach = campaign_table(campaign, placed, geography=geography)
         data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
     return data
+
+
+def report_kerncijfers(units: pd.DataFrame, codes: list[str], *, end: pd.Timestamp, geography: str) -> pd.DataFrame:
+    """The core figures (`dashboard.tables.indicators.kerncijfers_table`) of each chosen municipality's
+    latest inventory on or before ``end``, after the province's of the latest year up to ``end`` (the
+    municipalities with an inventory in that year together). Inventories after ``end`` do not count,
+    not even as the latest of their year."""
+    if units.empty:
+        return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
+    until = units[pd.to_datetime(units["observed_on"]) <= end]
+    municipal = kerncijfers_table(until, geography=geography)
+    if municipal.empty:
+        return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
+    province = added_up(municipal).tail(1).assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)
+    towns = latest_on_or_before(municipal[municipal["nis_code"].isin(codes)]).sort_values("municipality")
+    return pd.concat([province, towns], ignore_index=True)[KERNCIJFER_TABLE_COLUMNS]
 
 
 def shows_sample(batches: pd.DataFrame) -> bool:

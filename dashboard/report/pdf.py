@@ -15,9 +15,11 @@ from fpdf import FPDF  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.geography import latest_of_year  # noqa: E402
+from analysis.kerncijfers import MEASURE_COLUMNS  # noqa: E402
 from dashboard import reference  # noqa: E402
 from dashboard.figures.palette import GROUP_COLOURS, OKABE_ITO, group_colour  # noqa: E402
 from dashboard.i18n import format_date, format_number, format_pct, format_pp  # noqa: E402
+from dashboard.registry import LABELS, format_value  # noqa: E402
 from dashboard.report.content import SAMPLE_MARK, ReportData  # noqa: E402
 from dashboard.settings import PROVINCE_NIS_CODE  # noqa: E402
 from dashboard.tables.methodology import SOURCES, definitions  # noqa: E402
@@ -61,6 +63,7 @@ def report_pdf(data: ReportData) -> bytes:
         return bytes(pdf.output())
     _summary(pdf, data, period)
     _outputs(pdf, data)
+    _kerncijfers(pdf, data)
     for nis_code, name in data.municipalities.items():
         _municipality(pdf, data, nis_code, name)
     _methodology(pdf)
@@ -80,9 +83,11 @@ def _text(pdf: FPDF, text: str, size: int = 10) -> None:
     pdf.ln(1)
 
 
-def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...] | None = None, size: int = 9) -> None:
+def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...] | None = None, size: int = 9,
+           width: float | None = None) -> None:
     pdf.set_font("DejaVu", size=size)
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5, first_row_as_headings=True) as table:
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5, first_row_as_headings=True, width=width,
+                   align="LEFT") as table:
         for values in rows:
             row = table.row()
             for value in values:
@@ -119,6 +124,34 @@ def _outputs(pdf: FPDF, data: ReportData) -> None:
     rows = [["Code", "Indicator", "Waarde", "Definitie"]]
     rows += [[r.Code, r.Indicator, format_number(r.Waarde), r.Definitie] for r in data.outputs.itertuples()]
     _table(pdf, rows, (22, 45, 22, 91))
+
+
+
+
+#: Towns per table of core figures, beside the province: a landscape page holds seven columns of figures.
+TOWNS_PER_TABLE = 6
+
+
+def _kerncijfers(pdf: FPDF, data: ReportData) -> None:
+    """The core figures on a landscape page: a row per figure, a column for the province and for each
+    town (six towns per table)."""
+    if data.kerncijfers.empty:
+        return
+    pdf.add_page(orientation="L")
+    _heading(pdf, "Kerncijfers detailhandel (Provincies in Cijfers)", 13)
+    is_province = data.kerncijfers["nis_code"] == PROVINCE_NIS_CODE
+    province, towns = data.kerncijfers[is_province], data.kerncijfers[~is_province]
+    for start in range(0, max(len(towns), 1), TOWNS_PER_TABLE):
+        shown = pd.concat([province, towns.iloc[start:start + TOWNS_PER_TABLE]])
+        rows = [["Kerncijfer", *shown["municipality"]],
+                [LABELS["observed_on"], *(format_date(day) for day in shown["observed_on"])]]
+        rows += [[LABELS[column], *(format_value(column, value) for value in shown[column])]
+                 for column in MEASURE_COLUMNS]
+        _table(pdf, rows, (62, *[30] * len(shown)), size=7, width=62 + 30 * len(shown))
+    _text(pdf, "Per 1.000 inwoners op 1 januari van het jaar met bevolkingscijfers (2018 of 2020) dat het dichtst bij "
+               "de inventaris ligt. De provincie telt de gemeenten met een inventaris in het laatste jaar samen. "
+               "'–' is onbekend: een oppervlakte per 1.000 inwoners bestaat alleen als elke winkel (of horecazaak) "
+               "een gekende oppervlakte heeft. De definities staan bij de methodologie.", 8)
 
 
 def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None:

@@ -33,8 +33,10 @@ def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
     if data.is_sample:  # first, so it is never handed in
         facts.insert(0, ("Gegevens", SAMPLE_MARK))
     period = pd.DataFrame(facts, columns=["Gegeven", "Waarde"])
+    kerncijfers = data.kerncijfers.rename(columns=LABELS)
     reach = data.campaign.drop(columns=["inventory_observed_on"], errors="ignore").rename(columns=LABELS)
-    return {"Rapport": period, "Leegstand": vacancy, "Winkelmix": mix, "Campagne": reach, "EFRO-outputs": data.outputs,
+    return {"Rapport": period, "Leegstand": vacancy, "Winkelmix": mix, "Kerncijfers": kerncijfers, "Campagne": reach,
+            "EFRO-outputs": data.outputs,
             "Herkomst": data.provenance, "Definities": definitions()}
 
 

@@ -15,6 +15,7 @@ then rename), so a reader never sees half of one.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from decimal import Decimal
@@ -37,6 +38,7 @@ CATEGORICAL_COLUMNS = ("unit_id", "nis_code", "municipality", "postcode", "stree
                        "status", "shopping_area", "vacant_since_precision")
 #: The layout of the copies; a new one (other columns encoded) makes the old copies unused.
 COPY_FORMAT = 3
+_LOG = logging.getLogger(__name__)
 #: Rows taken from the driver at a time when a batch is read without ADBC (SQLite).
 _FETCH_ROWS = 100_000
 
@@ -56,7 +58,10 @@ def read_table(engine: Engine, table: str, *, batches: pd.DataFrame) -> pd.DataF
                 pass
         arrow = _typed_arrow(_fetch(engine, table, int(batch.batch_id)), table)
         if path is not None:
-            _write(arrow, path)
+            try:
+                _write(arrow, path)
+            except OSError as problem:  # a full disk or a read-only folder: the copy is only a shortcut
+                _LOG.warning("Kolomkopie %s niet geschreven (%s); gelezen uit de databank.", path.name, problem)
         parts.append(arrow)
     arrow = pa.concat_tables(parts) if parts else _typed_arrow(pa.table({}), table)
     return _to_pandas(arrow, table)

@@ -13,6 +13,7 @@ time would break its locks, which is also why the store itself is never opened t
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import tempfile
@@ -27,9 +28,12 @@ from sqlalchemy.exc import DBAPIError
 
 #: Below this many rows a staging file costs more than it saves.
 MIN_ROWS = 5_000
-#: A staging file this old is left over from an import that was killed: no import lasts an hour.
-ORPHAN_SECONDS = 3_600
 _ALIAS = "kernmonitor_staged"
+#: The lock on each staging file this process is using (path → open descriptor): while an import
+#: runs, it holds its files locked, so a file nobody locks was left by an import that was killed.
+_HELD: dict[Path, int] = {}
+#: A file younger than this may have been created by an import that has not locked it yet.
+_GRACE_SECONDS = 10
 
 
 def insert(conn: Connection, table: str, columns: dict[str, list], *, batch_id: int, text: set[str],
@@ -65,6 +69,7 @@ def release(conn: Connection, attached: list[tuple[str, Path]]) -> None:
             conn.invalidate()
         finally:
             path.unlink(missing_ok=True)
+            _let_go(path)
 
 
 def _staged(columns: dict[str, list], *, text: set[str], beside: str | None = None) -> Path | None:
@@ -81,10 +86,11 @@ def _staged(columns: dict[str, list], *, text: set[str], beside: str | None = No
     if any(rows.schema.field(name).type not in (pa.string(), pa.null()) for name in text):
         return None  # 12 and 12.5 become doubles: the text column would read "12.0"
     store = Path(beside) if beside and beside != ":memory:" else Path(tempfile.gettempdir()) / "kernmonitor"
-    _remove_orphans(store)
+    remove_orphans(store)
     handle, name = tempfile.mkstemp(prefix=f"{store.name}.staging-", suffix=".db", dir=store.parent)
-    os.close(handle)
+    fcntl.flock(handle, fcntl.LOCK_EX)  # a new file: nobody else can hold it
     path = Path(name)
+    _HELD[path] = handle
     try:
         with adbc.connect(name, autocommit=True) as connection, connection.cursor() as cursor:
             for pragma in ("journal_mode=OFF", "synchronous=OFF"):  # a scratch file: no journal, no fsync
@@ -93,19 +99,50 @@ def _staged(columns: dict[str, list], *, text: set[str], beside: str | None = No
             cursor.adbc_ingest("rows", rows, mode="create")
     except BaseException:
         path.unlink(missing_ok=True)
+        _let_go(path)
         raise
     return path
 
 
-def _remove_orphans(store: Path) -> None:
-    """Staging files left by imports that were killed (older than `ORPHAN_SECONDS`)."""
-    now = time.time()
-    for leftover in store.parent.glob(f"{store.name}.staging-*.db"):
+def _let_go(path: Path) -> None:
+    handle = _HELD.pop(path, None)
+    if handle is not None:
+        os.close(handle)  # closing releases the lock
+
+
+def orphans(store: Path) -> list[Path]:
+    """The staging files beside the SQLite file ``store`` that no running import holds: left by
+    imports that were killed (the next import removes them, `remove_orphans`)."""
+    left, now = [], time.time()
+    for candidate in sorted(store.parent.glob(f"{store.name}.staging-*.db")):
+        if candidate in _HELD:
+            continue
         try:
-            if now - leftover.stat().st_mtime > ORPHAN_SECONDS:
-                leftover.unlink()
+            if now - candidate.stat().st_mtime < _GRACE_SECONDS:
+                continue
+            handle = os.open(candidate, os.O_RDONLY)
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            left.append(candidate)
+        except BlockingIOError:  # an import in another process is using it
+            pass
+        finally:
+            os.close(handle)
+    return left
+
+
+def remove_orphans(store: Path) -> list[Path]:
+    """Remove the staging files of killed imports beside ``store``; return what was removed."""
+    removed = []
+    for leftover in orphans(store):
+        try:
+            leftover.unlink()
+            removed.append(leftover)
         except OSError:  # gone meanwhile, or another user's file
             pass
+    return removed
 
 
 #: Rows per executemany call on SQLite (few rows, below `MIN_ROWS`).

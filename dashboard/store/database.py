@@ -17,20 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import (
-    Connection,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, func, insert, select, update
 
 from analysis.sources import counted_inventories, counted_units
+from dashboard.i18n import BATCH_KIND_LABELS
 from dashboard.settings import db_url, source_preference
-from dashboard.store import batch_cache, bulk, migration, schema
+from dashboard.store import audit, batch_cache, bulk, migration, schema
 from dashboard.store import engine as engines
-from dashboard.store.engine import WRITER, lock_timeout, open_engine
+from dashboard.store.engine import WRITER, open_engine, raising_store_faults
+from dashboard.store.engine import StoreBusy as StoreBusy  # where callers have always found it
 
 _VERSION = select(schema.store_meta.c.value).where(schema.store_meta.c.key == "version")
 #: PostgreSQL advisory lock held while a process creates the schema ("KERN" in ASCII).
@@ -51,10 +46,17 @@ class Batch:
     sha256: str | None = None
     #: Where a units file comes from (`analysis.sources.SOURCES`; None: ``other``).
     source: str | None = None
+    #: Where the import was made (an address, or ``audit.COMMAND_LINE``), for the audit log.
+    client: str = ""
 
 
-class StoreBusy(RuntimeError):
-    """Another write (an import or a rollback) held the store longer than the busy timeout."""
+class NoActiveBatch(LookupError):
+    """No active batch has this number (it never existed, or it was rolled back already)."""
+
+    def __init__(self, batch_id: int):
+        super().__init__(f"Geen actieve batch met nummer {batch_id}: ze bestaat niet of werd al ongedaan gemaakt. "
+                         "Er is niets gewijzigd.")
+        self.batch_id = batch_id
 
 
 class AlreadyImported(ValueError):
@@ -79,10 +81,12 @@ class SampleDataPresent(RuntimeError):
         self.batch_ids = batch_ids
 
 
+@raising_store_faults
 class Store:
     """A Kernmonitor store at a SQLAlchemy URL (``KERNMONITOR_DB`` or the embedded SQLite file).
 
-    The schema is created on first use.
+    The schema is created on first use. A fault of the database or its disk raises the store's own
+    Dutch error (`dashboard.store.engine.StoreFault`: busy, full, unavailable), never the driver's.
     """
 
     def __init__(self, url: str | None = None):
@@ -116,26 +120,27 @@ class Store:
         transaction (the duplicate-file check) stays true until it commits. SQLite: ``BEGIN
         IMMEDIATE`` (see `_engine`). PostgreSQL: the version row, which every write bumps anyway, is
         locked first. Both wait at most ``engines.BUSY_TIMEOUT_MS``, then raise `StoreBusy`. Readers never
-        wait for writers (WAL, MVCC) and see a batch whole or not at all.
+        wait for writers (WAL, MVCC) and see a batch whole or not at all. A full disk or a lost server
+        raises `StoreFull` or `StoreUnavailable`; nothing is written then.
         """
         with self._writer.connect() as conn:
+            committing = False
             try:
-                transaction = conn.begin()
-                with transaction:
+                with conn.begin():
                     if conn.dialect.name != "sqlite":
                         conn.exec_driver_sql(f"SET LOCAL lock_timeout = {engines.BUSY_TIMEOUT_MS}")
                         conn.execute(_VERSION.with_for_update())
                     yield conn
-            except OperationalError as problem:
-                if lock_timeout(problem):
-                    raise StoreBusy(
-                        f"De databank is bezig met een andere import of ongedaanmaking (langer dan "
-                        f"{engines.BUSY_TIMEOUT_MS // 1000} seconden). Er is niets opgeslagen: probeer het over een "
-                        "minuut opnieuw.") from problem
-                raise
+                    committing = True
+            except Exception as problem:
+                fault = engines.store_fault(problem, self.url, committing=committing)
+                if fault is None or fault is problem:
+                    raise
+                raise fault from problem
             finally:
                 if staged:
                     bulk.release(conn, staged)
+            engines.count_commit()
 
     def version(self) -> int:
         """A number that changes with every batch written or rolled back (a cache key)."""
@@ -203,25 +208,43 @@ class Store:
             table = schema.DATA_TABLES[batch.kind]
             bulk.insert_frame(conn, table, rows, schema.DATA_COLUMNS[batch.kind], batch_id, staged=staged)
             bulk.insert_frame(conn, schema.rejected_rows, rejected, schema.REJECTED_COLUMNS, batch_id, staged=staged)
+            if not batch.is_sample:
+                audit.record(conn, actor=batch.imported_by, action="import", client=batch.client,
+                             detail=f"batch {batch_id}: {batch.file_name} ({len(rows)} rij(en) "
+                                    f"{BATCH_KIND_LABELS[batch.kind]})")
             _bump_version(conn)
         return batch_id
 
-    def rollback_batch(self, batch_id: int) -> None:
-        """Mark a batch rolled back: its rows stop counting, as if it had never been imported."""
+    def rollback_batch(self, batch_id: int, *, by: str = "onbekend", client: str = "") -> None:
+        """Mark a batch rolled back: its rows stop counting, as if it had never been imported.
+        ``by`` and ``client`` say who and from where, for the audit log."""
         with self._write() as conn:
             if _roll_back(conn, [batch_id]) != 1:
-                raise LookupError(f"Geen actieve batch met nummer {batch_id}.")
+                raise NoActiveBatch(batch_id)
+            audit.record(conn, actor=by, action="rollback", detail=f"batch {batch_id}", client=client)
             _bump_version(conn)
 
-    def remove_sample(self) -> list[int]:
+    def remove_sample(self, *, by: str = "onbekend", client: str = "") -> list[int]:
         """Roll back every active sample batch in one transaction (they stay in the history);
         return their numbers (none: nothing to do)."""
         with self._write() as conn:
             sample = _active_sample(conn)
             if sample:
                 _roll_back(conn, sample)
+                audit.record(conn, actor=by, action="sample_removed", client=client,
+                             detail="batch " + ", ".join(map(str, sample)))
                 _bump_version(conn)
         return sample
+
+    def record_event(self, *, actor: str, action: str, detail: str = "", client: str = "") -> None:
+        """Log an event that changes no data (a sign-in, an account change) in its own transaction."""
+        with self._write() as conn:
+            audit.record(conn, actor=actor, action=action, detail=detail, client=client)
+
+    def audit_log(self, *, limit: int | None = None) -> pd.DataFrame:
+        """The audit log, newest first (`dashboard.store.audit`)."""
+        with self.engine.connect() as conn:
+            return audit.events(conn, limit=limit)
 
     def batches(self) -> pd.DataFrame:
         """The batch history, newest first, without the raw bytes."""
@@ -243,7 +266,8 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(query.order_by(table.c.row_number), conn)
 
-    def save_mapping(self, name: str, kind: str, mapping: dict[str, str | None], *, saved_by: str) -> None:
+    def save_mapping(self, name: str, kind: str, mapping: dict[str, str | None], *, saved_by: str,
+                     client: str = "") -> None:
         """Keep a header mapping under a name, for the next file from the same source (replaces one
         of the same name)."""
         values = {"kind": kind, "mapping_json": json.dumps(mapping, ensure_ascii=False), "saved_by": saved_by,
@@ -253,6 +277,7 @@ class Store:
             done = conn.execute(update(table).where(table.c.name == name).values(**values)).rowcount
             if not done:
                 conn.execute(insert(table).values(name=name, **values))
+            audit.record(conn, actor=saved_by, action="mapping_saved", detail=f"{name} ({kind})", client=client)
 
     def mapping(self, name: str) -> tuple[str, dict[str, str | None]] | None:
         """A saved header mapping's kind and mapping, or None when no mapping has that name."""

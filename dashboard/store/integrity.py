@@ -8,10 +8,12 @@ backup and a restore (`dashboard.store.backup`) run it on what they wrote.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, distinct, func, inspect, select
 
-from dashboard.store import schema
+from dashboard.i18n import format_number
+from dashboard.store import bulk, schema
 from dashboard.store.schema import ERROR, WARNING
 
 _RESTORE_ADVICE = ("Maak de batch ongedaan (python -m dashboard rollback {id}) en importeer het bestand opnieuw, "
@@ -47,7 +49,32 @@ def check(engine: Engine) -> list[str]:
         batches = {row.batch_id: row for row in conn.execute(
             select(*(c for c in schema.batches.columns if c.name != "raw")))}
         return [*_meta_problems(conn), *_batch_problems(batches.values()), *_count_problems(conn, batches),
-                *_rejected_problems(conn, batches), *_value_problems(conn), *_file_problems(conn)]
+                *_rejected_problems(conn, batches), *_value_problems(conn), *_file_problems(conn),
+                *_staging_problems(engine)]
+
+
+def staging_orphans(engine: Engine) -> list[Path]:
+    """Staging files that imports killed midway left beside an SQLite store (none elsewhere)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return []
+    return bulk.orphans(Path(database))
+
+
+def remove_staging_orphans(engine: Engine) -> list[Path]:
+    """Remove the staging files of killed imports (`staging_orphans`); return what was removed."""
+    database = engine.url.database
+    return bulk.remove_orphans(Path(database)) if staging_orphans(engine) else []
+
+
+def _staging_problems(engine: Engine) -> list[str]:
+    left = staging_orphans(engine)
+    if not left:
+        return []
+    size = sum(path.stat().st_size for path in left if path.exists()) / 1024 / 1024
+    return [f"{len(left)} tijdelijk(e) bestand(en) van afgebroken imports ({format_number(size, 1)} MB) naast de "
+            f"databank: {', '.join(path.name for path in left)}. De databank zelf is in orde; python -m dashboard "
+            "check --repair (of de volgende import) ruimt ze op."]
 
 
 def _meta_problems(conn: Connection) -> list[str]:

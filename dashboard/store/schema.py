@@ -178,6 +178,17 @@ header_mappings = Table(
     Column("saved_at", DateTime(timezone=True), nullable=False),
 )
 
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("client", Text, nullable=False),
+)
+
 #: The data table of each batch kind.
 DATA_TABLES = {"units": units, "campaign": campaign, "votes": votes}
 #: Columns of each data table, without ``batch_id``: the frame a batch brings.

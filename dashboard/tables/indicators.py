@@ -9,12 +9,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from analysis.campaign import OTHER_FIGURES, REACH_COLUMNS, REACH_FIGURES, campaign_reach
 from analysis.flows import flows
-from analysis.geography import assign_geography, latest_on_or_before
+from analysis.geography import assign_geography, latest_of_year, latest_on_or_before
 from analysis.inventories import PlacedUnits, place_units
+from analysis.kerncijfers import KERNCIJFER_COLUMNS, added_up, kerncijfers
 from analysis.mix import MIX_COLUMNS
 from analysis.quality import QUALITY_COLUMNS, quality_flags
 from analysis.vacancy import SCOPES, VACANCY_COLUMNS, change_since_previous, vacancy, vacancy_band
@@ -23,7 +25,7 @@ from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
 
 LEVELS = ("municipality", "province", "core", "shopping_area")
 GEOGRAPHIES = ("2025", "2018")
-TOPICS = ("vacancy", "mix", "campaign", "vitality", "impact", "register")
+TOPICS = ("vacancy", "mix", "campaign", "vitality", "impact", "register", "kerncijfers")
 ID_COLUMNS = ["nis_code", "municipality", "observed_on", "year"]
 FLOW_COUNTS = ["new_vacancies", "reoccupations", "openings", "closures"]
 FOLLOW_COUNTS = ["units_followed_by_id", "units_followed_by_address"]
@@ -31,6 +33,7 @@ VACANCY_TABLE_COLUMNS = (ID_COLUMNS + VACANCY_COLUMNS + ["vacancy_band", "vacanc
                          + FLOW_COUNTS + FOLLOW_COUNTS + QUALITY_COLUMNS + ["is_register_only"])
 AREA_COLUMNS = {"core": ["core_id", "core_name"], "shopping_area": ["shopping_area"]}
 CAMPAIGN_TABLE_COLUMNS = ["nis_code", "municipality", *REACH_COLUMNS[1:], *OTHER_FIGURES]
+KERNCIJFER_TABLE_COLUMNS = ID_COLUMNS + KERNCIJFER_COLUMNS
 
 
 def placed_units(units: pd.DataFrame | PlacedUnits, geography: str) -> PlacedUnits:
@@ -207,6 +210,50 @@ def mix_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality",
         table = table[table["year"] == year]
     rest = [c for c in table.columns if c not in ID_COLUMNS + MIX_COLUMNS]
     return table[ID_COLUMNS + MIX_COLUMNS + sorted(rest)].reset_index(drop=True)
+
+
+def kerncijfers_table(units: pd.DataFrame | PlacedUnits, *, level: str = "municipality", geography: str = "2025",
+                      year: int | None = None, nis_code: str | None = None) -> pd.DataFrame:
+    """The core retail figures (`analysis.kerncijfers`) of each municipality's latest inventory of a
+    year, or for the province per year (those inventories added up, over the inhabitants of the
+    municipalities with one): `KERNCIJFER_TABLE_COLUMNS`.
+
+    With ``nis_code``, only that municipality (the Gemeente page: no grouping of every other town).
+    A register of vacant premises only has no core figures (they need every outlet).
+    """
+    if level not in ("municipality", "province"):
+        raise ValueError("De kerncijfers bestaan per gemeente of voor de provincie.")
+    if _frame(units).empty:
+        return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
+    chosen, history = _latest_and_history(units, geography, nis_code)
+    if year is not None:
+        chosen = chosen[chosen["observed_on"].dt.year == year]
+    if chosen.empty:
+        return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
+    table = kerncijfers(chosen, population(geography), history=history)
+    if level == "province":
+        table = added_up(table).assign(nis_code=PROVINCE_NIS_CODE)
+    table["municipality"] = table["nis_code"].map(reference.municipality_names(geography)).fillna(PROVINCE_NAME)
+    return table.sort_values(["nis_code", "observed_on"])[KERNCIJFER_TABLE_COLUMNS].reset_index(drop=True)
+
+
+def _latest_and_history(units: pd.DataFrame | PlacedUnits, geography: str,
+                        nis_code: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The units of each municipality's latest inventory of a year, and those of all its inventories
+    (to look back in), in ``geography``; registers of vacant premises left out of both."""
+    if isinstance(units, PlacedUnits):
+        placed = placed_units(units, geography)
+        history, latest = placed.units, placed.is_latest[placed.inventories.ids]  # a register is never latest
+    else:
+        history = assign_geography(units, reference.crosswalk(), geography)
+        history, latest = history.assign(observed_on=pd.to_datetime(history["observed_on"])), None
+    keep = np.ones(len(history), dtype=bool)
+    if "is_register" in history:
+        keep &= ~history["is_register"].to_numpy(dtype=bool, na_value=False)
+    if nis_code is not None:
+        keep &= (history["nis_code"] == nis_code).to_numpy(dtype=bool, na_value=False)
+    history = history[keep]
+    return (latest_of_year(history) if latest is None else history[latest[keep]]), history
 
 
 def population(geography: str = "2025") -> pd.DataFrame:

@@ -31,12 +31,17 @@ def street_table(units: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     ...                       "status": ["vacant", "vacant", "occupied", "vacant", "vacant"]})
     >>> street_table(units).values.tolist()
     [['Markt', 3, 2, 0.6666666666666666], ['Dam', 1, 1, 1.0]]
+    >>> no_streets = units.assign(street=None, status=units["status"].astype("category"))
+    >>> street_table(no_streets).columns.tolist(), len(street_table(no_streets))
+    (['Straat', 'Verkooppunten', 'Leegstaande panden', 'Leegstand (panden)'], 0)
     """
     outlets = units[is_outlet(units) & units["street"].notna()]
-    table = outlets.groupby("street").agg(units=("status", "size"),
-                                          vacant=("status", lambda s: int((s == "vacant").sum())))
+    vacant = outlets["status"].astype(str).eq("vacant").astype(int)  # categorical or not, empty or not
+    streets = outlets["street"].astype(str)
+    table = pd.DataFrame({"units": streets.groupby(streets).size(), "vacant": vacant.groupby(streets).sum()})
     table["rate"] = table["vacant"] / table["units"]
-    table = table[table["vacant"] > 0].sort_values(["vacant", "rate"], ascending=False).head(top).reset_index()
+    table = table[table["vacant"] > 0].sort_values(["vacant", "rate"], ascending=False).head(top)
+    table = table.rename_axis("street").reset_index()
     return table.rename(columns={"street": LABELS["street"], "units": LABELS["units_total"],
                                  "vacant": LABELS["units_vacant"], "rate": LABELS["vacancy_rate_units"]})
 

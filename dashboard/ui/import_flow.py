@@ -1,6 +1,8 @@
 """The import flow of the Gegevens page: upload, options, check, header mapping, report, changes, confirm.
 
 Only a signed-in coordinator reaches it; their account name is recorded with the batch and a saved mapping.
+A fault of the store while writing (busy, full disk, no server) is said beside the button that met it, so
+the checked file stays on the page for a retry; other faults end in the page's guard (`dashboard.ui.faults`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dashboard.i18n import SOURCE_LABELS
 from dashboard.ingest import FileRejected, ImportRejected, Prepared, import_prepared
 from dashboard.ingest.inventory_plan import Plan
 from dashboard.settings import MAX_UPLOAD_MB
+from dashboard.store.engine import StoreFault
 from dashboard.tables import exports
-from dashboard.ui import import_views, loaders, shell
+from dashboard.ui import import_views, loaders, rollback, shell, signin
 from dashboard.ui.markdown import plain
 
 
@@ -130,11 +133,15 @@ def _confirm(prepared: Prepared, who: str, *, replace_sample: bool, choice: _Cho
             # proposals were shown above, so keeping them is a choice.
             batch_id = import_prepared(loaders.store(), prepared, partial=partial, imported_by=who,
                                        replace_sample=replace_sample, inventory=choice.inventory,
-                                       source=choice.source, accept_proposals=True)
+                                       source=choice.source, accept_proposals=True,
+                                       client=signin.client_address())
+            rollback.forget_choice()
             st.success(import_views.stored_message(prepared, batch_id, partial=partial,
                                                    replaced_sample=replace_sample))
         except ImportRejected as rejected:
             st.error(plain(rejected.summary))
+        except StoreFault as fault:
+            st.error(plain(fault))
 
 
 def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions, *, who: str) -> Prepared | None:
@@ -181,9 +188,22 @@ def mapping_editor(prepared: Prepared, *, source: str, who: str) -> dict[str, st
             title = plain(header) if header else f"kolom {number + 1}"
             edited[header] = columns[number % 3].selectbox(title, options, index=options.index(canonical),
                                                            key=widget_key, format_func=label)
-        name = st.text_input("Bewaar deze koppeling als", key="mapping_name",
+        name = st.text_input("Bewaar deze koppeling als", key="mapping_name", max_chars=MAPPING_NAME_CHARS,
                              placeholder="bv. Locatus-export of Stad Ieper")
         if st.button("Koppeling bewaren", key="save_mapping", disabled=not name.strip()):
-            loaders.store().save_mapping(name.strip(), prepared.kind, edited, saved_by=who)
-            st.success(f"Koppeling '{plain(name.strip())}' bewaard.")
+            _save_mapping(name.strip(), prepared.kind, edited, who=who)
     return edited
+
+
+#: The longest name of a saved mapping: the store's column holds 200 characters (PostgreSQL refuses
+#: more), and Streamlit cuts what a client sends to ``max_chars`` on the server.
+MAPPING_NAME_CHARS = 200
+
+
+def _save_mapping(name: str, kind: str, mapping: dict[str, str | None], *, who: str) -> None:
+    try:
+        loaders.store().save_mapping(name, kind, mapping, saved_by=who, client=signin.client_address())
+    except StoreFault as fault:
+        st.error(plain(fault))
+        return
+    st.success(f"Koppeling '{plain(name)}' bewaard.")

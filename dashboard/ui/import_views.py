@@ -11,7 +11,14 @@ from datetime import date
 import pandas as pd
 
 from analysis.inventory_changes import inventory_changes
-from dashboard.i18n import DATE_FORMAT, DATETIME_FORMAT, INVENTORY_KIND_LABELS, SOURCE_LABELS, format_pct
+from dashboard.i18n import (
+    BATCH_KIND_LABELS,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    INVENTORY_KIND_LABELS,
+    SOURCE_LABELS,
+    format_pct,
+)
 from dashboard.ingest import Prepared, problems
 from dashboard.ingest.columns import KIND_LABELS, specs
 from dashboard.ingest.inventory_plan import Plan
@@ -24,7 +31,7 @@ BATCH_HEADERS = {"batch_id": "Batch", "kind": "Soort", "source": "Bron", "file_n
                  "rows_imported": "Rijen",
                  "rows_rejected": "Geweigerd", "imported_by": "Door", "imported_at": "Op", "status": "Status"}
 STATUS_LABELS = {"active": "actief", "rolled_back": "ongedaan gemaakt"}
-KIND_SHORT = {"units": "verkooppunten", "campaign": "campagne", "votes": "stemmen"}
+KIND_SHORT = BATCH_KIND_LABELS
 
 
 @dataclass(frozen=True)
@@ -140,9 +147,16 @@ def rows_per_municipality(prepared: Prepared) -> pd.DataFrame:
     return counts.rename(columns={"edition": "Editie"})
 
 
-def history_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """The batch history with Dutch headers and values."""
+#: Who imported a batch, as viewers see it: account names are for coordinators only.
+ANONYMOUS_IMPORTER = "coördinator"
+
+
+def history_table(batches: pd.DataFrame, *, names: bool = True) -> pd.DataFrame:
+    """The batch history with Dutch headers and values; without ``names`` every importer but the
+    sample's reads `ANONYMOUS_IMPORTER`."""
     table = batches[list(BATCH_HEADERS)].copy()
+    if not names:
+        table["imported_by"] = table["imported_by"].where(batches["is_sample"].astype(bool), ANONYMOUS_IMPORTER)
     table["kind"] = table["kind"].map(KIND_SHORT)
     table["source"] = table["source"].map(SOURCE_LABELS)
     table["status"] = table["status"].map(STATUS_LABELS)

@@ -2,11 +2,20 @@
 
 The version changes with every batch, so a new import shows at once while every other rerun
 reads from the cache. Pages call these functions; they never query the store themselves.
+
+Two layers: Streamlit's caches on top (its spinners, and a copy of each table per call), and
+beneath them what `kept` holds in the process. Any viewer can empty Streamlit's caches for every
+session (the menu's "Clear cache"); what is kept survives that, so a clear costs a copy of the
+tables, never their computation.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import pickle
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -25,8 +34,76 @@ from dashboard.tables.indicators import campaign_table, mix_table, placed_units,
 from dashboard.tables.registers import register_table
 from dashboard.ui.markdown import plain
 
+_kept_lock = threading.Lock()
+_kept: list[OrderedDict] = []
 
-@st.cache_resource(show_spinner=False)
+
+def kept(max_entries: int):
+    """Keep a function's results in this process, the ``max_entries`` most recently used, keyed by
+    its positional arguments (the store's URL and version first, so a new version is a new key).
+
+    Streamlit's cache clear does not reach them; `forget` does. Callers of one key at the same
+    time wait for the first instead of computing it again.
+    """
+    def decorate(function):
+        values: OrderedDict = OrderedDict()
+        computing: dict[tuple, threading.Lock] = {}
+        _kept.append(values)
+
+        @functools.wraps(function)
+        def wrapper(*args):
+            with _kept_lock:
+                if args in values:
+                    values.move_to_end(args)
+                    return values[args]
+                key_lock = computing.setdefault(args, threading.Lock())
+            with key_lock:
+                with _kept_lock:
+                    if args in values:
+                        return values[args]
+                try:
+                    value = function(*args)
+                except BaseException:
+                    with _kept_lock:
+                        computing.pop(args, None)
+                    raise
+                with _kept_lock:  # kept and no longer computing in one step: a caller sees one or the other
+                    values[args] = value
+                    computing.pop(args, None)
+                    while len(values) > max_entries:
+                        values.popitem(last=False)
+            return value
+        return wrapper
+    return decorate
+
+
+def forget() -> None:
+    """Drop everything `kept` holds (tests and the benchmark's cold pages; the app never needs it:
+    a new store version is a new key)."""
+    with _kept_lock:
+        for values in _kept:
+            values.clear()
+
+
+def from_store(max_entries: int, *, spinner: str | bool = False, shared: bool = False):
+    """A loader keyed by the store's URL and version: `kept` in the process, beneath
+    ``st.cache_resource`` when ``shared`` (one object for every session; nothing changes it in
+    place) or else ``st.cache_data`` (a copy per call), each holding ``max_entries``."""
+    def decorate(function):
+        kept_function = kept(max_entries)(function)
+        if shared:
+            return st.cache_resource(show_spinner=spinner, max_entries=max_entries)(kept_function)
+
+        # On a miss st.cache_data hands its caller the very object it got: a copy, so that a page
+        # changing its table never changes what is kept.
+        @functools.wraps(function)
+        def copied(*args):
+            return pickle.loads(pickle.dumps(kept_function(*args), protocol=pickle.HIGHEST_PROTOCOL))
+        return st.cache_data(show_spinner=spinner, max_entries=max_entries)(copied)
+    return decorate
+
+
+@kept(max_entries=4)
 def _store(url: str) -> Store:
     return Store(url)
 
@@ -38,18 +115,18 @@ def store() -> Store:
 
 # A resource, not data: one shared frame instead of a pickled copy per call (1.5 million rows
 # are 170 MB). Nothing changes it in place: analysis and pages work on copies.
-@st.cache_resource(show_spinner="Gegevens laden…", max_entries=2)
+@from_store(max_entries=2, spinner="Gegevens laden…", shared=True)
 def _units(url: str, version: int) -> pd.DataFrame:
     return _store(url).units()
 
 
 # The units in one geography with their inventories grouped, shared by every indicator table.
-@st.cache_resource(show_spinner=False, max_entries=2)
+@from_store(max_entries=2, shared=True)
 def _placed(url: str, version: int, geography: str) -> PlacedUnits:
     return placed_units(_units(url, version), geography)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@from_store(max_entries=16)
 def _vacancy(url: str, version: int, level: str, geography: str) -> pd.DataFrame:
     municipal = _vacancy(url, version, "municipality", geography) if level == "province" else None
     return vacancy_table(_placed(url, version, geography), level=level, geography=geography, municipal=municipal)
@@ -87,7 +164,7 @@ def inventory_plan(prepared: ingest.Prepared, *, inventory: str | None, source: 
                            strict=False, stored=stored)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@from_store(max_entries=2)
 def _inventories(url: str, version: int) -> pd.DataFrame:
     return _store(url).inventories()
 
@@ -98,7 +175,7 @@ def register_comparison(nis_code: str, *, geography: str, year: int) -> pd.DataF
     return _register_comparison(current.url, current.version(), nis_code, geography, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@from_store(max_entries=16)
 def _register_comparison(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
     return register_table(_units(url, version), _store(url).registers(), geography=geography, year=year,
                           nis_code=nis_code)
@@ -136,32 +213,32 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None, observed_on, sheet:
     return _prepare(raw, file_name, kind, observed_on, sheet, frozen)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@from_store(max_entries=4)
 def _campaign(url: str, version: int) -> pd.DataFrame:
     return _store(url).campaign()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@from_store(max_entries=4)
 def _votes(url: str, version: int) -> pd.DataFrame:
     return _store(url).votes()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@from_store(max_entries=8)
 def _mix(url: str, version: int, geography: str) -> pd.DataFrame:
     return mix_table(_placed(url, version, geography), geography=geography)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@from_store(max_entries=16)
 def _town(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
     return town.town_units(_units(url, version), nis_code, geography=geography, year=year)
 
 
-@st.cache_data(show_spinner="Kernen afleiden…", max_entries=16)
+@from_store(max_entries=16, spinner="Kernen afleiden…")
 def _cores(url: str, version: int, nis_code: str, geography: str, year: int):
     return derived_cores(_town(url, version, nis_code, geography, year))
 
 
-@st.cache_resource(show_spinner="Kaart tekenen…", max_entries=8)
+@from_store(max_entries=8, spinner="Kaart tekenen…", shared=True)
 def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
     names = reference.group_names()
     units = _town(url, version, nis_code, geography, year)
@@ -171,17 +248,17 @@ def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
                          title=title)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@from_store(max_entries=8)
 def _unit_map_page(url: str, version: int, nis_code: str, geography: str, year: int) -> str:
     return _unit_map(url, version, nis_code, geography, year).get_root().render()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@from_store(max_entries=4)
 def _unit_map_file(url: str, version: int, nis_code: str, geography: str, year: int) -> str:
     return leaflet.standalone_html(_unit_map(url, version, nis_code, geography, year))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@from_store(max_entries=16)
 def _actions(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
     return town.action_list(_town(url, version, nis_code, geography, year), _units(url, version), geography=geography)
 
@@ -247,12 +324,12 @@ def boundaries(upload=None, *, geography: str = "2025"):
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@from_store(max_entries=8)
 def _campaign_table(url: str, version: int, geography: str) -> pd.DataFrame:
     return campaign_table(_campaign(url, version), _placed(url, version, geography), geography=geography)
 
 
-@st.cache_data(show_spinner="Impact berekenen…", max_entries=16)
+@from_store(max_entries=16, spinner="Impact berekenen…")
 def _impact(url: str, version: int, edition: int, geography: str):
     return impact(_placed(url, version, geography), _campaign(url, version), edition=edition, geography=geography,
                   vacancy=_vacancy(url, version, "municipality", geography),
@@ -271,7 +348,7 @@ def campaign_impact(*, edition: int, geography: str):
     return _impact(current.url, current.version(), edition, geography)
 
 
-@st.cache_data(show_spinner="Vitaliteitsindex berekenen…", max_entries=16)
+@from_store(max_entries=16, spinner="Vitaliteitsindex berekenen…")
 def _vitality(url: str, version: int, year: int, geography: str) -> pd.DataFrame:
     return vitality_table(_placed(url, version, geography), _campaign(url, version), year=year, geography=geography,
                           vacancy=_vacancy(url, version, "municipality", geography), mix=_mix(url, version, geography),

@@ -1,9 +1,10 @@
 """Warming the shared caches once per server process, in the background, so the first visitor after a
 start does not wait for every table to be computed on their own request.
 
-The caches of `dashboard.ui.loaders` are global (``st.cache_data``/``st.cache_resource``), so what a
-background thread computes is there for every session. A failure here only costs the head start:
-the page computes the same on request and reports a problem itself.
+What a background thread computes through `dashboard.ui.loaders` is there for every session: in
+Streamlit's global caches and beneath them in what the loaders keep in the process
+(`dashboard.ui.loaders.kept`), which a viewer's "Clear cache" does not empty. A failure here only
+costs the head start: the page computes the same on request and reports a problem itself.
 """
 
 from __future__ import annotations

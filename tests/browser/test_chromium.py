@@ -166,7 +166,7 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
         assert "Leaflet 1.9.4" in html  # Leaflet inside the file
         assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', html)  # nothing from a CDN
         assert html.count('"type":"Feature"') == 2559  # Kortrijk 2024 in the sample: 2,273 in use + 286 vacant
-        workbook = page.get_by_role("button", name="Excel").first  # the streets table, also made on click
+        workbook = page.locator(".st-key-streets_xlsx").get_by_role("button")  # the streets table, made on click
         with page.expect_download(timeout=60_000) as download:
             workbook.click()
         assert download.value.suggested_filename == "straten_34022_2024.xlsx"

@@ -285,6 +285,16 @@ class SignIn:
     held: bool = False
 
 
+def account_key(name: str) -> str:
+    """The account a typed name counts against in the slow-down: trimmed, at most 64 characters,
+    case-folded (" AN " and "an" are one account).
+
+    >>> account_key(" AN ")
+    'an'
+    """
+    return name.strip()[:64].casefold()
+
+
 def sign_in(accounts: Accounts, name: str, password: str, *, client: str,
             throttle: Throttle | None = None) -> SignIn:
     """Check a sign-in, slowed down per typed name and client (an address) after repeated failures.
@@ -294,7 +304,7 @@ def sign_in(accounts: Accounts, name: str, password: str, *, client: str,
     """
     throttle = throttle or THROTTLE
     name = name.strip()
-    account = name[:64].casefold()
+    account = account_key(name)
     wait = throttle.begin(account, client)
     if wait > 0:
         seconds = math.ceil(wait)

@@ -55,16 +55,19 @@ def check(engine: Engine) -> list[str]:
 
 def staging_orphans(engine: Engine) -> list[Path]:
     """Staging files that imports killed midway left beside an SQLite store (none elsewhere)."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return []
-    return bulk.orphans(Path(database))
+    store = _sqlite_file(engine)
+    return bulk.orphans(store) if store else []
 
 
 def remove_staging_orphans(engine: Engine) -> list[Path]:
     """Remove the staging files of killed imports (`staging_orphans`); return what was removed."""
+    store = _sqlite_file(engine)
+    return bulk.remove_orphans(store) if store else []
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
     database = engine.url.database
-    return bulk.remove_orphans(Path(database)) if staging_orphans(engine) else []
+    return Path(database) if engine.dialect.name == "sqlite" and database and database != ":memory:" else None
 
 
 def _staging_problems(engine: Engine) -> list[str]:

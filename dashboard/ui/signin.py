@@ -96,7 +96,7 @@ def _attempt() -> None:
     client = client_address()
     result = auth.sign_in(accounts, name, password, client=client)
     action = "sign_in" if result.name else "sign_in_held" if result.held else "sign_in_failed"
-    if not result.held or auth.THROTTLE.first_hold(name.strip()[:64].casefold(), client):
+    if not result.held or auth.THROTTLE.first_hold(auth.account_key(name), client):
         _record(actor=result.name or name.strip()[:64], action=action, client=client)
     if result.name:
         st.session_state[SIGNED_IN] = result.name

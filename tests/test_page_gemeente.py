@@ -93,6 +93,25 @@ def test_action_list_of_a_merged_town_finds_earlier_groups():
     assert actions[["Adres", "Laatste groep"]].values.tolist() == [["Lange Steenstraat 1", "Dagelijks"]]
 
 
+def test_action_list_of_a_past_year_never_names_a_later_occupant():
+    from dashboard.tables.town import action_list, town_units
+
+    later = _town("34022", "2025-01-01", ["occupied"] * 3)  # unit 1 is taken again in 2025 ...
+    later["group_code"] = "33"  # ... by a shop of another group (Vrije tijd)
+    units = pd.concat([
+        _town("34022", "2023-01-01", ["occupied"] * 3),  # unit 1: group 11 (Dagelijks) in 2023
+        _town("34022", "2024-01-01", ["vacant"] + ["occupied"] * 2, since="2022-07-01"),
+        later,
+    ])
+    actions = action_list(town_units(units, "34022", geography="2025", year=2024), units, geography="2025")
+    assert actions[["Adres", "Laatste groep"]].values.tolist() == [["Lange Steenstraat 1", "Dagelijks"]]
+    # Vacant in 2024 with only a later occupant: nothing is known from before.
+    without_2023 = units[units["observed_on"] != pd.Timestamp("2023-01-01")]
+    actions = action_list(town_units(without_2023, "34022", geography="2025", year=2024), without_2023,
+                          geography="2025")
+    assert actions[["Adres", "Laatste groep"]].values.tolist() == [["Lange Steenstraat 1", "onbekend"]]
+
+
 def test_a_register_is_compared_with_the_inventory_and_alone_gives_no_rate(url):
     from dashboard import ingest
 

@@ -76,13 +76,19 @@ def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
 
 
 def _last_occupied(long: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
-    """For each unit of ``long``: its trade name and group in the latest inventory in which it was
-    occupied (None where it never was), in ``long``'s order."""
-    occupied = history[(history["status"] == "occupied") & history["unit_id"].isin(long["unit_id"])]
-    last = (occupied.sort_values("observed_on").drop_duplicates(["nis_code", "unit_id"], keep="last")
-            .set_index(["nis_code", "unit_id"])[["name", "group_code"]].astype(object))
-    keys = pd.MultiIndex.from_arrays([long["nis_code"].astype(object), long["unit_id"].astype(object)])
-    found = last.reindex(keys)
+    """For each unit of ``long``: its trade name and group in the latest inventory before the unit's
+    own in which it was occupied (None where it never was), in ``long``'s order. A later inventory
+    never counts: a past year's list must not name an occupant that came after it."""
+    keys = ["nis_code", "unit_id"]
+    asked = pd.DataFrame({"nis_code": long["nis_code"].astype(object), "unit_id": long["unit_id"].astype(object),
+                          "_asked_on": long["observed_on"].to_numpy(), "_order": range(len(long))})
+    occupied = history.loc[(history["status"] == "occupied") & history["unit_id"].isin(long["unit_id"]),
+                           [*keys, "observed_on", "name", "group_code"]].astype(
+        {"nis_code": object, "unit_id": object, "name": object, "group_code": object})
+    pairs = asked.merge(occupied, on=keys, how="inner")
+    pairs = pairs[pairs["observed_on"] < pairs["_asked_on"]]
+    last = pairs.sort_values("observed_on", kind="stable").drop_duplicates("_order", keep="last").set_index("_order")
+    found = last[["name", "group_code"]].reindex(range(len(long)))
     return found.where(found.notna(), None).reset_index(drop=True)
 
 

@@ -184,9 +184,10 @@ def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: 
 
 
 def _without_small_numbers(rows: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``rows`` with ``column`` empty where the small-numbers rule leaves it out, and ``is_suppressed``."""
-    hidden = suppressed(rows)
-    return blanked(rows, hidden).assign(is_suppressed=hidden[column].to_numpy(dtype=bool))
+    """``rows`` with ``column`` empty where the small-numbers rule leaves it out, and ``is_suppressed``
+    (other columns as they are: ``units_total`` sizes a symbol)."""
+    hidden = suppressed(rows)[column].to_numpy(dtype=bool)
+    return rows.assign(**{column: rows[column].where(~hidden), "is_suppressed": hidden})
 
 
 REACH_HEADERS = {column: LABELS[column] for column in ["municipality", "edition", "participating_shops",

@@ -32,6 +32,26 @@ INVENTORY_KIND_LABELS = {"complete": "volledige inventaris", "update": "aanvulli
 MATCH_LABELS = {"both_vacant": "in beide leeg", "occupied_in_inventory": "in de inventaris bezet",
                 "register_only": "alleen in het register", "inventory_only": "alleen in de inventaris leeg"}
 MISSING = "–"
+#: A value left out because it rests on a small number of premises (`analysis.disclosure`); the
+#: formatters below pass it on as it is.
+SUPPRESSED = "x"
+
+
+def suppressed_note(threshold: int) -> str:
+    """What "x" means, with the deployment's threshold (the wording of Provincies in Cijfers' rule: a
+    threshold on counts, 0 shown, a ratio judged by its numerator; see `analysis.disclosure`).
+
+    >>> suppressed_note(5)[:60]
+    'x = niet getoond: het cijfer rust op een klein aantal panden'
+    """
+    few = "1" if threshold == 2 else f"1 tot {threshold - 1}"
+    return (f"x = niet getoond: het cijfer rust op een klein aantal panden ({few}). Net als Provincies in Cijfers "
+            f"tonen we geen aantallen onder {threshold} (0 wel) en geen percentage, aandeel, cijfer per 1.000 "
+            f"inwoners of oppervlakte waarvan de teller onder {threshold} ligt. – = onbekend.")
+
+
+def _suppressed(value) -> bool:
+    return isinstance(value, str) and value == SUPPRESSED
 
 
 def _missing(value) -> bool:
@@ -40,24 +60,24 @@ def _missing(value) -> bool:
 
 
 def format_number(value, decimals: int = 0) -> str:
-    """``1234.5`` → ``"1.234,5"`` (with ``decimals=1``); missing → ``"–"``."""
-    if _missing(value):
-        return MISSING
+    """``1234.5`` → ``"1.234,5"`` (with ``decimals=1``); missing → ``"–"``; `SUPPRESSED` as it is."""
+    if _missing(value) or _suppressed(value):
+        return MISSING if _missing(value) else SUPPRESSED
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(float(value), format=pattern, locale=LOCALE)
 
 
 def format_pct(fraction, decimals: int = 1) -> str:
     """A fraction as a Dutch percentage: ``0.0834`` → ``"8,3 %"``."""
-    if _missing(fraction):
-        return MISSING
+    if _missing(fraction) or _suppressed(fraction):
+        return MISSING if _missing(fraction) else SUPPRESSED
     return f"{format_number(float(fraction) * 100, decimals)} %"
 
 
 def format_pp(difference, decimals: int = 1) -> str:
     """A difference of fractions in percentage points with its sign: ``0.018`` → ``"+1,8 pp"``."""
-    if _missing(difference):
-        return MISSING
+    if _missing(difference) or _suppressed(difference):
+        return MISSING if _missing(difference) else SUPPRESSED
     points = round(float(difference) * 100, decimals)
     # An ASCII minus: st.metric colours a delta by its leading "-".
     sign = "+" if points > 0 else "-" if points < 0 else "±"
@@ -66,7 +86,7 @@ def format_pp(difference, decimals: int = 1) -> str:
 
 def format_area(m2) -> str:
     """``1234`` → ``"1.234 m²"``."""
-    return MISSING if _missing(m2) else f"{format_number(m2)} m²"
+    return MISSING if _missing(m2) else SUPPRESSED if _suppressed(m2) else f"{format_number(m2)} m²"
 
 
 def format_address(street, number, *, missing: str = "adres onbekend") -> str:

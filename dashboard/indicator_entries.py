@@ -7,7 +7,7 @@ vitality-component ones, and formats values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analysis import kerncijfers, quality, vacancy, vitality
 from dashboard.i18n import format_pct
@@ -42,6 +42,10 @@ class Indicator:
     source: str = "Kernmonitor, uit de geïmporteerde inventarissen"
     decimals: int | None = None
     axis_title: str | None = None  # where a chart's axis says more than the table header
+    #: The counts of premises the value rests on, for the small-numbers rule (`analysis.disclosure`):
+    #: expressions of columns ("units_vacant", "retail_share * units_mix_known"); empty when the rule
+    #: does not cover the value. Filled in from `NUMERATORS` by `entries`.
+    numerator: tuple[str, ...] = ()
 
     @property
     def shown_decimals(self) -> int:
@@ -68,7 +72,11 @@ _VACANCY_BANDS = ((vacancy.HEALTHY_MAX, "gezond"), (vacancy.ELEVATED_MAX, "verho
 
 
 def entries() -> list[Indicator]:
-    """Every registered indicator, in the order the Methodologie page lists them."""
+    """Every registered indicator, in the order the Methodologie page lists them, with its numerator."""
+    return [replace(entry, numerator=NUMERATORS.get(entry.column, ())) for entry in _entries()]
+
+
+def _entries() -> list[Indicator]:
     long_days, structural_days = vacancy.LONG_TERM_DAYS, vacancy.STRUCTURAL_DAYS
     return [
         # Where and when.
@@ -279,3 +287,60 @@ def entries() -> list[Indicator]:
 
 
 #: Columns per group ("location_quotient_11"): the entry of their stem.
+
+
+# The small-numbers rule (`analysis.disclosure`, setting KERNMONITOR_DISCLOSURE_MIN) covers what
+# Kernmonitor counts from the inventories: counts of premises and the rates, shares, figures per
+# 1.000 inhabitants and floor areas that rest on them. Figures others publish themselves (the
+# campaign's, Statbel's population), ranks, indices of the whole province and flags are not covered.
+
+#: Counts of premises: each rests on itself.
+COUNTS_OF_PREMISES = (
+    "units_total", "units_vacant", "units_vacant_dated", "units_vacant_frictional", "units_vacant_long_term",
+    "units_vacant_structural", "units_before", "units_after", "new_vacancies", "reoccupations", "openings",
+    "closures", "units_followed_by_id", "units_followed_by_address", "units_mix_known", "retail_units_occupied",
+    "shops_area_unknown", "horeca_units_occupied", "horeca_area_unknown", "units_vacant_former_shop",
+    "units_vacant_former_use_unknown", "shops_chain", "shops_chain_unknown", "daily_units_occupied",
+    "units_vacant_year_or_more")
+_RETAIL_IN_MIX = "retail_share * units_mix_known"  # the mix table has shares of its units, not counts
+#: What each other covered value rests on: its numerator, the units behind an area, or for a share of
+#: the mix (whose table has no counts per group) the share times its base. A value whose table has
+#: none of its counts is shown as "x" whenever the rule is on: ``chain_share`` (branches among the
+#: units whose chain flag is known: no table holds either count).
+NUMERATORS = {
+    **{column: (column,) for column in COUNTS_OF_PREMISES},
+    "vacancy_rate_units": ("units_vacant",),
+    "vacancy_band": ("units_vacant",),
+    "vacancy_rate_units_change": ("units_vacant",),
+    "floor_area_total_m2": ("units_total * floor_area_coverage",),  # the units whose area is known
+    "floor_area_coverage": ("units_total * floor_area_coverage",),
+    "floor_area_vacant_m2": ("units_vacant",),
+    "vacancy_rate_floor": ("units_vacant",),
+    "vacancy_rate_floor_excl_largest3": (f"units_vacant - {vacancy.LARGEST_VACANT_LEFT_OUT}",),
+    "long_term_vacancy_share": ("units_vacant_long_term + units_vacant_structural",),
+    "structural_vacancy_share": ("units_vacant_structural",),
+    "median_vacancy_days": ("units_vacant_dated",),
+    "vacancy_rate_units_baseline": ("units_vacant_baseline",),
+    "change_since_baseline": ("units_vacant", "units_vacant_baseline"),
+    "change_since_previous": ("units_vacant", "units_vacant_previous"),
+    "shannon_diversity": ("units_mix_known",),
+    "evenness": ("units_mix_known",),
+    "retail_share": (_RETAIL_IN_MIX,),
+    "daily_share": ("daily_units_occupied", f"daily_share * {_RETAIL_IN_MIX}"),
+    "non_daily_share": ("retail_units_occupied - daily_units_occupied", f"non_daily_share * {_RETAIL_IN_MIX}"),
+    "horeca_share": ("horeca_share * units_mix_known",),
+    "services_share": ("services_share * units_mix_known",),
+    "chain_share": ("units_chain",),
+    "outlets_per_1000": ("units_total",),
+    "shops_per_1000": ("retail_units_occupied",),
+    "shop_floor_area_m2": ("retail_units_occupied - shops_area_unknown",),
+    "shop_floor_area_per_1000": ("retail_units_occupied",),
+    "horeca_per_1000": ("horeca_units_occupied",),
+    "horeca_floor_area_m2": ("horeca_units_occupied - horeca_area_unknown",),
+    "horeca_floor_area_per_1000": ("horeca_units_occupied",),
+    "vacancy_rate_former_shop": ("units_vacant_former_shop",),
+    "frictional_vacancy_share": ("units_vacant_frictional",),
+    "shop_chain_share": ("shops_chain",),
+}
+#: A Locatus group's share, share of floor area and location quotient rest on the group's units.
+GROUP_NUMERATOR = "share_units_{code} * units_mix_known"

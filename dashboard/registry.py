@@ -21,21 +21,34 @@ point); ``flag`` (ja/nee); ``text``.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from dataclasses import replace
 from functools import cache
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis import disclosure
+from dashboard import settings
 from dashboard.i18n import (
     MISSING,
+    SUPPRESSED,
     format_area,
     format_date,
     format_number,
     format_pct,
     format_pp,
 )
-from dashboard.indicator_entries import DECIMALS, UNIT_LABELS, UNITS, Indicator, entries  # noqa: F401 - re-exported
+from dashboard.indicator_entries import (  # noqa: F401 - re-exported
+    DECIMALS,
+    GROUP_NUMERATOR,
+    UNIT_LABELS,
+    UNITS,
+    Indicator,
+    entries,
+)
 
 _PER_GROUP = re.compile(r"^(location_quotient|share_floor|share_units)_(\d{2})$")
 _PER_GROUP_ENTRIES = {
@@ -52,6 +65,9 @@ def indicators() -> dict[str, Indicator]:
 
 #: A component of the vitality index ("score_evenness", "weight_evenness") and how it is labelled.
 _COMPONENT = re.compile(r"^(score|weight)_(\w+)$")
+#: An indicator at the baseline or in the previous period (`dashboard.report.content`) and how it is labelled.
+_AT = re.compile(r"^(\w+)_(baseline|previous)$")
+_AT_LABELS = {"baseline": "basislijn", "previous": "vorige periode"}
 _COMPONENT_LABELS = {"score": ("Score {label} (0–100)", "index"), "weight": ("Gewicht {label}", "fraction")}
 
 
@@ -75,7 +91,14 @@ def indicator(column: str) -> Indicator:
     if per_group:
         stem = indicators().get(per_group[1]) or _PER_GROUP_ENTRIES[per_group[1]]
         return Indicator(column, f"{stem.label} groep {per_group[2]}", stem.unit, stem.explanation,
-                         stem.definition, stem.better, stem.bands, stem.source, stem.decimals)
+                         stem.definition, stem.better, stem.bands, stem.source, stem.decimals,
+                         numerator=(GROUP_NUMERATOR.format(code=per_group[2]),))
+    at = _AT.match(column)
+    if at and at[1] in indicators():  # the report's "units_vacant_baseline": the stem's, at another date
+        stem = indicators()[at[1]]
+        at_that_date = tuple(re.sub(r"[a-z_][a-z0-9_]*", lambda name: f"{name[0]}_{at[2]}", expression)
+                             for expression in stem.numerator)
+        return replace(stem, column=column, label=f"{stem.label} ({_AT_LABELS[at[2]]})", numerator=at_that_date)
     raise KeyError(f"{column!r} staat niet in het register van indicatoren (dashboard/registry.py)")
 
 
@@ -177,13 +200,22 @@ def _missing(value) -> bool:
 def styled(frame: pd.DataFrame) -> Styler:
     """A table for ``st.dataframe``: each column whose header is an indicator's label (or column name)
     shown in its format, the values left as they are so a click on a header sorts numbers as numbers;
-    unknown cells show `MISSING`."""
+    unknown cells show `MISSING`, cells the small-numbers rule leaves out `SUPPRESSED` (their values
+    are taken out, so they never reach the browser)."""
+    hidden = suppressed(frame)
+    data = blanked(frame, hidden)
+    if hidden.to_numpy().any() and not data.index.is_unique:  # a cell is picked out by its row's label
+        data, hidden = data.reset_index(drop=True), hidden.reset_index(drop=True)
     formats = {}
     for header in frame.columns:
         entry = by_label(header)
         if entry is not None and entry.unit != "text":
             formats[header] = _formatter(entry.unit, entry.shown_decimals)
-    return frame.style.format(formats, na_rep=MISSING)
+    style = data.style.format(formats, na_rep=MISSING)
+    for position in np.flatnonzero(hidden.to_numpy().any(axis=0)):
+        rows = data.index[hidden.iloc[:, position].to_numpy()]
+        style = style.format(lambda _: SUPPRESSED, subset=(rows, [data.columns[position]]), na_rep=SUPPRESSED)
+    return style
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,10 +224,74 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     >>> display(pd.DataFrame({"Leegstand (panden)": [0.0862, None], "Straat": ["Markt", None]})).values.tolist()
     [['8,6 %', 'Markt'], ['–', '–']]
     """
+    hidden = suppressed(frame).to_numpy()
     shown = pd.DataFrame(index=frame.index)
     for position, header in enumerate(frame.columns):
         entry = by_label(header)
         values = frame.iloc[:, position]
         function = _formatter(entry.unit, entry.shown_decimals) if entry is not None else _formatter("text", 0)
-        shown[header] = [function(value) for value in values]
+        shown[header] = [SUPPRESSED if hide else function(value) for value, hide in zip(values, hidden[:, position],
+                                                                                        strict=True)]
     return shown
+
+
+#: In ``DataFrame.attrs``: the table's small numbers were left out already (`marked`), so a table
+#: made from some of its columns is not judged again on counts it no longer has.
+_MARKED = "kernmonitor_small_numbers_marked"
+
+
+def suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a table (headers as labels or column names) the small-numbers rule leaves out:
+    `analysis.disclosure.suppressed` with each column's `Indicator.numerator` and the deployment's
+    threshold (``KERNMONITOR_DISCLOSURE_MIN``); all False when the rule is off. With 5, a table of
+    "Leegstaande panden" 3 and 6 and their "Leegstand (panden)" hides the first row's two values
+    (tests/test_disclosure.py).
+    """
+    threshold = settings.disclosure_min()
+    if not threshold:
+        return pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    entries = [by_label(header) if isinstance(header, str) else None for header in frame.columns]
+    names = [entry.column if entry is not None else f"_{position}" for position, entry in enumerate(entries)]
+    numerators = [entry.numerator if entry else () for entry in entries]
+    found = disclosure.suppressed(frame.set_axis(names, axis=1), numerators, threshold,
+                                  checkable_only=bool(frame.attrs.get(_MARKED)))
+    return found.set_axis(frame.columns, axis=1)
+
+
+def marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with `SUPPRESSED` ("x") in each cell the rule leaves out: for a table whose columns a
+    builder picks after (its counts may be dropped) and for files. The copy remembers it was judged.
+    With the threshold 5, ``units_vacant`` 0, 3, 12 becomes 0, "x", 12.
+    """
+    return _replaced(frame, suppressed(frame), SUPPRESSED)
+
+
+def blanked(frame: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A copy without the values the rule leaves out (``hidden``: `suppressed`, when known): empty
+    cells, numbers as numbers, for charts and maps, which then draw nothing there."""
+    return _replaced(frame, suppressed(frame) if hidden is None else hidden, None)
+
+
+def _replaced(frame: pd.DataFrame, hidden: pd.DataFrame, value) -> pd.DataFrame:
+    result = frame.copy()
+    for position in np.flatnonzero(hidden.to_numpy().any(axis=0)):
+        column = result.iloc[:, position].astype(object).where(~hidden.iloc[:, position], value)
+        if value is None:  # numbers again where only numbers are left
+            with contextlib.suppress(TypeError, ValueError):
+                column = pd.to_numeric(column)
+        result.isetitem(position, column)
+    if settings.disclosure_min():
+        result.attrs[_MARKED] = True
+    return result
+
+
+def suppressed_in(row: pd.Series) -> set[str]:
+    """The columns of one table row (with the counts it rests on) that the rule leaves out."""
+    found = suppressed(row.to_frame().T).iloc[0]
+    return set(found.index[found.to_numpy(dtype=bool)])
+
+
+def shown(row: pd.Series, column: str) -> str:
+    """One value of a row (a table row with the counts it rests on) as the screen shows it: `format_value`,
+    or `SUPPRESSED` where the rule leaves it out."""
+    return SUPPRESSED if column in suppressed_in(row) else format_value(column, row[column])

@@ -110,6 +110,26 @@ def read_only() -> bool:
     return os.environ.get(READ_ONLY_ENV, "").strip().lower() in {"1", "ja", "yes", "true", "aan"}
 
 
+#: Environment variable with the small-numbers threshold of a public deployment: counts of premises
+#: from 1 up to one less than it, and what rests on them, show as "x" (`analysis.disclosure`;
+#: Provincies in Cijfers uses 5). Empty or 0: off (the default).
+DISCLOSURE_MIN_ENV = "KERNMONITOR_DISCLOSURE_MIN"
+
+
+def disclosure_min() -> int:
+    """The lowest count of premises shown besides 0 (``KERNMONITOR_DISCLOSURE_MIN``; 0, the default, is off).
+
+    A value that is no whole number ≥ 0 is a fault of the deployment: ValueError, in Dutch.
+    """
+    value = os.environ.get(DISCLOSURE_MIN_ENV, "").strip()
+    if not value:
+        return 0
+    if not value.isdigit():
+        raise ValueError(f"{DISCLOSURE_MIN_ENV}={value!r} is geen geheel getal ≥ 0: zet het op 5 (zoals "
+                         "Provincies in Cijfers) of op 0 (uit).")
+    return int(value)
+
+
 def boundaries_path() -> Path | None:
     """The configured boundary file, or None when the map uses proportional symbols."""
     value = os.environ.get(BOUNDARIES_ENV)

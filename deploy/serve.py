@@ -4,7 +4,9 @@ the load benchmark all start app processes through this, so the settings live he
 
 The public instance is read-only (``KERNMONITOR_READ_ONLY=1``: no write pages or widgets) and refuses
 every upload itself (``server.maxUploadSize`` 0) besides nginx refusing ``/_stcore/upload_file``;
-the coordinators' instance keeps the upload limit of ``.streamlit/config.toml``.
+the coordinators' instance keeps the upload limit of ``.streamlit/config.toml``. The public instance
+shows small numbers as "x" (``KERNMONITOR_DISCLOSURE_MIN=5``, as Provincies in Cijfers); the
+coordinators see every value.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ COMMON = {"server.address": "127.0.0.1", "server.headless": "true", "server.file
 PUBLIC = {"server.maxUploadSize": "0", "server.maxWidgetStateSize": "1", "client.showErrorDetails": "none"}
 #: Said for both, so that neither inherits the other's from a shared environment file.
 READ_ONLY = {"public": "1", "coordinators": "0"}
+#: The small-numbers threshold (`dashboard.settings.disclosure_min`): Provincies in Cijfers' 5 for
+#: strangers; off for the coordinators, who prepare the figures. Said for both, as above.
+DISCLOSURE_MIN = {"public": "5", "coordinators": "0"}
 
 
 def command(instance: str, port: int) -> tuple[list[str], dict[str, str]]:
@@ -34,7 +39,7 @@ def command(instance: str, port: int) -> tuple[list[str], dict[str, str]]:
     options = {**COMMON, "server.port": str(port), **(PUBLIC if instance == "public" else {})}
     flags = [part for name, value in options.items() for part in (f"--{name}", value)]
     argv = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), *flags]
-    return argv, {"KERNMONITOR_READ_ONLY": READ_ONLY[instance]}
+    return argv, {"KERNMONITOR_READ_ONLY": READ_ONLY[instance], "KERNMONITOR_DISCLOSURE_MIN": DISCLOSURE_MIN[instance]}
 
 
 def main(argv: list[str] | None = None) -> None:

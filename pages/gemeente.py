@@ -4,9 +4,8 @@ duration, flows, streets, the long-vacant units to act on and the town's strengt
 import streamlit as st
 
 from analysis.geography import latest_of_year
-from dashboard import reference
+from dashboard import reference, registry
 from dashboard.figures import charts
-from dashboard.i18n import format_number, format_pct
 from dashboard.tables import town
 from dashboard.tables.indicators import kerncijfers_table
 from dashboard.ui import kerncijfer_views, loaders, register_views, shell, views
@@ -29,7 +28,7 @@ for column, kpi in zip(st.columns(4), views.town_kpis(row, compared), strict=Tru
     shell.metric(column, kpi)
 shell.quality_notes(row)
 if row["is_register_only"]:
-    st.info(f"Voor {year} is er alleen een register: {format_number(row['units_vacant'])} leegstaande panden. Een "
+    st.info(f"Voor {year} is er alleen een register: {registry.shown(row, 'units_vacant')} leegstaande panden. Een "
             "leegstandspercentage vraagt een volledige inventaris (alle verkooppunten, bv. Locatus).")
 
 units = loaders.town_units(nis, geography=geography, year=year)
@@ -69,6 +68,6 @@ shell.table_with_downloads(loaders.action_list(nis, geography=geography, year=ye
 st.header("Sterktes")
 if not mix_row.empty:
     shell.table_with_downloads(town.strengths(mix_row.iloc[0]), key="strengths", file_stem=f"sterktes_{nis}")
-    st.caption(f"Aandeel filialen van ketens: {format_pct(mix_row.iloc[0]['chain_share'])}.")
+    st.caption(f"Aandeel filialen van ketens: {registry.shown(mix_row.iloc[0], 'chain_share')}.")
 shell.table_with_downloads(town.ambassadors(loaders.votes(), nis, geography=geography), key="ambassadors",
                            file_stem=f"ambassadeurs_{nis}")

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from analysis.vacancy import HEALTHY_MAX
 from dashboard import reference, registry, settings
 from dashboard.figures import charts, maps
-from dashboard.i18n import format_area, format_date, format_pct
+from dashboard.i18n import format_date, format_pct
 from dashboard.ui import loaders, shell, views
 
 st.title(f"Leegstand in {settings.PROVINCE_NAME}")
@@ -20,7 +20,7 @@ if province.empty:
 years = sorted(province["year"].unique().tolist(), reverse=True)
 filters = views.OverviewFilters(year=st.selectbox("Inventarisjaar", years, key="year"), geography=geography)
 current = province[province["year"] == filters.year].iloc[0]
-st.caption(f"Peildatum {format_date(current['observed_on'])} · {format_area(current['floor_area_total_m2'])} "
+st.caption(f"Peildatum {format_date(current['observed_on'])} · {registry.shown(current, 'floor_area_total_m2')} "
            f"gekende winkelvloeroppervlakte · leegstand ≤ {format_pct(HEALTHY_MAX, 0)} is gezond (UNIZO).")
 
 for column, kpi in zip(st.columns(4), views.province_kpis(province, filters.year), strict=False):
@@ -49,6 +49,7 @@ if settings.show_rankings():
     st.header("Rangschikking van de gemeenten")
     ranking = views.ranking_table(municipal, filters.year)
     st.dataframe(registry.styled(ranking), key="ranking", width="stretch", column_config=shell.column_config(ranking))
+    shell.small_numbers_note(registry.suppressed(ranking).to_numpy().any())
 st.caption(f"Alle indicatoren van {filters.year} per gemeente:")
 shell.downloads(views.year_download(municipal, filters.year), key="download_ranking",
                 file_stem=f"leegstand_gemeenten_{filters.year}")

@@ -33,10 +33,10 @@ def test_the_public_instance_runs_read_only_and_refuses_uploads_itself():
     assert argv[argv.index("--server.maxUploadSize") + 1] == "0"
     assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
     assert argv[argv.index("--server.port") + 1] == "8501"
-    assert env == {"KERNMONITOR_READ_ONLY": "1"}
+    assert env == {"KERNMONITOR_READ_ONLY": "1", "KERNMONITOR_DISCLOSURE_MIN": "5"}  # small numbers as "x"
     argv, env = serve.command("coordinators", 8511)
     assert "--server.maxUploadSize" not in argv  # .streamlit/config.toml's 200 MB
-    assert env == {"KERNMONITOR_READ_ONLY": "0"}
+    assert env == {"KERNMONITOR_READ_ONLY": "0", "KERNMONITOR_DISCLOSURE_MIN": "0"}  # coordinators see all
     with pytest.raises(ValueError, match="onbekende instantie"):
         serve.command("iedereen", 8501)
 

@@ -11,10 +11,10 @@ import pandas as pd
 
 from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
-from dashboard import reference
+from dashboard import reference, registry, settings
 from dashboard.cli import printing
 from dashboard.cli.arguments import day
-from dashboard.i18n import format_date
+from dashboard.i18n import format_date, suppressed_note
 from dashboard.report import content
 from dashboard.settings import DEFAULT_GEOGRAPHY
 from dashboard.store.database import Store
@@ -85,6 +85,10 @@ def _indicators(args: argparse.Namespace) -> int:
     table = _indicator_table(store, args)
     if args.topic == "register":
         _print_register_summary(table)
+    hidden = registry.suppressed(table)
+    if hidden.to_numpy().any():  # small numbers are "x" here too, said on stderr
+        table = registry.marked(table)
+        print(suppressed_note(settings.disclosure_min()), file=sys.stderr)
     for column in ("observed_on", "inventory_observed_on", "register_observed_on", "vacant_since"):
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from analysis.geography import latest_of_year
 from dashboard.figures.palette import BAND_COLOURS, SERIES_COLOURS, group_colour
+from dashboard.figures.small_numbers import leaves_out_small_numbers
 from dashboard.i18n import SEPARATORS
 from dashboard.registry import LABELS, axis_title, indicator, is_fraction
 from dashboard.settings import PROVINCE_NAME
@@ -56,6 +57,7 @@ def label(column: str) -> str:
     return axis_title(column)
 
 
+@leaves_out_small_numbers
 def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units", name_column: str = "municipality",
                 reference: pd.DataFrame | None = None, reference_name: str = PROVINCE_NAME) -> go.Figure:
     """One line per area over the years, optionally against a dashed reference line.
@@ -111,6 +113,7 @@ def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units
     return fig
 
 
+@leaves_out_small_numbers
 def duration_chart(row: pd.Series | Mapping | None) -> go.Figure:
     """Vacant units by how long they stand empty: frictional, long-term, structural.
 
@@ -142,6 +145,7 @@ def duration_chart(row: pd.Series | Mapping | None) -> go.Figure:
     return fig
 
 
+@leaves_out_small_numbers
 def flows_chart(table: pd.DataFrame | None) -> go.Figure:
     """New vacancies, reoccupations, openings and closures per year as grouped bars.
 
@@ -179,6 +183,7 @@ def flows_chart(table: pd.DataFrame | None) -> go.Figure:
     return fig
 
 
+@leaves_out_small_numbers
 def mix_chart(mix_row: pd.Series | Mapping | None, *, group_names: Mapping[str, str]) -> go.Figure:
     """Location quotients of the Locatus groups in one mix row, against the province (LQ = 1).
 
@@ -222,6 +227,7 @@ def mix_chart(mix_row: pd.Series | Mapping | None, *, group_names: Mapping[str, 
     return fig
 
 
+@leaves_out_small_numbers
 def small_multiples(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units",
                     name_column: str = "municipality", columns: int = 3) -> go.Figure:
     """One small line panel per area (in order of first appearance), all on the same y axis.
@@ -272,6 +278,7 @@ def small_multiples(table: pd.DataFrame | None, *, column: str = "vacancy_rate_u
     return fig
 
 
+@leaves_out_small_numbers
 def reach_chart(campaign: pd.DataFrame | None, *, column: str = "participation_rate") -> go.Figure:
     """Campaign reach per municipality (in the order of the table), one bar per edition.
 

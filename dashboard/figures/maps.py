@@ -27,6 +27,7 @@ from dashboard.figures import leaflet
 from dashboard.figures.palette import BAND_COLOURS, GROUP_COLOURS, OKABE_ITO, group_colour
 from dashboard.i18n import (
     BAND_LABELS,
+    SUPPRESSED,
     format_address,
     format_area,
     format_number,
@@ -94,8 +95,9 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
         # Every municipality, also one without data (grey), named on hover.
         shapes = every.merge(places[["nis_code", "name_nl"]], on="nis_code", how="left").merge(
             data.drop(columns=["name_nl"]), on="nis_code", how="left")
-        shapes["tooltip"] = [f"{html.escape(str(n))}: {format_pct(v) if is_fraction(value) else _fmt(v)}"
-                             for n, v in zip(shapes["name_nl"], shapes[value], strict=True)]
+        hidden = shapes["is_suppressed"] if "is_suppressed" in shapes else pd.Series(False, index=shapes.index)
+        shapes["tooltip"] = [f"{html.escape(str(n))}: {_shown(v, value, h)}"
+                             for n, v, h in zip(shapes["name_nl"], shapes[value], hidden, strict=True)]
         shapes["fill"] = shapes[value].map(colour)
         folium.GeoJson(shapes[["tooltip", "fill", "geometry"]], name=label,
                        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555",
@@ -110,7 +112,7 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
         largest = max(float(data["units_total"].max()), 1.0) if "units_total" in data else 1.0
         for row in data.dropna(subset=["lat", "lon"]).itertuples():
             size = getattr(row, "units_total", largest)
-            shown = format_pct(getattr(row, value)) if is_fraction(value) else _fmt(getattr(row, value))
+            shown = _shown(getattr(row, value), value, getattr(row, "is_suppressed", False))
             folium.CircleMarker(
                 [row.lat, row.lon], radius=4 + 18 * math.sqrt(max(float(size), 0) / largest),
                 color="#333", weight=1, fill=True, fill_color=colour(getattr(row, value)), fill_opacity=0.85,
@@ -133,6 +135,13 @@ def _template_safe(text: str) -> str:
 
 def _fmt(value) -> str:
     return format_number(value, 1)
+
+
+def _shown(number, column: str, is_suppressed) -> str:
+    """A municipality's value in its tooltip; `SUPPRESSED` for a small number left out (`views.map_table`)."""
+    if not pd.isna(is_suppressed) and bool(is_suppressed):
+        return SUPPRESSED
+    return format_pct(number) if is_fraction(column) else _fmt(number)
 
 
 def _colour_function(values: pd.Series, *, banded: bool):

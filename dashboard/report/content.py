@@ -13,8 +13,9 @@ import pandas as pd
 from analysis.campaign import REACH_FIGURES, takes_part, unique_enterprises
 from analysis.geography import latest_on_or_before
 from analysis.kerncijfers import added_up
-from dashboard import reference
-from dashboard.i18n import DATE_FORMAT, format_date, format_pct, format_pp
+from dashboard import reference, settings
+from dashboard.i18n import DATE_FORMAT, SUPPRESSED, format_date, format_pct, format_pp, suppressed_note
+from dashboard.registry import marked
 from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
 from dashboard.tables.indicators import (
     KERNCIJFER_TABLE_COLUMNS,
@@ -55,6 +56,7 @@ class ReportData:
     units: pd.DataFrame | None = None  # the latest inventory of each chosen municipality, for maps
     is_sample: bool = False  # made from sample data: every page says so, so it is never handed in
     kerncijfers: pd.DataFrame = field(default_factory=pd.DataFrame)  # core figures: the province, then each town
+    small_numbers_note: str = ""  # what "x" means, when a value is left out as a small number
 
     @property
     def is_empty(self) -> bool:
@@ -126,12 +128,25 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
                       municipalities=names, vacancy=vacancy, trends=trends, mix=mix,
                       outputs=efro_outputs(campaign, votes, units, end=end, geography=geography),
                       provenance=provenance(batches, end=end), units=latest, is_sample=shows_sample(batches))
-    data.sentences = sentences(vacancy)
     data.kerncijfers = report_kerncijfers(units, codes, end=end, geography=geography)
     if len(campaign):
         reach = campaign_table(campaign, placed, geography=geography)
         data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
+    _leave_out_small_numbers(data)
+    data.sentences = sentences(data.vacancy)
     return data
+
+
+def _leave_out_small_numbers(data: ReportData) -> None:
+    """The small-numbers rule (``KERNMONITOR_DISCLOSURE_MIN``) on every table of the report: "x" where
+    it leaves a value out (`dashboard.registry.marked`), and the note that says what "x" means."""
+    if not settings.disclosure_min():
+        return
+    for name in ("vacancy", "trends", "mix", "kerncijfers", "campaign"):
+        table = marked(getattr(data, name))
+        setattr(data, name, table)
+        if table.isin([SUPPRESSED]).to_numpy().any():
+            data.small_numbers_note = suppressed_note(settings.disclosure_min())
 
 
 def report_kerncijfers(units: pd.DataFrame, codes: list[str], *, end: pd.Timestamp, geography: str) -> pd.DataFrame:
@@ -195,6 +210,10 @@ def sentences(vacancy: pd.DataFrame) -> list[str]:
     lines = []
     for row in vacancy.itertuples():
         change = row.change_since_baseline
+        if SUPPRESSED in (row.vacancy_rate_units, row.vacancy_rate_units_baseline, change):
+            lines.append(f"{row.municipality}: leegstand {format_pct(row.vacancy_rate_units)} op "
+                         f"{format_date(row.observed_on)} (x: een klein aantal panden, niet getoond).")
+            continue
         if pd.isna(change):
             lines.append(f"{row.municipality}: leegstand {format_pct(row.vacancy_rate_units)} op "
                          f"{format_date(row.observed_on)}; geen inventaris bij de basislijn.")

@@ -18,8 +18,8 @@ from analysis.geography import latest_of_year  # noqa: E402
 from analysis.kerncijfers import MEASURE_COLUMNS  # noqa: E402
 from dashboard import reference  # noqa: E402
 from dashboard.figures.palette import GROUP_COLOURS, OKABE_ITO, group_colour  # noqa: E402
-from dashboard.i18n import format_date, format_number, format_pct, format_pp  # noqa: E402
-from dashboard.registry import LABELS, format_value  # noqa: E402
+from dashboard.i18n import SUPPRESSED, format_date, format_number, format_pct, format_pp  # noqa: E402
+from dashboard.registry import LABELS, blanked, format_value  # noqa: E402
 from dashboard.report.content import SAMPLE_MARK, ReportData  # noqa: E402
 from dashboard.settings import PROVINCE_NIS_CODE  # noqa: E402
 from dashboard.tables.methodology import SOURCES, definitions  # noqa: E402
@@ -117,6 +117,8 @@ def _summary(pdf: FPDF, data: ReportData, period: str) -> None:
     _table(pdf, rows, (40, 26, 24, 24, 30, 36))
     for sentence in data.sentences:
         _text(pdf, "• " + sentence)
+    if data.small_numbers_note:
+        _text(pdf, data.small_numbers_note, 8)
 
 
 def _outputs(pdf: FPDF, data: ReportData) -> None:
@@ -152,6 +154,8 @@ def _kerncijfers(pdf: FPDF, data: ReportData) -> None:
                "de inventaris ligt. De provincie telt de gemeenten met een inventaris in het laatste jaar samen. "
                "'–' is onbekend: een oppervlakte per 1.000 inwoners bestaat alleen als elke winkel (of horecazaak) "
                "een gekende oppervlakte heeft. De definities staan bij de methodologie.", 8)
+    if data.small_numbers_note:
+        _text(pdf, data.small_numbers_note, 8)
 
 
 def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None:
@@ -168,9 +172,10 @@ def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None
                f"langdurig {format_pct(row.long_term_vacancy_share)}); "
                f"{format_pp(row.change_since_baseline)} sinds de basislijn.")
     _town_kpis(pdf, data, row)
-    trend = data.trends[data.trends["nis_code"] == nis_code]
+    # Charts draw no "x" (a small number left out): `blanked` leaves those points empty.
+    trend = blanked(data.trends[data.trends["nis_code"] == nis_code])
     pdf.image(_trend_png(trend, name), w=170)
-    mix = data.mix[data.mix["nis_code"] == nis_code]
+    mix = blanked(data.mix[data.mix["nis_code"] == nis_code])
     units = data.units[data.units["nis_code"] == nis_code] if data.units is not None else pd.DataFrame()
     y = pdf.get_y()
     if not mix.empty:
@@ -184,12 +189,17 @@ def _town_kpis(pdf: FPDF, data: ReportData, row) -> None:
     province = data.vacancy[data.vacancy["nis_code"] == PROVINCE_NIS_CODE]
     province_rate = province["vacancy_rate_units"].iloc[0] if len(province) else None
     peers = row.get("vacancy_rate_units_peers")
+
+    def difference(other) -> str:  # a town's rate left out ("x") would follow from its difference
+        if row.vacancy_rate_units == SUPPRESSED:
+            return SUPPRESSED
+        return "–" if other is None or pd.isna(other) else format_pp(row.vacancy_rate_units - other)
+
     _table(pdf, [["", row.municipality, "Provincie", f"Vergelijkbare gemeenten ({row.get('peer_group') or '–'})"],
                  ["Leegstand (panden)", format_pct(row.vacancy_rate_units), format_pct(province_rate),
                   format_pct(peers)],
-                 ["Verschil van de gemeente", "", format_pp(row.vacancy_rate_units - province_rate)
-                  if province_rate is not None else "–", format_pp(row.vacancy_rate_units - peers)
-                  if peers is not None and not pd.isna(peers) else "–"]], (50, 35, 35, 60), size=9)
+                 ["Verschil van de gemeente", "", difference(province_rate), difference(peers)]],
+           (50, 35, 35, 60), size=9)
     count = row.get("units_vacant_year_or_more")
     if count is not None and not pd.isna(count):
         _text(pdf, f"Actielijst: {format_number(count)} panden staan minstens een jaar leeg (de lijst met adressen "

@@ -32,6 +32,8 @@ def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
              ("Gegevensversie", data.data_version)]
     if data.is_sample:  # first, so it is never handed in
         facts.insert(0, ("Gegevens", SAMPLE_MARK))
+    if data.small_numbers_note:
+        facts.append(("Kleine aantallen", data.small_numbers_note))
     period = pd.DataFrame(facts, columns=["Gegeven", "Waarde"])
     kerncijfers = data.kerncijfers.rename(columns=LABELS)
     reach = data.campaign.drop(columns=["inventory_observed_on"], errors="ignore").rename(columns=LABELS)

@@ -15,8 +15,9 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from dashboard.i18n import DATE_FORMAT
-from dashboard.registry import DECIMALS, by_label
+from dashboard import settings
+from dashboard.i18n import DATE_FORMAT, SUPPRESSED, suppressed_note
+from dashboard.registry import DECIMALS, blanked, by_label, suppressed
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Control characters other than tab, LF and CR: XML 1.0, and so an Excel cell, cannot hold them.
@@ -87,10 +88,38 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     b'\\xef\\xbb\\xbfnaam\\r\\n"Bakkerij\\r=1+1"\\r\\n'
     >>> to_csv_bytes(pd.DataFrame({"Leegstand (panden)": [0.0862], "Jaar": [2024]})).decode("utf-8-sig")
     'Leegstand (panden) (%);Jaar\\r\\n8,6;2024\\r\\n'
+
+    Values the small-numbers rule leaves out are "x"; a line after the table says what "x" means.
     """
-    safe = neutralise_formulas(dutch_values(frame))
-    return safe.to_csv(index=False, sep=";", decimal=",", date_format=DATE_FORMAT,
-                       lineterminator="\r\n").encode("utf-8-sig")
+    hidden = suppressed(frame)
+    safe = neutralise_formulas(_with_x(dutch_values(blanked(frame, hidden)), hidden, decimal=","))
+    text = safe.to_csv(index=False, sep=";", decimal=",", date_format=DATE_FORMAT, lineterminator="\r\n")
+    return (text + small_numbers_lines(hidden, "\r\n")).encode("utf-8-sig")
+
+
+def small_numbers_lines(hidden: pd.DataFrame, end: str) -> str:
+    """An empty line and what "x" means, after a table for people that has an "x" (else nothing).
+
+    The note holds no separator, quote or formula start, so it is one cell of the file's first column.
+    """
+    return f"{end}{suppressed_note(settings.disclosure_min())}{end}" if hidden.to_numpy().any() else ""
+
+
+def _with_x(shown: pd.DataFrame, hidden: pd.DataFrame, *, decimal: str = ".") -> pd.DataFrame:
+    """``shown`` (a copy of the table, its columns in the same order) with `SUPPRESSED` where ``hidden``.
+
+    Such a column holds text and numbers; ``to_csv`` writes its decimals with a point whatever its
+    ``decimal``, so they are written here with ``decimal``.
+    """
+    result = shown.copy()
+    for position in range(result.shape[1]):
+        mask = hidden.iloc[:, position].to_numpy()
+        if mask.any():
+            column = result.iloc[:, position].astype(object)
+            if decimal != ".":
+                column = column.map(lambda v: str(v).replace(".", decimal) if isinstance(v, float) and v == v else v)
+            result.isetitem(position, column.where(~mask, SUPPRESSED))
+    return result
 
 
 def to_script_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -101,6 +130,7 @@ def to_script_csv_bytes(frame: pd.DataFrame) -> bytes:
     b'vacancy_rate_units,observed_on\\n0.0862,2024-01-01\\n'
     """
     named = frame.rename(columns=lambda header: entry.column if (entry := by_label(header)) else header)
+    named = _with_x(named, suppressed(frame))  # "x" as on screen; no note line, so scripts read every row
     return neutralise_formulas(named).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode()
 
 
@@ -147,13 +177,17 @@ def to_xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Kernmonitor") -> bytes:
     against formulas, dates without time zone."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        write_sheet(writer, frame, sheet)
+        if write_sheet(writer, frame, sheet):
+            write_sheet(writer, pd.DataFrame({"Toelichting": [suppressed_note(settings.disclosure_min())]}),
+                        "Toelichting")
     return buffer.getvalue()
 
 
-def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
-    """One formatted sheet (see `to_xlsx_bytes`) in an open workbook."""
-    safe = excel_safe(frame)
+def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> bool:
+    """One formatted sheet (see `to_xlsx_bytes`) in an open workbook; whether it has an "x" (a value
+    the small-numbers rule leaves out)."""
+    hidden = suppressed(frame)
+    safe = excel_safe(blanked(frame, hidden))
     units = []
     for position, header in enumerate(frame.columns):
         values = safe.iloc[:, position]
@@ -168,8 +202,10 @@ def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
         if unit is None and pd.api.types.is_datetime64_any_dtype(values):
             unit = "date"
         units.append(unit)
+    safe = _with_x(safe, hidden)
     safe.to_excel(writer, index=False, sheet_name=name[:31])
     _format(writer.sheets[name[:31]], safe, units)
+    return bool(hidden.to_numpy().any())
 
 
 def _format(sheet, table: pd.DataFrame, units: list[str | None]) -> None:

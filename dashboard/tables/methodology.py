@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import quality
-from dashboard import registry
-from dashboard.i18n import SOURCE_LABELS, format_pct
+from dashboard import registry, settings
+from dashboard.i18n import SOURCE_LABELS, format_pct, suppressed_note
 from dashboard.settings import source_preference
 
 SOURCES = pd.DataFrame([
@@ -41,6 +41,9 @@ def _concepts() -> list[tuple[str, str]]:
         ("Kwaliteit", f"vlag bij < {quality.MIN_UNITS} verkooppunten, oppervlakte gekend voor "
                       f"< {format_pct(quality.MIN_AREA_COVERAGE, 0)}, of < {format_pct(quality.MIN_COMPLETENESS, 0)} "
                       "van de panden van de vorige inventaris"),
+        ("Kleine aantallen", suppressed_note(threshold) if (threshold := settings.disclosure_min()) else
+         "op deze site wordt elk cijfer getoond; een publieke site kan aantallen panden onder 5 (en wat erop "
+         "rust) als x tonen, zoals Provincies in Cijfers"),
     ]
 
 

@@ -11,7 +11,7 @@ from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
 from analysis.vitality import peer_group
 from dashboard import reference
 from dashboard.i18n import format_address, format_since
-from dashboard.registry import LABELS
+from dashboard.registry import LABELS, blanked
 
 #: A group is a strength when it is this much more common than in the province.
 STRENGTH_MIN_QUOTIENT = 1.25
@@ -100,8 +100,10 @@ def _precisions(units: pd.DataFrame) -> list:
 
 
 def strengths(mix_row: pd.Series, *, min_quotient: float = STRENGTH_MIN_QUOTIENT) -> pd.DataFrame:
-    """Groups over-represented against the province: Groep, Locatiequotiënt (≥ ``min_quotient``)."""
+    """Groups over-represented against the province: Groep, Locatiequotiënt (≥ ``min_quotient``). A group
+    whose quotient rests on a small number of units (the small-numbers rule) is not listed."""
     names = reference.group_names()
+    mix_row = blanked(mix_row.to_frame().T).iloc[0]
     quotients = {column.removeprefix("location_quotient_"): value for column, value in mix_row.items()
                  if str(column).startswith("location_quotient_") and pd.notna(value) and value >= min_quotient}
     table = pd.DataFrame({"Groep": [names.get(code, code) for code in quotients],

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.kerncijfers import MEASURE_COLUMNS
-from dashboard.i18n import format_area, format_number
-from dashboard.registry import LABELS, format_value
+from dashboard.i18n import SUPPRESSED, format_area, format_number
+from dashboard.registry import LABELS, format_value, marked
 from dashboard.ui import shell
 
 HEADERS = ["Kerncijfer", "Waarde", "Basis"]
@@ -18,10 +18,15 @@ def _of(part, whole, noun: str) -> str:
     return f"{format_number(part)} van {format_number(whole)} {noun}"
 
 
+def _positive(count) -> bool:
+    """Whether a count is above 0; one left out as a small number ("x") is 1 or more."""
+    return count == SUPPRESSED or count > 0
+
+
 def _area_basis(row: pd.Series, *, area: str, unknown: str, units: str, noun: str) -> str:
     if row[units] == 0:
         return f"geen {noun}"
-    if row[unknown] > 0:
+    if _positive(row[unknown]):
         return f"oppervlakte onbekend voor {_of(row[unknown], row[units], noun)}"
     return f"{format_area(row[area])} bij {format_number(row[units])} {noun}"
 
@@ -29,7 +34,7 @@ def _area_basis(row: pd.Series, *, area: str, unknown: str, units: str, noun: st
 def _former_basis(row: pd.Series) -> str:
     text = f"{format_number(row['units_vacant_former_shop'])} leegstaande panden waren een winkel"
     unknown = row["units_vacant_former_use_unknown"]
-    if unknown > 0:
+    if _positive(unknown):
         text += f"; vroeger gebruik onbekend voor {_of(unknown, row['units_vacant'], 'leegstaande panden')}"
     return text
 
@@ -40,7 +45,8 @@ def _chain_basis(row: pd.Series) -> str:
         return _of(row["shops_chain"], shops, "winkels")
     if unknown == shops:
         return f"onbekend of ze een filiaal zijn voor alle {format_number(shops)} winkels"
-    return (f"{_of(row['shops_chain'], shops - unknown, 'winkels')} waarvan gekend is of ze een filiaal zijn; "
+    known = SUPPRESSED if SUPPRESSED in (shops, unknown) else shops - unknown
+    return (f"{_of(row['shops_chain'], known, 'winkels')} waarvan gekend is of ze een filiaal zijn; "
             f"van {format_number(unknown)} onbekend")
 
 
@@ -65,7 +71,9 @@ FIGURES = {
 
 def kerncijfer_rows(row: pd.Series) -> pd.DataFrame:
     """Kerncijfer, Waarde (as the screen writes it: ``14,1``, ``5,2 %``, "–" for unknown) and Basis
-    (the counts behind it, and how many units it could not use) of one `kerncijfers_table` row."""
+    (the counts behind it, and how many units it could not use) of one `kerncijfers_table` row; "x"
+    for a figure or count that the small-numbers rule leaves out."""
+    row = marked(row.to_frame().T).iloc[0]
     return pd.DataFrame([(LABELS[column], format_value(column, row[column]), FIGURES[column](row))
                          for column in MEASURE_COLUMNS], columns=HEADERS)
 
@@ -85,7 +93,9 @@ def kerncijfer_section(table: pd.DataFrame, *, file_stem: str) -> None:
         st.caption("Geen volledige inventaris in dit jaar: geen kerncijfers.")
         return
     row = table.iloc[-1]
-    st.dataframe(kerncijfer_rows(row), key="kerncijfers", hide_index=True)
+    rows = kerncijfer_rows(row)
+    st.dataframe(rows, key="kerncijfers", hide_index=True)
+    shell.small_numbers_note(rows.isin([SUPPRESSED]).to_numpy().any())
     st.caption(f"Volgens de kerncijfers detailhandel van Provincies in Cijfers, op de inventaris van "
                f"{format_value('observed_on', row['observed_on'])}. {population_note(row)}")
     shell.downloads(table.tail(1).rename(columns=LABELS), key="kerncijfers", file_stem=file_stem)

@@ -10,6 +10,7 @@ import streamlit.components.v1 as components
 
 from dashboard import reference, registry, settings
 from dashboard.figures import chart_text
+from dashboard.i18n import suppressed_note
 from dashboard.sample import LABEL as SAMPLE_LABEL
 from dashboard.tables import exports
 from dashboard.tables.indicators import GEOGRAPHIES
@@ -161,7 +162,14 @@ def table_with_downloads(table, *, key: str, file_stem: str) -> None:
         st.caption("Niets te tonen.")
         return
     st.dataframe(registry.styled(table), key=key, hide_index=True, column_config=column_config(table))
+    small_numbers_note(registry.suppressed(table).to_numpy().any())
     downloads(table, key=key, file_stem=file_stem)
+
+
+def small_numbers_note(shows_x: bool) -> None:
+    """Under a table that shows an "x": what it means (`dashboard.i18n.suppressed_note`)."""
+    if shows_x:
+        st.caption(suppressed_note(settings.disclosure_min()))
 
 
 def column_config(table) -> dict:

@@ -11,8 +11,9 @@ import pandas as pd
 
 from analysis.campaign import OTHER_FIGURES, latest_edition
 from analysis.geography import latest_of_year
-from dashboard.i18n import BAND_LABELS, format_number, format_pp
-from dashboard.registry import LABELS, format_value, indicator
+from dashboard import settings
+from dashboard.i18n import BAND_LABELS, format_pp, suppressed_note
+from dashboard.registry import LABELS, blanked, format_value, indicator, marked, shown, suppressed, suppressed_in
 
 
 @dataclass(frozen=True)
@@ -57,21 +58,28 @@ def province_kpis(province: pd.DataFrame, year: int) -> list[Kpi]:
     before = rows[rows["year"] < year]
     previous = before.iloc[-1] if len(before) else None
     previous_label = f"t.o.v. {int(previous['year'])}" if previous is not None else "geen vorige inventaris"
+    hidden = suppressed_in(current) | (suppressed_in(previous) if previous is not None else set())
 
     def card(column: str, extra: str = "", *, with_change: bool = True) -> Kpi:
         entry = indicator(column)
         difference = current[column] - previous[column] if previous is not None and with_change else None
-        return Kpi(entry.label, format_value(column, current[column]), help=" ".join(
-            part for part in (entry.explanation, extra) if part),
-            **_delta(column, difference, f"sinds {int(previous['year'])}" if previous is not None else None))
+        return Kpi(entry.label, shown(current, column), help=_help(entry.explanation, extra, column in hidden),
+                   **_delta(column, None if column in hidden else difference,
+                            f"sinds {int(previous['year'])}" if previous is not None else None))
 
-    coverage = format_value("floor_area_coverage", current["floor_area_coverage"])
+    coverage = shown(current, "floor_area_coverage")
     return [
         card("vacancy_rate_units", f"{previous_label.capitalize()}."),
         card("vacancy_rate_floor", f"Oppervlakte gekend voor {coverage} van de panden; {previous_label}."),
-        card("units_vacant", f"Van {format_number(current['units_total'])} verkooppunten.", with_change=False),
+        card("units_vacant", f"Van {shown(current, 'units_total')} verkooppunten.", with_change=False),
         card("long_term_vacancy_share", f"{previous_label.capitalize()}."),
     ]
+
+
+def _help(explanation: str, extra: str, is_hidden: bool) -> str:
+    """A card's help: what it means, what it rests on, and what "x" means when it shows one."""
+    note = suppressed_note(settings.disclosure_min()) if is_hidden else ""
+    return " ".join(part for part in (explanation, extra, note) if part)
 
 
 def town_kpis(row: pd.Series, compared: dict) -> list[Kpi]:
@@ -81,22 +89,26 @@ def town_kpis(row: pd.Series, compared: dict) -> list[Kpi]:
     ``row`` is the town's vacancy row, ``compared`` `dashboard.tables.town.comparison_kpis`.
     """
     rate = "vacancy_rate_units"
+    hidden = suppressed_in(row)
 
     def against(whom: str, value: float) -> dict:
+        if rate in hidden:  # the town's rate would follow from the difference
+            return _delta(rate, None, None)
         difference = compared["town"] - value
         where = "boven" if round(difference, 3) > 0 else "onder" if round(difference, 3) < 0 else "gelijk aan"
         return _delta(rate, difference, f"{where} {whom}")  # the town's page: it is the town that lies there
 
+    change = None if {rate, "vacancy_rate_units_change"} & hidden else row["vacancy_rate_units_change"]
     return [
-        Kpi(LABELS[rate], format_value(rate, row[rate]), help=indicator(rate).explanation,
-            **_delta(rate, row["vacancy_rate_units_change"], "sinds de vorige inventaris")),
+        Kpi(LABELS[rate], shown(row, rate), help=_help(indicator(rate).explanation, "", rate in hidden),
+            **_delta(rate, change, "sinds de vorige inventaris")),
         Kpi("Provincie", format_value(rate, compared["province"]), help="De leegstand (panden) van de provincie.",
             **against("de provincie", compared["province"])),
         Kpi("Vergelijkbare gemeenten", format_value(rate, compared["peers"]),
             help=f"De leegstand (panden) van de {compared['peer_group']} samen.",
             **against(f"de {compared['peer_group']}", compared["peers"])),
-        Kpi(LABELS["long_term_vacancy_share"], format_value("long_term_vacancy_share", row["long_term_vacancy_share"]),
-            None, indicator("long_term_vacancy_share").explanation),
+        Kpi(LABELS["long_term_vacancy_share"], shown(row, "long_term_vacancy_share"), None,
+            _help(indicator("long_term_vacancy_share").explanation, "", "long_term_vacancy_share" in hidden)),
     ]
 
 
@@ -110,10 +122,9 @@ def ranking_table(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
     Returns the numbers (fractions) with Dutch headers and a ``Rang`` index, so the table
     sorts correctly; `dashboard.registry.styled` formats it for the screen.
     """
-    rows = municipal[municipal["year"] == year]
-    rows = rows.sort_values(["vacancy_rate_units", "municipality"]).reset_index(drop=True)
-    table = rows[RANKING_COLUMNS].assign(vacancy_band=rows["vacancy_band"].map(BAND_LABELS),
-                                         notes=quality_notes(rows))
+    rows = _by_vacancy(municipal[municipal["year"] == year])
+    bands = rows["vacancy_band"].map(lambda band: BAND_LABELS.get(band, band))  # "x" stays "x"
+    table = rows[RANKING_COLUMNS].assign(vacancy_band=bands, notes=quality_notes(rows))
     table.index = pd.RangeIndex(1, len(table) + 1, name="Rang")
     return table.rename(columns=LABELS)
 
@@ -134,8 +145,15 @@ def quality_notes(rows: pd.DataFrame) -> pd.Series:
 def year_download(municipal: pd.DataFrame, year: int) -> pd.DataFrame:
     """Every indicator of the municipalities' inventories of ``year``, in the ranking's order, under
     the registry's Dutch labels: what the Overzicht offers for download."""
-    rows = municipal[municipal["year"] == year].sort_values(["vacancy_rate_units", "municipality"])
-    return rows.rename(columns=LABELS).reset_index(drop=True)
+    return _by_vacancy(municipal[municipal["year"] == year]).rename(columns=LABELS)
+
+
+def _by_vacancy(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` from the lowest vacancy by units to the highest, small numbers marked "x" (`marked`).
+    A rate left out sorts with the unknown ones, at the end: its place among the others would tell it."""
+    order = blanked(rows)["vacancy_rate_units"]
+    rows = rows.assign(_order=order).sort_values(["_order", "municipality"]).drop(columns="_order")
+    return marked(rows.reset_index(drop=True))
 
 
 #: What the province map can show.
@@ -146,12 +164,13 @@ MAP_INDICATORS = {column: LABELS[column] for column in ["vacancy_rate_units", "v
 
 def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: str, *,
               vitality: pd.DataFrame | None = None, reach: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``nis_code``, ``units_total`` and the indicator for each municipality's latest inventory of
-    ``year`` (participation: the latest edition up to ``year``)."""
+    """``nis_code``, ``units_total``, the indicator for each municipality's latest inventory of ``year``
+    (participation: the latest edition up to ``year``) and ``is_suppressed``: the indicator is a small
+    number left out (its value then empty, so the map draws no colour for it)."""
     rows = latest_of_year(municipal, year=year)
-    table = rows[["nis_code", "units_total", *([indicator] if indicator in rows else [])]]
-    if indicator in table:
-        return table.reset_index(drop=True)
+    if indicator in rows:
+        return _without_small_numbers(rows, indicator)[["nis_code", "units_total", indicator, "is_suppressed"]] \
+            .reset_index(drop=True)
     if indicator == "vitality_index":
         source = vitality if vitality is not None else pd.DataFrame(columns=["nis_code", indicator])
     elif indicator == "participation_rate":
@@ -159,7 +178,16 @@ def map_table(municipal: pd.DataFrame, mix: pd.DataFrame, year: int, indicator: 
             latest_edition(reach, year))
     else:
         source = mix[mix["year"] == year]
-    return table.merge(source[["nis_code", indicator]], on="nis_code", how="left").reset_index(drop=True)
+    source = _without_small_numbers(source, indicator)[["nis_code", indicator, "is_suppressed"]]
+    table = rows[["nis_code", "units_total"]].merge(source, on="nis_code", how="left")
+    return table.assign(is_suppressed=table["is_suppressed"].fillna(False).astype(bool)).reset_index(drop=True)
+
+
+def _without_small_numbers(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``rows`` with ``column`` empty where the small-numbers rule leaves it out, and ``is_suppressed``
+    (other columns as they are: ``units_total`` sizes a symbol)."""
+    hidden = suppressed(rows)[column].to_numpy(dtype=bool)
+    return rows.assign(**{column: rows[column].where(~hidden), "is_suppressed": hidden})
 
 
 REACH_HEADERS = {column: LABELS[column] for column in ["municipality", "edition", "participating_shops",
@@ -208,6 +236,6 @@ COMPARE_INDICATORS = {column: LABELS[column] for column in ["vacancy_rate_units"
 
 def compare_table(picked: pd.DataFrame, year: int) -> pd.DataFrame:
     """The chosen municipalities' latest inventory of ``year``, side by side, with Dutch headers."""
-    rows = latest_of_year(picked, year=year)
+    rows = marked(latest_of_year(picked, year=year))  # judged with every count, before some are dropped
     columns = ["municipality", "units_total", "units_vacant", *COMPARE_INDICATORS, "vacancy_band"]
     return rows.sort_values("municipality")[columns].rename(columns=LABELS).reset_index(drop=True)

@@ -19,7 +19,7 @@ DAILY_GROUP_CODES = frozenset({"11"})
 HORECA_GROUP_CODES = frozenset({"59"})
 SERVICES_GROUP_CODES = frozenset({"65"})
 MIX_COLUMNS = ["units_mix_known", "shannon_diversity", "evenness", "retail_share", "daily_share",
-               "non_daily_share", "horeca_share", "services_share", "chain_share"]
+               "non_daily_share", "horeca_share", "services_share", "units_chain", "chain_share"]
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,8 @@ def shop_mix(units: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ("nis_cod
 
     ``retail_share`` (groups 11–38), ``horeca_share`` (59) and ``services_share`` (65) are
     shares of the mix units; ``daily_share`` = group 11 / retail units and ``non_daily_share``
-    its complement; ``chain_share`` = branches of chains / mix units whose chain flag is known.
+    its complement; ``units_chain`` counts the branches of chains and ``chain_share`` = branches of
+    chains / mix units whose chain flag is known.
     """
     return _shop_mix(_mix_counts(units, by=list(by)))
 
@@ -181,6 +182,7 @@ def _shop_mix(counts: MixCounts) -> pd.DataFrame:
         daily_share=units_in(DAILY_GROUP_CODES) / np.where(retail > 0, retail, np.nan),
         horeca_share=units_in(HORECA_GROUP_CODES) / total,
         services_share=units_in(SERVICES_GROUP_CODES) / total,
+        units_chain=counts.units_chain,
         chain_share=counts.units_chain / np.where(known > 0, known, np.nan),
     )
     result["non_daily_share"] = 1 - result["daily_share"]

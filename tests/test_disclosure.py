@@ -117,6 +117,18 @@ def test_each_group_of_the_mix_rests_on_its_own_units(rule):
     assert registry.marked(row).iloc[0].tolist() == [100, "x", "x", 0.4, 1.1]
 
 
+def test_the_chain_share_rests_on_its_branches(rule):
+    from analysis.mix import shop_mix
+
+    # Town 1: 3 branches among 10 occupied units (share 0,3 → x); town 2: 6 among 10 (0,6 shown).
+    units = pd.concat([unit_rows(*[{"status": "occupied", "group_code": "22", "chain": i < chains}
+                                   for i in range(10)], nis_code=nis_code) for nis_code, chains in
+                       (("34022", 3), ("31005", 6))])
+    mix = shop_mix(units)
+    assert mix["units_chain"].tolist() == [6, 3]  # sorted by NIS code: 31005, 34022
+    assert registry.marked(mix[["units_chain", "chain_share"]]).values.tolist() == [[6, 0.6], ["x", "x"]]
+
+
 def test_a_strength_resting_on_a_few_units_is_not_listed(rule):
     from dashboard.tables import town
 

@@ -300,10 +300,10 @@ def _entries() -> list[Indicator]:
 COUNTS_OF_PREMISES = (
     "units_total", "units_vacant", "units_vacant_dated", "units_vacant_frictional", "units_vacant_long_term",
     "units_vacant_structural", "units_before", "units_after", "new_vacancies", "reoccupations", "openings",
-    "closures", "units_followed_by_id", "units_followed_by_address", "units_mix_known", "units_chain", "retail_units_occupied",
-    "shops_area_unknown", "horeca_units_occupied", "horeca_area_unknown", "units_vacant_former_shop",
-    "units_vacant_former_use_unknown", "shops_chain", "shops_chain_unknown", "daily_units_occupied",
-    "units_vacant_year_or_more")
+    "closures", "units_followed_by_id", "units_followed_by_address", "units_mix_known", "units_chain",
+    "retail_units_occupied", "shops_area_unknown", "horeca_units_occupied", "horeca_area_unknown",
+    "units_vacant_former_shop", "units_vacant_former_use_unknown", "shops_chain", "shops_chain_unknown",
+    "daily_units_occupied", "units_vacant_year_or_more")
 _RETAIL_IN_MIX = "retail_share * units_mix_known"  # the mix table has shares of its units, not counts
 #: What each other covered value rests on: its numerator, the units behind an area, or for a share of
 #: the mix (whose table has no counts per group) the share times its base. A value whose table has

@@ -25,10 +25,14 @@ BOUNDARIES_ENV = "KERNMONITOR_BOUNDARIES"
 TILES_ENV = "KERNMONITOR_TILES"
 DEFAULT_TILES = "OpenStreetMap"
 
-#: The province the dashboard covers (REFNIS code and name). Units elsewhere are rejected.
+#: The default region (REFNIS code and name): West-Vlaanderen, the province the project started in.
+#: `dashboard.regions` resolves any region: a Flemish province or all of Flanders.
 PROVINCE_NIS_CODE = "30000"
 PROVINCE_NAME = "West-Vlaanderen"
-#: Environment variable that points imports at another province (its REFNIS code).
+#: Environment variable with the region imports accept (units of municipalities elsewhere are rejected)
+#: and the app opens on: a province's REFNIS code (10000 Antwerpen, 20001 Vlaams-Brabant, 30000
+#: West-Vlaanderen, 40000 Oost-Vlaanderen, 70000 Limburg) or 02000 for all of Flanders. Default 30000.
+#: The sidebar and ``--province`` show another region without changing what imports accept.
 PROVINCE_ENV = "KERNMONITOR_PROVINCE"
 #: West-Vlaanderen's bounding box (WGS84: west, south, east, north) plus 5 km on every side,
 #: from the municipal boundaries in EPSG:31370. Coordinates outside it are rejected on import.
@@ -86,8 +90,9 @@ def db_url() -> str:
 
 
 def province_nis_code() -> str:
-    """The province whose units are accepted on import (``KERNMONITOR_PROVINCE``, default 30000)."""
-    return os.environ.get(PROVINCE_ENV) or PROVINCE_NIS_CODE
+    """The region's code as set (``KERNMONITOR_PROVINCE``, default 30000), unchecked:
+    `dashboard.regions.configured` checks it and says in Dutch what is wrong."""
+    return os.environ.get(PROVINCE_ENV, "").strip() or PROVINCE_NIS_CODE
 
 
 #: Environment variable that hides rankings and league tables (``0``, ``nee`` or ``false``), for

@@ -1,5 +1,6 @@
-"""Gemeente: one town's profile — KPIs against province and peers, the unit map, trends, mix,
-duration, flows, streets, the long-vacant units to act on and the town's strengths."""
+"""Gemeente: one town's profile — KPIs against the chosen region (its province or Flanders) and its peers
+there, the unit map, trends, mix, duration, flows, streets, the long-vacant units to act on and the
+town's strengths."""
 
 import streamlit as st
 
@@ -10,21 +11,22 @@ from dashboard.tables import town
 from dashboard.tables.indicators import kerncijfers_table
 from dashboard.ui import kerncijfer_views, loaders, register_views, shell, views
 
+region = shell.region_selector()
 st.title("Gemeente")
-geography = shell.geography_selector()
-names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
-nis = shell.town_selector(names, geography=geography)
-table = loaders.vacancy_indicators(level="municipality", geography=geography)
+geography = shell.geography_selector(region)
+names = region.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
+nis = shell.town_selector(names, geography=geography, region=region)
+table = loaders.vacancy_indicators(level="municipality", geography=geography, region=region.nis_code)
 own = table[table["nis_code"] == nis]
 if own.empty:
     st.info(f"Voor {names[nis]} zijn nog geen inventarissen. Importeer er een op de pagina Gegevens.")
     st.stop()
 year = shell.year_selector(own["year"].unique().tolist())
 row = latest_of_year(own, year=year).iloc[-1]
-province = loaders.vacancy_indicators(level="province", geography=geography)
-compared = town.comparison_kpis(table, province, nis, year=year, geography=geography)
+province = loaders.vacancy_indicators(level="province", geography=geography, region=region.nis_code)
+compared = town.comparison_kpis(table, province, nis, year=year, geography=geography, region=region)
 
-for column, kpi in zip(st.columns(4), views.town_kpis(row, compared), strict=True):
+for column, kpi in zip(st.columns(4), views.town_kpis(row, compared, region), strict=True):
     shell.metric(column, kpi)
 shell.quality_notes(row)
 if row["is_register_only"]:
@@ -42,9 +44,11 @@ st.download_button("Kaart downloaden (HTML)", lambda: loaders.unit_map_file(nis,
 trend, mix, duration, moves = st.tabs(["Trend", "Winkelmix", "Leegstandsduur", "Stromen"])
 with trend:
     for column in ("vacancy_rate_units", "vacancy_rate_floor"):
-        shell.chart(charts.trend_chart(own, column=column, reference=province), key=f"trend_{column}")
+        shell.chart(charts.trend_chart(own, column=column, reference=province,
+                                       reference_name=region.series_name(province["municipality"])),
+                    key=f"trend_{column}")
 with mix:
-    mix_rows = loaders.mix_indicators(geography=geography)
+    mix_rows = loaders.mix_indicators(geography=geography, region=region.nis_code)
     mix_row = mix_rows[(mix_rows["nis_code"] == nis) & (mix_rows["year"] == year)]
     if mix_row.empty:
         st.info("Geen winkelmix voor dit jaar.")
@@ -56,7 +60,8 @@ with moves:
     shell.chart(charts.flows_chart(own), key="flows_chart")
 
 # The town alone from the cached units: quick enough uncached (a loader per store version could keep it).
-kerncijfer_views.kerncijfer_section(kerncijfers_table(loaders.units(), geography=geography, year=year, nis_code=nis),
+kerncijfer_views.kerncijfer_section(kerncijfers_table(loaders.units(), geography=geography, year=year, nis_code=nis,
+                                                      region=region),
                                     file_stem=f"kerncijfers_{nis}_{year}")
 register_views.register_section(loaders.register_comparison(nis, geography=geography, year=year),
                                 file_stem=f"register_{nis}_{year}")

@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import reference
 from dashboard.report import content
 from dashboard.report.pdf import report_pdf
 from dashboard.report.xlsx import report_xlsx
@@ -12,16 +11,19 @@ from dashboard.ui import loaders, shell, signin
 st.title("Rapport")
 st.caption("Het voortgangsrapport voor het EFRO e-loket en de stuurgroep: samenvatting, EFRO-outputindicatoren, "
            "een pagina per gemeente, methodologie en herkomst van de gegevens.")
-geography = shell.geography_selector()
+region = shell.region_selector()
+geography = shell.geography_selector(region)
 if not signin.sidebar():
     signin.viewer_note("rapporten maken")
     st.stop()
 default_start, default_end = content.default_period(pd.Timestamp.now())
 start = st.date_input("Van", value=default_start.date(), format="DD/MM/YYYY", key="report_from")
 end = st.date_input("Tot en met", value=default_end.date(), format="DD/MM/YYYY", key="report_to")
-names = reference.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
+names = region.municipalities(geography).set_index("nis_code")["name_nl"].to_dict()
+if not set(st.session_state.get("report_municipalities", [])) <= set(names):  # chosen in another region
+    del st.session_state["report_municipalities"]
 chosen = st.multiselect("Gemeenten", sorted(names, key=names.get), placeholder="Kies gemeenten",
-                        default=content.partners(geography), format_func=names.get, key="report_municipalities")
+                        default=content.partners(geography, region), format_func=names.get, key="report_municipalities")
 baseline = st.date_input("Basislijn (laatste inventaris op of vóór)", value=content.PROJECT_START.date(),
                          format="DD/MM/YYYY", key="report_baseline")
 
@@ -31,7 +33,7 @@ if st.button("Rapport maken", type="primary", key="make_report", disabled=not ch
         data = content.build_report(
             loaders.units(), loaders.campaign(), loaders.votes(), loaders.batches(), start=pd.Timestamp(start),
             end=pd.Timestamp(end), municipalities=chosen, baseline=pd.Timestamp(baseline),
-            created=pd.Timestamp.now(), data_version=loaders.store().version(), geography=geography)
+            created=pd.Timestamp.now(), data_version=loaders.store().version(), geography=geography, region=region)
         st.write("PDF opmaken")
         st.session_state["report_pdf"] = report_pdf(data)
         st.write("Excel opmaken")

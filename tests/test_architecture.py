@@ -24,7 +24,7 @@ LAYERS = [
     ("sample", ("dashboard.sample",)),
     ("ingest", ("dashboard.ingest",)),
     ("store", ("dashboard.store", "dashboard.auth")),
-    ("base", ("dashboard.settings", "dashboard.reference", "dashboard.i18n", "dashboard.registry",
+    ("base", ("dashboard.settings", "dashboard.reference", "dashboard.regions", "dashboard.i18n", "dashboard.registry",
               "dashboard.indicator_entries", "dashboard")),
     ("analysis", ("analysis",)),
 ]

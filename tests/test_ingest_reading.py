@@ -76,7 +76,8 @@ def test_the_province_is_a_setting(monkeypatch):
     monkeypatch.setenv("KERNMONITOR_PROVINCE", "40000")  # Oost-Vlaanderen
     problems = prepare(raw, "x.csv", today=pd.Timestamp("2026-01-01")).problems
     assert problems[["row_number", "value"]].values.tolist() == [[3, "Kortrijk"]]
-    assert "ligt niet in provincie 40000" in problems["problem"].iloc[0]
+    assert problems["problem"].iloc[0] == ("Kortrijk ligt niet in Oost-Vlaanderen: dit dashboard aanvaardt alleen "
+                                           "gemeenten van de provincie")
 
 
 @pytest.mark.parametrize("kind", ["units", "campaign", "votes"])

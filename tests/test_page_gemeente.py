@@ -50,8 +50,9 @@ def test_kortrijk_against_province_and_peers(url):
     metrics = {m.label: (m.value, m.delta, m.proto.delta_description) for m in at.metric}
     # 2 of 10, against 0 of 10 in 2023
     assert metrics["Leegstand (panden)"] == ("20,0 %", "+20,0 pp", "sinds de vorige inventaris")
-    # The province: 3 of 20 in 2024; the delta says it is the town that lies above it.
-    assert metrics["Provincie"] == ("15,0 %", "+5,0 pp", "boven de provincie")
+    # The province: 3 of 20 in 2024; the delta says it is the town that lies above it, the label that the
+    # province's figure rests on Kortrijk and Brugge only.
+    assert metrics["Provincie (2 van 62 gemeenten)"] == ("15,0 %", "+5,0 pp", "boven de provincie")
     # Peers: the centrumsteden Kortrijk and Brugge pooled, 3 of 20.
     assert metrics["Vergelijkbare gemeenten"] == ("15,0 %", "+5,0 pp", "boven de centrumsteden")
     assert metrics["Langdurige leegstand"][0] == "100,0 %"  # both vacant since 1/7/2022: 1,5 years

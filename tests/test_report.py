@@ -85,7 +85,8 @@ def test_excel_numbers_equal_the_indicators(store):
     for name in ("Kortrijk", "Brugge"):
         assert rows[name][header.index("Leegstand (panden)")] == indicators.loc[name, "vacancy_rate_units"]
         assert rows[name][header.index("Verkooppunten")] == indicators.loc[name, "units_total"]
-    assert rows["West-Vlaanderen"][header.index("Leegstand (panden)")] == pytest.approx(16 / 60)  # 2+4+10 of 60
+    # 2+4+10 of 60, in Brugge, Kortrijk and Oostende: the province's row says it rests on 3 of its 62.
+    assert rows["West-Vlaanderen (3 van 62 gemeenten)"][header.index("Leegstand (panden)")] == pytest.approx(16 / 60)
     assert sheet.freeze_panes == "A2"
     cell = sheet.cell(row=2, column=header.index("Leegstand (panden)") + 1)
     assert cell.number_format == "0.0%" and isinstance(cell.value, float)
@@ -185,7 +186,7 @@ def test_the_core_figures_of_the_province_and_each_town(store):
     # shop in 2016 and u3 in 2023: 2 former shops of 20 − 2 outlets. Brugge: u1 a shop in 2016, u0 unknown.
     # The province in 2024 adds Oostende's first inventory (10 vacant, all unknown): 3 / (60 − 13).
     rates = dict(zip(data.kerncijfers["municipality"], data.kerncijfers["vacancy_rate_former_shop"], strict=True))
-    assert rates == {"West-Vlaanderen": pytest.approx(3 / 47), "Brugge": pytest.approx(1 / 19),
+    assert rates == {"West-Vlaanderen (3 van 62 gemeenten)": pytest.approx(3 / 47), "Brugge": pytest.approx(1 / 19),
                      "Kortrijk": pytest.approx(1 / 9)}
     sheet = load_workbook(io.BytesIO(report_xlsx(data)))["Kerncijfers"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -195,7 +196,7 @@ def test_the_core_figures_of_the_province_and_each_town(store):
     assert kortrijk["Leegstand voorheen winkel"] == pytest.approx(1 / 9)
     assert kortrijk["Winkelvloeroppervlakte per 1.000 inw. (m²)"] == pytest.approx(1600 / 77.109)
     text = " ".join(_text(report_pdf(data)).split())
-    assert "Kerncijfer West-Vlaanderen Brugge Kortrijk" in text
+    assert "Kerncijfer West-Vlaanderen (3 van 62 gemeenten) Brugge Kortrijk" in text
     assert "Leegstand voorheen winkel 6,4 % 5,3 % 11,1 %" in text
     # Shops of 100 m²: 16 in Kortrijk (77.109 inhabitants), 18 in Brugge (118.656), 10 in Oostende (71.647);
     # the province 4.400 m² / 267.412 × 1.000 = 16,45, Brugge 15,17, Kortrijk 20,75 (shown in whole m²).

@@ -7,12 +7,28 @@ import getpass
 
 import pandas as pd
 
+from dashboard import regions
 from dashboard.ingest import values
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", help="SQLAlchemy-URL van de databank (standaard KERNMONITOR_DB "
                         "of data/kernmonitor.db)")
+
+
+def add_province(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--province CODE``: a Flemish province or 02000 for Flanders (default ``KERNMONITOR_PROVINCE``)."""
+    parser.add_argument("--province", type=region_code, metavar="NIS",
+                        help=f"{what}: de REFNIS-code van een Vlaamse provincie (10000 Antwerpen, 20001 "
+                             "Vlaams-Brabant, 30000 West-Vlaanderen, 40000 Oost-Vlaanderen, 70000 Limburg) of 02000 "
+                             "voor heel Vlaanderen (standaard KERNMONITOR_PROVINCE, anders 30000)")
+
+
+def region_code(text: str) -> str:
+    try:
+        return regions.region(text).nis_code
+    except regions.UnknownRegion as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
 
 
 def positive_float(text: str) -> float:

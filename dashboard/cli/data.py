@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.sources import INVENTORY_KINDS, SOURCES
-from dashboard import ingest, sample, settings
+from dashboard import ingest, regions, sample, settings
 from dashboard.cli import printing
-from dashboard.cli.arguments import day, positive_float, system_user
+from dashboard.cli.arguments import add_province, day, positive_float, system_user
 from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
 from dashboard.ingest import limits
 from dashboard.ingest.columns import KINDS
@@ -30,6 +30,7 @@ def add_commands(commands, *, add_db) -> None:
     add_db(seed)
     seed.add_argument("--scale", type=positive_float, default=1.0,
                       help="vermenigvuldig het aantal verkooppunten (voor benchmarks); standaard 1")
+    add_province(seed, "welke provincie met voorbeelddata vullen (02000: de vijf)")
     seed.add_argument("--if-empty", action="store_true", help="alleen als de databank nog leeg is")
     seed.add_argument("--remove", action="store_true",
                       help="haal de voorbeelddata weg (hun batches blijven in de geschiedenis, ongedaan gemaakt)")
@@ -91,8 +92,9 @@ def _seed(args: argparse.Namespace) -> int:
         return 0
     if args.if_empty and not store.is_empty():
         return 0
-    print(f"Voorbeelddata genereren (schaal {args.scale:g})…", file=sys.stderr)
-    batch_ids = sample.seed_store(store, scale=args.scale)
+    region = regions.region(args.province)  # without --province: KERNMONITOR_PROVINCE, checked here
+    print(f"Voorbeelddata genereren voor {region.name} (schaal {args.scale:g})…", file=sys.stderr)
+    batch_ids = sample.seed_store(store, scale=args.scale, province=region.nis_code)
     units = store.batches().set_index("batch_id").loc[batch_ids[0], "rows_imported"]
     print(f"Klaar: {format_number(units)} verkooppuntregels in batches {', '.join(map(str, batch_ids))}.",
           file=sys.stderr)
@@ -117,7 +119,7 @@ def _import(args: argparse.Namespace) -> int:
         overrides = dict(_pair(text) for text in args.map)
         prepared = ingest.prepare(raw, args.file.name, kind=kind, observed_on=args.observed_on, sheet=args.sheet,
                                   mapping=mapping, overrides=overrides, status=args.status)
-    except ingest.FileRejected:
+    except (ingest.FileRejected, regions.UnknownRegion):  # said by main()
         raise
     except ValueError as problem:  # a --map that does not fit the file
         print(problem, file=sys.stderr)

@@ -17,7 +17,6 @@ import traceback
 from dashboard import ingest, sample
 from dashboard.cli import admin, data, outputs, users
 from dashboard.cli.arguments import add_db
-from dashboard.settings import PROVINCE_NAME
 from dashboard.store.engine import StoreFault, store_fault
 
 #: Said after every fault: a write is one transaction, so a failed one left nothing behind.
@@ -80,7 +79,7 @@ def _detail(problem: BaseException) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Kernmonitor: leegstand en "
-                                     f"handelskernen in {PROVINCE_NAME}.")
+                                     "handelskernen in de Vlaamse provincies.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in (data, outputs, users, admin):
         group.add_commands(commands, add_db=add_db)

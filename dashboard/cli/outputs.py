@@ -11,9 +11,9 @@ import pandas as pd
 
 from analysis.geography import assign_geography
 from analysis.vacancy import SCOPES
-from dashboard import reference, registry, settings
+from dashboard import reference, regions, registry, settings
 from dashboard.cli import printing
-from dashboard.cli.arguments import day
+from dashboard.cli.arguments import add_province, day
 from dashboard.i18n import format_date, suppressed_note
 from dashboard.report import content
 from dashboard.settings import DEFAULT_GEOGRAPHY
@@ -45,6 +45,7 @@ def add_commands(commands, *, add_db) -> None:
                             help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand)")
     indicators.add_argument("--year", type=int, help="alleen de inventarissen (of campagne-editie) van dit jaar")
     indicators.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    add_province(indicators, "de gemeenten van welk gebied, en welk gebied met --level province")
     indicators.add_argument("--scope", choices=SCOPES, default="all",
                             help="alle verkooppunten (standaard) of alleen detailhandel (leegstand)")
     indicators.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -65,6 +66,7 @@ def add_commands(commands, *, add_db) -> None:
     report.add_argument("--municipalities", metavar="NIS,...", help="NIS-codes (standaard de KraK West-partners)")
     report.add_argument("--baseline", type=day, metavar="DATUM", help="basislijn (standaard de projectstart)")
     report.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
+    add_province(report, "waarmee de gemeenten vergeleken worden")
     add_db(report)
     report.set_defaults(run=_report)
 
@@ -102,7 +104,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    options = {"geography": args.geography}
+    options = {"geography": args.geography, "region": regions.region(args.province)}  # None: KERNMONITOR_PROVINCE
     if args.topic == "vacancy":
         return vacancy_table(store.units(), level=args.level, year=args.year, scope=args.scope, **options)
     if args.topic == "mix":
@@ -140,11 +142,11 @@ def _map(args: argparse.Namespace) -> int:
     from dashboard.figures import leaflet, maps
 
     units = Store(args.db).units()
-    names = reference.municipality_names(args.geography)
+    names = regions.municipality_names(args.geography)
     if args.nis_code not in names:
         print(f"Onbekende NIS-code {args.nis_code!r} in de indeling {args.geography}.", file=sys.stderr)
         return 1
-    years = assign_geography(units, reference.crosswalk(), args.geography)
+    years = assign_geography(units, regions.crosswalk(), args.geography)
     years = pd.to_datetime(years.loc[years["nis_code"] == args.nis_code, "observed_on"]).dt.year
     year = args.year or (int(years.max()) if len(years) else None)
     town = town_units(units, args.nis_code, geography=args.geography, year=year) if year else units.iloc[0:0]
@@ -169,7 +171,7 @@ def _report(args: argparse.Namespace) -> int:
     data = content.build_report(
         store.units(), store.campaign(), store.votes(), store.batches(), start=args.start or start, end=args.end or end,
         municipalities=codes, baseline=args.baseline or content.PROJECT_START, created=pd.Timestamp.now(),
-        data_version=store.version(), geography=args.geography)
+        data_version=store.version(), geography=args.geography, region=regions.region(args.province))
     document = report_pdf(data) if args.format == "pdf" else report_xlsx(data)
     args.out.write_bytes(document)
     print(f"Rapport {format_date(data.start)} – {format_date(data.end)} ({len(data.municipalities)} gemeenten) "

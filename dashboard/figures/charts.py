@@ -73,9 +73,10 @@ def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units
         One line per value, in order of first appearance, coloured by `SERIES_COLOURS` in order
         (black is left for the reference when there is one).
     reference : DataFrame, optional
-        ``year`` and ``column`` of a reference (the province), drawn as a dashed black line.
+        ``year`` and ``column`` of a reference (the province or Flanders), drawn as a dashed black line.
     reference_name : str
-        The legend name of the reference line.
+        The legend name of the reference line (default the default province's name; pages pass the
+        chosen region's, `dashboard.regions.Region.series_name`).
 
     Examples
     --------
@@ -89,7 +90,7 @@ def trend_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units
     percent = is_fraction(column)
     fig = _figure(title, x_title=LABELS["year"], y_title=label(column), percent=percent)
     _explain(fig, f"{_meaning(column)} Per jaar de laatste inventaris"
-                  + ("; de stippellijn is de provincie." if reference is not None else "."))
+                  + (f"; de stippellijn is {reference_name}." if reference is not None else "."))
     hover = _value_hover(percent)
     rows = _latest_per_year(table, [name_column, "year", column], by=[name_column])
     colours = [c for c in SERIES_COLOURS if reference is None or c != REFERENCE_COLOUR]

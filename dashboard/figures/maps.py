@@ -109,6 +109,9 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
         _fit(fmap, *_south_west_north_east(every.total_bounds))
         _credit(fmap, reference.BOUNDARY_CREDIT)
     else:
+        centres = places.dropna(subset=["lat", "lon"])
+        if len(centres) > 1:  # the region's centres, whichever province (or all of Flanders) it is
+            _fit(fmap, centres["lat"].min(), centres["lon"].min(), centres["lat"].max(), centres["lon"].max())
         largest = max(float(data["units_total"].max()), 1.0) if "units_total" in data else 1.0
         for row in data.dropna(subset=["lat", "lon"]).itertuples():
             size = getattr(row, "units_total", largest)

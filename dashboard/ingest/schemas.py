@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard import settings
+from dashboard import regions, settings
 from dashboard.i18n import format_number
 from dashboard.ingest.columns import CAMPAIGN_FIGURES
 from dashboard.store.schema import UNIT_STATUSES
@@ -36,9 +36,11 @@ def _edition(today: pd.Timestamp) -> pa.Column:
 
 
 def units_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
-    """Rules for parsed units (see DESIGN.md, "Units")."""
-    west, south, east, north = settings.PROVINCE_BOUNDS
-    where = (f"ligt buiten {settings.PROVINCE_NAME} (+5 km): controleer de coördinaten (lat/lon in graden, "
+    """Rules for parsed units (see DESIGN.md, "Units"); coordinates within the bounds of the region imports
+    accept (`dashboard.regions.REGION_BOUNDS`)."""
+    region = regions.configured()
+    west, south, east, north = region.bounds
+    where = (f"ligt buiten {region.name} (+5 km): controleer de coördinaten (lat/lon in graden, "
              "x/y in Lambert 72)")
     return pa.DataFrameSchema(
         {

@@ -13,16 +13,18 @@ import pandas as pd
 from analysis.campaign import REACH_FIGURES, takes_part, unique_enterprises
 from analysis.geography import latest_on_or_before
 from analysis.kerncijfers import added_up
-from dashboard import reference, settings
+from dashboard import regions, settings
 from dashboard.i18n import DATE_FORMAT, SUPPRESSED, format_date, format_pct, format_pp, suppressed_note
+from dashboard.regions import Region
 from dashboard.registry import marked
-from dashboard.settings import PROVINCE_NAME, PROVINCE_NIS_CODE
+from dashboard.settings import PROVINCE_NIS_CODE
 from dashboard.tables.indicators import (
     KERNCIJFER_TABLE_COLUMNS,
     campaign_table,
     kerncijfers_table,
     mix_table,
     placed_units,
+    region_rows,
     vacancy_table,
 )
 from dashboard.tables.town import peer_rate
@@ -57,6 +59,7 @@ class ReportData:
     is_sample: bool = False  # made from sample data: every page says so, so it is never handed in
     kerncijfers: pd.DataFrame = field(default_factory=pd.DataFrame)  # core figures: the province, then each town
     small_numbers_note: str = ""  # what "x" means, when a value is left out as a small number
+    region_code: str = PROVINCE_NIS_CODE  # the province (or Flanders, 02000) the towns are compared with
 
     @property
     def is_empty(self) -> bool:
@@ -70,20 +73,20 @@ def default_period(today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
-def partners(geography: str = "2025") -> list[str]:
-    """The KraK West partner municipalities."""
-    places = reference.municipalities(geography)
+def partners(geography: str = "2025", region: Region | str | None = None) -> list[str]:
+    """The KraK West partner municipalities in the region (none outside West-Vlaanderen)."""
+    places = regions.region(region).municipalities(geography)
     return places.loc[places["is_krakwest_partner"], "nis_code"].tolist()
 
 
-def _peers(municipal: pd.DataFrame, day: pd.Timestamp, geography: str) -> pd.DataFrame:
+def _peers(municipal: pd.DataFrame, day: pd.Timestamp, geography: str, region: Region) -> pd.DataFrame:
     """Per municipality (index ``nis_code``): its peer group and the group's pooled vacancy by units
     at ``day`` (`dashboard.tables.town.peer_rate`), and its own units vacant for a year or more
     (what its action list holds)."""
     latest = latest_on_or_before(municipal, day)
     rows = {}
     for row in latest.itertuples():
-        group, rate = peer_rate(latest, row.nis_code, geography=geography)
+        group, rate = peer_rate(latest, row.nis_code, geography=geography, region=region)
         rows[row.nis_code] = {"peer_group": group, "vacancy_rate_units_peers": rate,
                               "units_vacant_year_or_more": row.units_vacant_long_term + row.units_vacant_structural}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("nis_code")
@@ -98,21 +101,26 @@ def _at(table: pd.DataFrame, day: pd.Timestamp, suffix: str) -> pd.DataFrame:
 def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFrame, batches: pd.DataFrame, *,
                  start: pd.Timestamp, end: pd.Timestamp, municipalities: list[str] | None = None,
                  baseline: pd.Timestamp = PROJECT_START, created: pd.Timestamp, data_version: int = 0,
-                 geography: str = "2025") -> ReportData:
-    """Assemble a report for ``start``–``end`` over ``municipalities`` (default: the partners)."""
-    codes = municipalities or partners(geography)
-    names = {code: reference.municipality_names(geography).get(code, code) for code in codes}
-    placed = placed_units(units, geography) if len(units) else units  # placed once for every table
-    every_municipality = vacancy_table(placed, geography=geography)
+                 geography: str = "2025", region: Region | str | None = None) -> ReportData:
+    """Assemble a report for ``start``–``end`` over ``municipalities`` (default: the partners), each
+    beside the region (a province or Flanders; None: ``KERNMONITOR_PROVINCE``)."""
+    region = regions.region(region)
+    codes = municipalities or partners(geography, region)
+    names = {code: regions.municipality_names(geography).get(code, code) for code in codes}
+    placed = placed_units(units, geography, region) if len(units) else units  # placed once for every table
+    every_municipality = vacancy_table(placed, geography=geography, region=region)
     municipal = every_municipality[every_municipality["nis_code"].isin(codes)]
-    province = vacancy_table(placed, level="province", geography=geography, municipal=every_municipality)
+    province = vacancy_table(placed, level="province", geography=geography, municipal=every_municipality, region=region)
     both = pd.concat([municipal, province])
     vacancy = _at(both, end, "").join(_at(both, baseline, "_baseline")).join(_at(both, start - pd.Timedelta(days=1),
                                                                               "_previous"))
-    vacancy = vacancy.join(_peers(every_municipality, end, geography)).reset_index()
-    vacancy.insert(1, "municipality", vacancy["nis_code"].map({**names, PROVINCE_NIS_CODE: PROVINCE_NAME}))
-    # The province first, then the municipalities by name.
-    vacancy = vacancy.assign(_order=vacancy["nis_code"].ne(PROVINCE_NIS_CODE)).sort_values(["_order", "municipality"]) \
+    vacancy = vacancy.join(_peers(every_municipality, end, geography, region)).reset_index()
+    # The region's row is named as of the end of the period (with how many municipalities it rests on).
+    named = latest_on_or_before(province, end)["municipality"]
+    vacancy.insert(1, "municipality", vacancy["nis_code"].map({**names, region.nis_code: named.iloc[0] if len(named)
+                                                               else region.name}))
+    # The region first, then the municipalities by name.
+    vacancy = vacancy.assign(_order=vacancy["nis_code"].ne(region.nis_code)).sort_values(["_order", "municipality"]) \
         .drop(columns="_order").reset_index(drop=True)
     vacancy["change_since_baseline"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_baseline"]
     vacancy["change_since_previous"] = vacancy["vacancy_rate_units"] - vacancy["vacancy_rate_units_previous"]
@@ -120,17 +128,18 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     vacancy["has_new_inventory"] = vacancy["observed_on"] != vacancy["observed_on_previous"]
     vacancy.loc[~vacancy["has_new_inventory"], "change_since_previous"] = float("nan")
     trends = municipal[pd.to_datetime(municipal["observed_on"]) <= end]
-    mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography) if len(units) else \
-        pd.DataFrame(columns=["nis_code", "year", "observed_on"])
+    mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography, region=region) \
+        if len(units) else pd.DataFrame(columns=["nis_code", "year", "observed_on"])
     mix = latest_on_or_before(mix[mix["nis_code"].isin(codes)])
     latest = latest_on_or_before(placed.units[placed.units["nis_code"].isin(codes)], end) if len(units) else units
     data = ReportData(start=start, end=end, baseline=baseline, created=created, data_version=data_version,
                       municipalities=names, vacancy=vacancy, trends=trends, mix=mix,
-                      outputs=efro_outputs(campaign, votes, units, end=end, geography=geography),
-                      provenance=provenance(batches, end=end), units=latest, is_sample=shows_sample(batches))
-    data.kerncijfers = report_kerncijfers(units, codes, end=end, geography=geography)
+                      outputs=efro_outputs(campaign, votes, units, end=end, geography=geography, region=region),
+                      provenance=provenance(batches, end=end), units=latest, is_sample=shows_sample(batches),
+                      region_code=region.nis_code)
+    data.kerncijfers = report_kerncijfers(units, codes, end=end, geography=geography, region=region)
     if len(campaign):
-        reach = campaign_table(campaign, placed, geography=geography)
+        reach = campaign_table(campaign, placed, geography=geography, region=region)
         data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
     _leave_out_small_numbers(data)
     data.sentences = sentences(data.vacancy)
@@ -149,18 +158,20 @@ def _leave_out_small_numbers(data: ReportData) -> None:
             data.small_numbers_note = suppressed_note(settings.disclosure_min())
 
 
-def report_kerncijfers(units: pd.DataFrame, codes: list[str], *, end: pd.Timestamp, geography: str) -> pd.DataFrame:
+def report_kerncijfers(units: pd.DataFrame, codes: list[str], *, end: pd.Timestamp, geography: str,
+                       region: Region | str | None = None) -> pd.DataFrame:
     """The core figures (`dashboard.tables.indicators.kerncijfers_table`) of each chosen municipality's
-    latest inventory on or before ``end``, after the province's of the latest year up to ``end`` (the
-    municipalities with an inventory in that year together). Inventories after ``end`` do not count,
-    not even as the latest of their year."""
+    latest inventory on or before ``end``, after the region's of the latest year up to ``end`` (the
+    municipalities with an inventory in that year together, named by `region_rows`). Inventories after
+    ``end`` do not count, not even as the latest of their year."""
     if units.empty:
         return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
+    region = regions.region(region)
     until = units[pd.to_datetime(units["observed_on"]) <= end]
-    municipal = kerncijfers_table(until, geography=geography)
+    municipal = kerncijfers_table(until, geography=geography, region=region)
     if municipal.empty:
         return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
-    province = added_up(municipal).tail(1).assign(nis_code=PROVINCE_NIS_CODE, municipality=PROVINCE_NAME)
+    province = region_rows(added_up(municipal).tail(1), region, geography, municipal[["nis_code", "year"]])
     towns = latest_on_or_before(municipal[municipal["nis_code"].isin(codes)]).sort_values("municipality")
     return pd.concat([province, towns], ignore_index=True)[KERNCIJFER_TABLE_COLUMNS]
 
@@ -173,9 +184,9 @@ def shows_sample(batches: pd.DataFrame) -> bool:
 
 
 def efro_outputs(campaign: pd.DataFrame, votes: pd.DataFrame, units: pd.DataFrame, *, end: pd.Timestamp,
-                 geography: str) -> pd.DataFrame:
+                 geography: str, region: Region | str | None = None) -> pd.DataFrame:
     """The EFRO output indicators of all editions up to the end of the period, with definitions."""
-    reach = campaign_table(campaign, units, geography=geography) if len(campaign) else pd.DataFrame(
+    reach = campaign_table(campaign, units, geography=geography, region=region) if len(campaign) else pd.DataFrame(
         columns=["edition", "nis_code", *REACH_FIGURES])
     reach = reach[reach["edition"] <= end.year]
     taking_part = takes_part(reach)

@@ -16,12 +16,11 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.geography import latest_of_year  # noqa: E402
 from analysis.kerncijfers import MEASURE_COLUMNS  # noqa: E402
-from dashboard import reference  # noqa: E402
+from dashboard import reference, regions  # noqa: E402
 from dashboard.figures.palette import GROUP_COLOURS, OKABE_ITO, group_colour  # noqa: E402
 from dashboard.i18n import SUPPRESSED, format_date, format_number, format_pct, format_pp  # noqa: E402
 from dashboard.registry import LABELS, blanked, format_value  # noqa: E402
 from dashboard.report.content import SAMPLE_MARK, ReportData  # noqa: E402
-from dashboard.settings import PROVINCE_NIS_CODE  # noqa: E402
 from dashboard.tables.methodology import SOURCES, definitions  # noqa: E402
 
 FONT_DIR = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
@@ -141,7 +140,7 @@ def _kerncijfers(pdf: FPDF, data: ReportData) -> None:
         return
     pdf.add_page(orientation="L")
     _heading(pdf, "Kerncijfers detailhandel (Provincies in Cijfers)", 13)
-    is_province = data.kerncijfers["nis_code"] == PROVINCE_NIS_CODE
+    is_province = data.kerncijfers["nis_code"] == data.region_code
     province, towns = data.kerncijfers[is_province], data.kerncijfers[~is_province]
     for start in range(0, max(len(towns), 1), TOWNS_PER_TABLE):
         shown = pd.concat([province, towns.iloc[start:start + TOWNS_PER_TABLE]])
@@ -186,20 +185,23 @@ def _municipality(pdf: FPDF, data: ReportData, nis_code: str, name: str) -> None
 
 def _town_kpis(pdf: FPDF, data: ReportData, row) -> None:
     """The town's vacancy beside the province's and its peers', and what its action list holds."""
-    province = data.vacancy[data.vacancy["nis_code"] == PROVINCE_NIS_CODE]
+    province = data.vacancy[data.vacancy["nis_code"] == data.region_code]
     province_rate = province["vacancy_rate_units"].iloc[0] if len(province) else None
     peers = row.get("vacancy_rate_units_peers")
+    region = regions.region(data.region_code)
 
     def difference(other) -> str:  # a town's rate left out ("x") would follow from its difference
         if row.vacancy_rate_units == SUPPRESSED:
             return SUPPRESSED
         return "–" if other is None or pd.isna(other) else format_pp(row.vacancy_rate_units - other)
 
-    _table(pdf, [["", row.municipality, "Provincie", f"Vergelijkbare gemeenten ({row.get('peer_group') or '–'})"],
+    _table(pdf, [["", row.municipality, region.kind, f"Vergelijkbare gemeenten ({row.get('peer_group') or '–'})"],
                  ["Leegstand (panden)", format_pct(row.vacancy_rate_units), format_pct(province_rate),
                   format_pct(peers)],
                  ["Verschil van de gemeente", "", difference(province_rate), difference(peers)]],
            (50, 35, 35, 60), size=9)
+    if len(province) and province["municipality"].iloc[0] != region.name:  # never a part for the whole
+        _text(pdf, f"{region.kind}: {province['municipality'].iloc[0]}, de gemeenten met een inventaris samen.")
     count = row.get("units_vacant_year_or_more")
     if count is not None and not pd.isna(count):
         _text(pdf, f"Actielijst: {format_number(count)} panden staan minstens een jaar leeg (de lijst met adressen "

@@ -1,4 +1,11 @@
-"""Deterministic sample data ("voorbeelddata (fictief)") calibrated to published figures."""
+"""Deterministic sample data ("voorbeelddata (fictief)") calibrated to published figures.
+
+Any Flemish province, or all of Flanders (province by province), can be filled. West-Vlaanderen's
+sample is calibrated exactly to its published figures and is the same whether it is made alone or
+as part of Flanders; the other provinces have no published figures here: they get as many outlets
+per inhabitant as West-Vlaanderen and vacancy around its path, and no campaign (the campaign "Ik koop
+lokaal" ran in West-Vlaanderen).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.reference import municipalities
+from dashboard import regions
+from dashboard.sample import targets
 from dashboard.sample import units as unit_sample
 from dashboard.sample.campaign import generate_campaign
-from dashboard.settings import SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR
+from dashboard.settings import PROVINCE_NIS_CODE, SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR
 from dashboard.store.database import Batch, Store
 
 SEED = 20180101
@@ -27,20 +35,36 @@ class SampleData:
     votes: pd.DataFrame
 
 
-def places() -> list[unit_sample.Place]:
-    """The 64 municipalities (2018 geography: the sample inventories predate the 2025 mergers)."""
-    frame = municipalities("2018")
+def places(province: str = PROVINCE_NIS_CODE) -> list[unit_sample.Place]:
+    """The province's municipalities (2018 geography: the sample inventories predate the 2025 mergers;
+    West-Vlaanderen's 64)."""
+    frame = regions.region(province).municipalities("2018")
     return [unit_sample.Place(r.nis_code, r.name_nl, r.main_postcode, r.lat, r.lon, int(r.population_2018),
                               bool(r.is_centrumstad), bool(r.is_coastal)) for r in frame.itertuples()]
 
 
-def generate_units(*, scale: float = 1.0, seed: int = SEED) -> pd.DataFrame:
-    """Yearly inventories (1 January 2015–2024) of every municipality; see `units`."""
+def _provinces(province: str | None) -> list[str]:
+    """The provinces to fill: the one asked (None: ``KERNMONITOR_PROVINCE``), or all five for 02000."""
+    region = regions.region(province)
+    return [code for code in regions.REGION_CODES if code != regions.FLANDERS_NIS_CODE] if region.is_flanders \
+        else [region.nis_code]
+
+
+def generate_units(*, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> pd.DataFrame:
+    """Yearly inventories (1 January 2015–2024) of every municipality of the province (or of
+    Flanders); see `units`."""
+    return pd.concat([_province_units(code, scale, seed) for code in _provinces(province)], ignore_index=True)
+
+
+def _province_units(province: str, scale: float, seed: int) -> pd.DataFrame:
+    west = province == PROVINCE_NIS_CODE
     years = range(SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR + 1)
-    rng = np.random.default_rng(seed)
-    all_places = places()
-    outlets = unit_sample.outlet_counts(all_places, years, rng, scale)
-    vacant = unit_sample.vacancy_counts(outlets, rng)
+    rng = np.random.default_rng(seed if west else [seed, int(province)])  # West-Vlaanderen's as it always was
+    all_places = places(province)
+    total = targets.PROVINCE_OUTLETS_2021 if west else targets.outlets_2021_elsewhere(
+        sum(place.population for place in all_places))
+    outlets = unit_sample.outlet_counts(all_places, years, rng, scale, outlets_2021=total)
+    vacant = unit_sample.vacancy_counts(outlets, rng, published=west)
     frames = [
         unit_sample.simulate(place, outlets.loc[place.nis_code], vacant.loc[place.nis_code],
                              np.random.default_rng([seed, int(place.nis_code)]))
@@ -49,24 +73,30 @@ def generate_units(*, scale: float = 1.0, seed: int = SEED) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def generate(*, scale: float = 1.0, seed: int = SEED) -> SampleData:
-    """All sample data. The same scale and seed always give the same rows."""
-    units = generate_units(scale=scale, seed=seed)
-    campaign, votes = generate_campaign(units, seed=seed)
+def generate(*, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> SampleData:
+    """All sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``). The same scale, seed
+    and province always give the same rows; campaign figures and votes only for West-Vlaanderen."""
+    units = generate_units(scale=scale, seed=seed, province=province)
+    west = units[units["nis_code"].isin(regions.region(PROVINCE_NIS_CODE).codes("2018"))]
+    if west.empty:
+        return SampleData(units, pd.DataFrame(), pd.DataFrame())
+    campaign, votes = generate_campaign(west if len(west) < len(units) else units, seed=seed)
     return SampleData(units, campaign, votes)
 
 
-def fingerprint(*, scale: float, seed: int) -> str:
+def fingerprint(*, scale: float, seed: int, province: str = PROVINCE_NIS_CODE) -> str:
     """The SHA-256 a sample batch records in place of a file checksum."""
-    return hashlib.sha256(f"kernmonitor-sample:scale={scale}:seed={seed}".encode()).hexdigest()
+    where = "" if province == PROVINCE_NIS_CODE else f":province={province}"
+    return hashlib.sha256(f"kernmonitor-sample:scale={scale}:seed={seed}{where}".encode()).hexdigest()
 
 
 class RealDataPresent(RuntimeError):
     """The store holds imported data, which sample data must never mix with."""
 
 
-def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED) -> list[int]:
-    """Fill a store with sample data: three batches (units, campaign, votes), flagged as sample.
+def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> list[int]:
+    """Fill a store with sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``): a batch
+    each of units, campaign figures and votes (the last two only where there are any), flagged as sample.
 
     Earlier sample batches are rolled back first, so seeding twice replaces the sample. A store
     with imported data is refused (`RealDataPresent`).
@@ -75,12 +105,15 @@ def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED) -> list[in
     active = history[history["status"] == "active"]
     if (~active["is_sample"].astype(bool)).any():
         raise RealDataPresent("De databank bevat geïmporteerde gegevens; voorbeelddata worden er niet bij gezet.")
-    data = generate(scale=scale, seed=seed)
-    digest = fingerprint(scale=scale, seed=seed)
+    code = regions.region(province).nis_code
+    data = generate(scale=scale, seed=seed, province=code)
+    digest = fingerprint(scale=scale, seed=seed, province=code)
+    note = f"scale={scale} seed={seed}" + ("" if code == PROVINCE_NIS_CODE else f" province={code}")
     for batch_id in active["batch_id"]:
         store.rollback_batch(int(batch_id))
     return [
         store.add_batch(Batch(kind=kind, file_name=f"{LABEL}: {kind}", imported_by="kernmonitor seed",
-                              is_sample=True, sha256=digest, note=f"scale={scale} seed={seed}"), rows)
+                              is_sample=True, sha256=digest, note=note), rows)
         for kind, rows in (("units", data.units), ("campaign", data.campaign), ("votes", data.votes))
+        if kind == "units" or len(rows)
     ]

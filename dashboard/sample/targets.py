@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dashboard.reference import published_figures
+from dashboard.reference import municipalities, published_figures
 from dashboard.settings import PROVINCE_NIS_CODE
 
 #: Province outlets in the 2021 inventory: Locatus counted 2,936 vacant at 10.3 %.
@@ -16,6 +16,17 @@ PROVINCE_OUTLETS_2021 = 28_505
 #: Assumed province vacancy by units for the unpublished years (Belgium rose steadily from
 #: 2008 to 2020, West-Vlaanderen below it).
 ASSUMED_PROVINCE_RATES = {2015: 0.077, 2016: 0.079, 2017: 0.081, 2020: 0.094}
+
+
+def outlets_2021_elsewhere(population_2018: int) -> int:
+    """Outlets in 2021 of a province other than West-Vlaanderen: as many per inhabitant as Locatus
+    counted there (`PROVINCE_OUTLETS_2021`); no count of theirs is in the reference data.
+
+    >>> outlets_2021_elsewhere(1_191_059)  # West-Vlaanderen's own population
+    28505
+    """
+    west = int(municipalities("2018")["population_2018"].sum())
+    return round(PROVINCE_OUTLETS_2021 * population_2018 / west)
 
 
 def province_rates(years: range) -> dict[int, float]:

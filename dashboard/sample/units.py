@@ -51,34 +51,38 @@ class Place:
     is_coastal: bool
 
 
-def outlet_counts(places: list[Place], years: range, rng: np.random.Generator, scale: float) -> pd.DataFrame:
+def outlet_counts(places: list[Place], years: range, rng: np.random.Generator, scale: float,
+                  outlets_2021: int = targets.PROVINCE_OUTLETS_2021) -> pd.DataFrame:
     """Outlets per municipality and year (index nis_code, columns years).
 
     About 24 per 1,000 inhabitants, more in the centrumsteden (×1.7) and at the coast (×1.6),
-    fewer in villages under 8,000 inhabitants (×0.75); the 2021 total is Locatus' 28,505 × scale.
-    Each municipality drifts by about −0.4 % a year.
+    fewer in villages under 8,000 inhabitants (×0.75); the 2021 total is ``outlets_2021`` × scale
+    (West-Vlaanderen's: Locatus' 28,505). Each municipality drifts by about −0.4 % a year.
     """
     density = np.array([
         (1.7 if p.is_centrumstad else 1.0) * (1.6 if p.is_coastal else 1.0) * (0.75 if p.population < 8000 else 1.0)
         for p in places]) * rng.lognormal(0, 0.1, len(places))
     weights = np.array([p.population for p in places]) * density
-    base = targets.largest_remainder(round(targets.PROVINCE_OUTLETS_2021 * scale), weights)
+    base = targets.largest_remainder(round(outlets_2021 * scale), weights)
     growth = rng.normal(-0.004, 0.004, len(places))
     counts = {year: np.where(year == 2021, base, np.round(base * np.exp(growth * (year - 2021))).astype(int))
               for year in years}
     return pd.DataFrame(counts, index=[p.nis_code for p in places])
 
 
-def vacancy_counts(outlets: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def vacancy_counts(outlets: pd.DataFrame, rng: np.random.Generator, *, published: bool = True) -> pd.DataFrame:
     """Vacant outlets per municipality and year, so that province and published municipal
     rates come out exactly (up to rounding to whole units).
 
     Municipalities with published figures follow their path; the others share the rest of the
     province's vacant units in proportion to a stable personal level (±2.5 pp) with yearly noise.
+    Without ``published`` (a province other than West-Vlaanderen, which has no published figures
+    here) every municipality is of the others and the province follows West-Vlaanderen's path
+    (`targets.province_rates`).
     """
     years = range(outlets.columns.min(), outlets.columns.max() + 1)
     province = targets.province_rates(years)
-    fixed = targets.municipal_rates(years)
+    fixed = targets.municipal_rates(years) if published else {}
     level = rng.normal(0, 0.025, len(outlets))
     counts = pd.DataFrame(0, index=outlets.index, columns=outlets.columns)
     free = ~outlets.index.isin(list(fixed))

@@ -7,7 +7,8 @@ import pandas as pd
 
 from analysis.geography import assign_geography, latest_of_year
 from analysis.registers import COMPARISON_COLUMNS, MATCHES, comparison_counts, register_comparison
-from dashboard import reference
+from dashboard import regions
+from dashboard.regions import Region
 
 REGISTER_COLUMNS = ["nis_code", "municipality", "year", "register_observed_on", "inventory_observed_on",
                     *COMPARISON_COLUMNS[1:]]
@@ -16,7 +17,8 @@ SUMMARY_COLUMNS = ["nis_code", "municipality", "year", "register_observed_on", "
 
 
 def register_table(units: pd.DataFrame, registers: pd.DataFrame, *, geography: str = "2025",
-                   year: int | None = None, nis_code: str | None = None) -> pd.DataFrame:
+                   year: int | None = None, nis_code: str | None = None,
+                   region: Region | str | None = None) -> pd.DataFrame:
     """Per premises: each municipality's latest register of a year against its latest complete
     inventory of that year (`analysis.registers.register_comparison`).
 
@@ -24,12 +26,15 @@ def register_table(units: pd.DataFrame, registers: pd.DataFrame, *, geography: s
     ----------
     units : the units that count (``Store.units()``).
     registers : the registers' units (``Store.registers()``).
+    region : the province or Flanders whose registers count (`dashboard.regions`; None: the configured one).
 
     A register without a complete inventory of its year is compared with nothing: its rows have
     ``match`` ``register_only`` and no ``inventory_observed_on``.
     """
-    crosswalk = reference.crosswalk()
-    own = assign_geography(registers, crosswalk, geography)
+    region = regions.region(region)
+    crosswalk = regions.crosswalk()
+    own = assign_geography(regions.in_region(registers, region, geography) if len(registers) else registers,
+                           crosswalk, geography)
     if nis_code is not None:
         own = own[own["nis_code"] == nis_code]
     if year is not None:
@@ -47,7 +52,7 @@ def register_table(units: pd.DataFrame, registers: pd.DataFrame, *, geography: s
         parts.append(compared.assign(year=day.year, register_observed_on=day,
                                      inventory_observed_on=inventory["observed_on"].max()))
     table = pd.concat(parts, ignore_index=True)
-    table["municipality"] = table["nis_code"].map(reference.municipality_names(geography))
+    table["municipality"] = table["nis_code"].map(regions.municipality_names(geography))
     return table[REGISTER_COLUMNS]
 
 

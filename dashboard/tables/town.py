@@ -9,8 +9,9 @@ from analysis.addresses import is_made_up
 from analysis.geography import assign_geography, latest_of_year
 from analysis.vacancy import LONG_TERM_DAYS, is_outlet, vacancy_days
 from analysis.vitality import peer_group
-from dashboard import reference
+from dashboard import reference, regions
 from dashboard.i18n import format_address, format_since
+from dashboard.regions import Region
 from dashboard.registry import LABELS, blanked
 
 #: A group is a strength when it is this much more common than in the province.
@@ -19,7 +20,7 @@ STRENGTH_MIN_QUOTIENT = 1.25
 
 def town_units(units: pd.DataFrame, nis_code: str, *, geography: str, year: int) -> pd.DataFrame:
     """The units of the town's latest inventory in ``year`` (in the chosen geography)."""
-    placed = assign_geography(units, reference.crosswalk(), geography)
+    placed = assign_geography(units, regions.crosswalk(), geography)
     return latest_of_year(placed[placed["nis_code"] == nis_code], year=year)
 
 
@@ -59,7 +60,7 @@ def action_list(current: pd.DataFrame, history: pd.DataFrame, *, geography: str,
     """
     days = vacancy_days(current)
     long = current[days >= min_days].assign(_days=days)
-    before = _last_occupied(long, assign_geography(history, reference.crosswalk(), geography))
+    before = _last_occupied(long, assign_geography(history, regions.crosswalk(), geography))
     names = reference.group_names()
     table = pd.DataFrame({
         LABELS["unit_id"]: [None if is_made_up(unit) else unit for unit in long["unit_id"].astype(object)],
@@ -115,16 +116,17 @@ def ambassadors(votes: pd.DataFrame, nis_code: str, *, geography: str) -> pd.Dat
     """The town's ambassadors (winners) per edition: Editie, Winkel, Stemmen."""
     if votes.empty:
         return pd.DataFrame(columns=["Editie", "Winkel", "Stemmen"])
-    placed = assign_geography(votes, reference.crosswalk(), geography)
+    placed = assign_geography(votes, regions.crosswalk(), geography)
     winners = placed[(placed["nis_code"] == nis_code) & placed["winner"].astype(bool)]
     return (winners.sort_values(["edition", "votes"], ascending=[False, False])
             .rename(columns={"edition": "Editie", "shop_name": "Winkel", "votes": "Stemmen"})
             [["Editie", "Winkel", "Stemmen"]].reset_index(drop=True))
 
 
-def peer_codes(nis_code: str, *, geography: str) -> tuple[str, list[str]]:
-    """The town's peer group (`analysis.vitality.peer_group`) and the codes of its members."""
-    places = reference.municipalities(geography)
+def peer_codes(nis_code: str, *, geography: str, region: Region | str | None = None) -> tuple[str, list[str]]:
+    """The town's peer group (`analysis.vitality.peer_group`) and the codes of its members in the region
+    (the centrumsteden of Antwerpen are Antwerpen, Mechelen and Turnhout; of Flanders, all thirteen)."""
+    places = regions.region(region).municipalities(geography)
     groups = peer_group(pd.DataFrame({"is_centrumstad": places["is_centrumstad"],
                                       "population": places["population_2020"]}))
     own = groups[places["nis_code"] == nis_code].iloc[0]
@@ -132,25 +134,31 @@ def peer_codes(nis_code: str, *, geography: str) -> tuple[str, list[str]]:
 
 
 def comparison_kpis(table: pd.DataFrame, province: pd.DataFrame, nis_code: str, *, year: int,
-                    geography: str) -> dict[str, float]:
-    """The town's vacancy by units in ``year`` beside the province's and its peer group's (pooled:
-    vacant outlets / outlets of all members)."""
+                    geography: str, region: Region | str | None = None) -> dict:
+    """The town's vacancy by units in ``year`` beside the region's (``province``: its rows of
+    `dashboard.tables.indicators.vacancy_table`) and its peer group's in the region (pooled: vacant
+    outlets / outlets of all members). ``province_label`` is the name of the region's row of the year
+    (it says how many municipalities it rests on when not all)."""
+    region = regions.region(region)
     year_rows = latest_of_year(table, year=year)
-    group, peers = peer_rate(year_rows, nis_code, geography=geography)
+    group, peers = peer_rate(year_rows, nis_code, geography=geography, region=region)
     own = year_rows[year_rows["nis_code"] == nis_code].iloc[0]
     in_province = province[province["year"] == year]
     return {
         "town": float(own["vacancy_rate_units"]),
         "province": float(in_province["vacancy_rate_units"].iloc[0]) if len(in_province) else float("nan"),
+        "province_label": str(in_province["municipality"].iloc[0]) if len(in_province) and "municipality" in
+        in_province else region.name,
         "peers": peers,
         "peer_group": group,
     }
 
 
-def peer_rate(latest: pd.DataFrame, nis_code: str, *, geography: str) -> tuple[str, float]:
+def peer_rate(latest: pd.DataFrame, nis_code: str, *, geography: str,
+              region: Region | str | None = None) -> tuple[str, float]:
     """The town's peer group and its pooled vacancy by units: vacant outlets / outlets of the members'
     rows in ``latest`` (one vacancy row per municipality); NaN when no member has outlets."""
-    group, members = peer_codes(nis_code, geography=geography)
+    group, members = peer_codes(nis_code, geography=geography, region=region)
     # A register knows only vacant premises: it has no outlets to pool.
     peers = latest[latest["nis_code"].isin(members) & ~latest["is_register_only"].astype(bool)]
     outlets = peers["units_total"].sum()

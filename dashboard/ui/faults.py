@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard.regions import UnknownRegion
 from dashboard.store.database import NoActiveBatch
 from dashboard.store.engine import StoreFault, committed_writes
 from dashboard.ui.markdown import plain
@@ -37,7 +38,7 @@ class Guard:
         before = committed_writes()
         try:
             part()
-        except (StoreFault, NoActiveBatch) as problem:
+        except (StoreFault, NoActiveBatch, UnknownRegion) as problem:  # each says in Dutch what to do
             _LOG.warning("Kernmonitor: %s (databank: %s)", problem, getattr(problem, "detail", None) or "–")
             self._say(str(problem))
         except Exception:  # noqa: BLE001 - a page shows a message, never a traceback

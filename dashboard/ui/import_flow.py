@@ -16,6 +16,7 @@ from analysis.sources import INVENTORY_KINDS, SOURCES
 from dashboard.i18n import SOURCE_LABELS
 from dashboard.ingest import FileRejected, ImportRejected, Prepared, import_prepared
 from dashboard.ingest.inventory_plan import Plan
+from dashboard.regions import UnknownRegion
 from dashboard.settings import MAX_UPLOAD_MB
 from dashboard.store.engine import StoreFault
 from dashboard.tables import exports
@@ -156,6 +157,9 @@ def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions
                                    mapping=mapping)
     except FileRejected as problem:
         st.error(f"Dit bestand kan niet gelezen worden: {plain(problem)}")
+        return None
+    except UnknownRegion as problem:  # KERNMONITOR_PROVINCE: no file can be judged until it is set right
+        st.error(plain(problem))
         return None
     except Exception as problem:  # noqa: BLE001 - a file we did not foresee must not end in a traceback
         st.error(f"Dit bestand kan niet gelezen worden (onverwachte fout: {plain(type(problem).__name__)}). "

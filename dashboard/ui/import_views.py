@@ -23,7 +23,7 @@ from dashboard.ingest import Prepared, problems
 from dashboard.ingest.columns import KIND_LABELS, specs
 from dashboard.ingest.inventory_plan import Plan
 from dashboard.ingest.problems import REPORT_HEADERS
-from dashboard.reference import municipality_names
+from dashboard.regions import municipality_names
 
 AUTOMATIC = "automatisch"
 UNUSED = "(niet gebruiken)"

@@ -22,7 +22,7 @@ import streamlit as st
 
 from analysis.cores import derived_cores
 from analysis.inventories import PlacedUnits
-from dashboard import ingest, reference
+from dashboard import ingest, reference, regions
 from dashboard.figures import leaflet, maps
 from dashboard.i18n import format_date
 from dashboard.ingest import reading
@@ -120,16 +120,22 @@ def _units(url: str, version: int) -> pd.DataFrame:
     return _store(url).units()
 
 
-# The units in one geography with their inventories grouped, shared by every indicator table.
+# The units of one region in one geography with their inventories grouped, shared by every indicator table.
 @from_store(max_entries=2, shared=True)
-def _placed(url: str, version: int, geography: str) -> PlacedUnits:
-    return placed_units(_units(url, version), geography)
+def _placed(url: str, version: int, geography: str, region: str) -> PlacedUnits:
+    return placed_units(_units(url, version), geography, region)
 
 
 @from_store(max_entries=16)
-def _vacancy(url: str, version: int, level: str, geography: str) -> pd.DataFrame:
-    municipal = _vacancy(url, version, "municipality", geography) if level == "province" else None
-    return vacancy_table(_placed(url, version, geography), level=level, geography=geography, municipal=municipal)
+def _vacancy(url: str, version: int, level: str, geography: str, region: str) -> pd.DataFrame:
+    municipal = _vacancy(url, version, "municipality", geography, region) if level == "province" else None
+    return vacancy_table(_placed(url, version, geography, region), level=level, geography=geography,
+                         municipal=municipal, region=region)
+
+
+def _region(region: str | None) -> str:
+    """The code of the region shown: the page's choice, else ``KERNMONITOR_PROVINCE``."""
+    return region or regions.configured().nis_code
 
 
 def units() -> pd.DataFrame:
@@ -138,10 +144,11 @@ def units() -> pd.DataFrame:
     return _units(current.url, current.version())
 
 
-def vacancy_indicators(*, level: str, geography: str) -> pd.DataFrame:
-    """The vacancy table of `dashboard.tables.indicators.vacancy_table` for all inventories."""
+def vacancy_indicators(*, level: str, geography: str, region: str | None = None) -> pd.DataFrame:
+    """The vacancy table of `dashboard.tables.indicators.vacancy_table` for all inventories of the
+    region (a province's code or 02000 for Flanders; None: ``KERNMONITOR_PROVINCE``)."""
     current = store()
-    return _vacancy(current.url, current.version(), level, geography)
+    return _vacancy(current.url, current.version(), level, geography, _region(region))
 
 
 def shows_sample_data() -> bool:
@@ -177,8 +184,9 @@ def register_comparison(nis_code: str, *, geography: str, year: int) -> pd.DataF
 
 @from_store(max_entries=16)
 def _register_comparison(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
+    # One town: any region that holds it will do, and Flanders holds every town.
     return register_table(_units(url, version), _store(url).registers(), geography=geography, year=year,
-                          nis_code=nis_code)
+                          nis_code=nis_code, region=regions.FLANDERS_NIS_CODE)
 
 
 def saved_mappings() -> list[str]:
@@ -224,8 +232,8 @@ def _votes(url: str, version: int) -> pd.DataFrame:
 
 
 @from_store(max_entries=8)
-def _mix(url: str, version: int, geography: str) -> pd.DataFrame:
-    return mix_table(_placed(url, version, geography), geography=geography)
+def _mix(url: str, version: int, geography: str, region: str) -> pd.DataFrame:
+    return mix_table(_placed(url, version, geography, region), geography=geography, region=region)
 
 
 @from_store(max_entries=16)
@@ -243,7 +251,7 @@ def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
     names = reference.group_names()
     units = _town(url, version, nis_code, geography, year)
     day = format_date(units["observed_on"].max()) if len(units) else str(year)
-    title = f"{reference.municipality_names(geography).get(nis_code, nis_code)} · inventaris van {day}"
+    title = f"{regions.municipality_names(geography).get(nis_code, nis_code)} · inventaris van {day}"
     return maps.unit_map(units, cores=_cores(url, version, nis_code, geography, year), group_names=names,
                          title=title)
 
@@ -293,15 +301,18 @@ def campaign() -> pd.DataFrame:
     return _campaign(current.url, current.version())
 
 
-def votes() -> pd.DataFrame:
+def votes(*, region: str | None = None, geography: str = "2025") -> pd.DataFrame:
+    """The votes per shop: all of them, or those of the region's municipalities (placed in ``geography``)."""
     current = store()
-    return _votes(current.url, current.version())
+    every = _votes(current.url, current.version())
+    return every if region is None or every.empty else regions.in_region(every, regions.region(region), geography)
 
 
-def mix_indicators(*, geography: str) -> pd.DataFrame:
-    """`dashboard.tables.indicators.mix_table` per municipality and year."""
+def mix_indicators(*, geography: str, region: str | None = None) -> pd.DataFrame:
+    """`dashboard.tables.indicators.mix_table` per municipality of the region and year (location quotients
+    against the region)."""
     current = store()
-    return _mix(current.url, current.version(), geography)
+    return _mix(current.url, current.version(), geography, _region(region))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -309,53 +320,63 @@ def _boundaries(source: str | bytes):
     return maps.read_boundaries(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
-def boundaries(upload=None, *, geography: str = "2025"):
-    """The municipal boundaries: an uploaded file, else ``KERNMONITOR_BOUNDARIES``, else the shipped
-    boundaries of ``geography`` (`dashboard.reference.boundaries_file`).
+def boundaries(upload=None, *, geography: str = "2025", region: str | None = None):
+    """The boundaries of the region's municipalities: from an uploaded file, else ``KERNMONITOR_BOUNDARIES``,
+    else the shipped boundaries of ``geography`` (`dashboard.regions.Region.boundaries_file`).
 
-    A file that cannot be used is reported on the page and the map falls back to symbols.
+    A file that cannot be used, or holds none of the region's municipalities, is reported on the page
+    and the map falls back to symbols.
     """
-    source = upload.getvalue() if upload is not None else (boundaries_path() or reference.boundaries_file(geography))
+    shown = regions.region(_region(region))
+    source = upload.getvalue() if upload is not None else (boundaries_path() or shown.boundaries_file(geography))
     try:
-        return _boundaries(source if isinstance(source, bytes) else str(source))
+        shapes = _boundaries(source if isinstance(source, bytes) else str(source))
     except Exception as problem:  # noqa: BLE001 - any unreadable file: say so and draw symbols
         st.warning(f"Het grenzenbestand is niet bruikbaar ({plain(problem)}); de kaart toont "
                    "symbolen in de centra.")
         return None
+    inside = shapes[shapes["nis_code"].isin(shown.all_codes)]
+    if inside.empty:
+        st.warning(f"Het grenzenbestand bevat geen gemeenten van {shown.name}; de kaart toont symbolen in de centra.")
+        return None
+    return inside if len(inside) < len(shapes) else shapes
 
 
 @from_store(max_entries=8)
-def _campaign_table(url: str, version: int, geography: str) -> pd.DataFrame:
-    return campaign_table(_campaign(url, version), _placed(url, version, geography), geography=geography)
+def _campaign_table(url: str, version: int, geography: str, region: str) -> pd.DataFrame:
+    return campaign_table(_campaign(url, version), _placed(url, version, geography, region), geography=geography,
+                          region=region)
 
 
 @from_store(max_entries=16, spinner="Impact berekenen…")
-def _impact(url: str, version: int, edition: int, geography: str):
-    return impact(_placed(url, version, geography), _campaign(url, version), edition=edition, geography=geography,
-                  vacancy=_vacancy(url, version, "municipality", geography),
-                  reach=_campaign_table(url, version, geography))
+def _impact(url: str, version: int, edition: int, geography: str, region: str):
+    return impact(_placed(url, version, geography, region), _campaign(url, version), edition=edition,
+                  geography=geography, vacancy=_vacancy(url, version, "municipality", geography, region),
+                  reach=_campaign_table(url, version, geography, region), region=region)
 
 
-def campaign_indicators(*, geography: str) -> pd.DataFrame:
-    """`dashboard.tables.indicators.campaign_table` per municipality and edition."""
+def campaign_indicators(*, geography: str, region: str | None = None) -> pd.DataFrame:
+    """`dashboard.tables.indicators.campaign_table` per municipality of the region and edition."""
     current = store()
-    return _campaign_table(current.url, current.version(), geography)
+    return _campaign_table(current.url, current.version(), geography, _region(region))
 
 
-def campaign_impact(*, edition: int, geography: str):
-    """`dashboard.tables.composite.impact` for one edition."""
+def campaign_impact(*, edition: int, geography: str, region: str | None = None):
+    """`dashboard.tables.composite.impact` for one edition, within the region."""
     current = store()
-    return _impact(current.url, current.version(), edition, geography)
+    return _impact(current.url, current.version(), edition, geography, _region(region))
 
 
 @from_store(max_entries=16, spinner="Vitaliteitsindex berekenen…")
-def _vitality(url: str, version: int, year: int, geography: str) -> pd.DataFrame:
-    return vitality_table(_placed(url, version, geography), _campaign(url, version), year=year, geography=geography,
-                          vacancy=_vacancy(url, version, "municipality", geography), mix=_mix(url, version, geography),
-                          reach=_campaign_table(url, version, geography))
+def _vitality(url: str, version: int, year: int, geography: str, region: str) -> pd.DataFrame:
+    return vitality_table(_placed(url, version, geography, region), _campaign(url, version), year=year,
+                          geography=geography, vacancy=_vacancy(url, version, "municipality", geography, region),
+                          mix=_mix(url, version, geography, region),
+                          reach=_campaign_table(url, version, geography, region),
+                          region=region)
 
 
-def vitality(*, year: int, geography: str) -> pd.DataFrame:
-    """`dashboard.tables.composite.vitality_table` for one year."""
+def vitality(*, year: int, geography: str, region: str | None = None) -> pd.DataFrame:
+    """`dashboard.tables.composite.vitality_table` for one year, within the region."""
     current = store()
-    return _vitality(current.url, current.version(), year, geography)
+    return _vitality(current.url, current.version(), year, geography, _region(region))

@@ -8,13 +8,15 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dashboard import reference, registry, settings
+from dashboard import regions, registry, settings
 from dashboard.figures import chart_text
 from dashboard.i18n import suppressed_note
+from dashboard.regions import Region
 from dashboard.sample import LABEL as SAMPLE_LABEL
 from dashboard.tables import exports
 from dashboard.tables.indicators import GEOGRAPHIES
 from dashboard.ui import loaders
+from dashboard.ui.markdown import plain
 from dashboard.ui.views import QUALITY_SHORT
 
 GEOGRAPHY_LABELS = {"2025": "62 gemeenten (vanaf 2025)", "2018": "64 gemeenten (tot 2024)"}
@@ -50,13 +52,15 @@ def data_notice() -> None:
     if loaders.shows_sample_data():
         st.warning(
             f"Je bekijkt **{SAMPLE_LABEL}**: gegenereerde verkooppunten en campagnecijfers, afgestemd op "
-            "gepubliceerde leegstandscijfers. Het zijn geen echte panden of handelaars.",
+            "gepubliceerde leegstandscijfers van West-Vlaanderen (andere provincies volgen hetzelfde verloop). Het "
+            "zijn geen echte panden of handelaars.",
             icon=":material/science:",
         )
 
 
-def geography_selector() -> str:
-    """The municipal geography in the sidebar: 2025 (62) by default, or 2018 (64).
+def geography_selector(region: Region | None = None) -> str:
+    """The municipal geography in the sidebar: 2025 (62 municipalities in West-Vlaanderen) by default,
+    or 2018 (64); the labels count the municipalities of ``region`` (default West-Vlaanderen).
 
     The choice follows the user from page to page (kept outside the widget, which Streamlit forgets
     on a page without it) and stands in the link (``?indeling=2018``), so a shared link shows the same.
@@ -65,24 +69,71 @@ def geography_selector() -> str:
         asked = st.query_params.get("indeling")
         st.session_state["chosen_geography"] = asked if asked in GEOGRAPHIES else GEOGRAPHIES[0]
     st.session_state["geography"] = st.session_state["chosen_geography"]  # the widget starts from the choice
+    labels = GEOGRAPHY_LABELS if region is None else geography_labels(region)
     chosen = st.sidebar.radio("Gemeentelijke indeling", GEOGRAPHIES, key="geography",
-                              format_func=GEOGRAPHY_LABELS.__getitem__, on_change=_remember_geography)
+                              format_func=labels.__getitem__, on_change=_remember_geography)
     st.query_params["indeling"] = chosen
     return chosen
+
+
+def geography_labels(region: Region) -> dict[str, str]:
+    """The geographies as the sidebar names them for ``region`` ("67 gemeenten (vanaf 2025)" in Antwerpen)."""
+    return {"2025": f"{len(region.codes('2025'))} gemeenten (vanaf 2025)",
+            "2018": f"{len(region.codes('2018'))} gemeenten (tot 2024)"}
 
 
 def _remember_geography() -> None:
     st.session_state["chosen_geography"] = st.session_state["geography"]
 
 
-def town_selector(names: dict[str, str], *, geography: str) -> str:
+def region_selector() -> Region:
+    """The region in the sidebar: Vlaanderen or one of its five provinces, by default the one of
+    ``KERNMONITOR_PROVINCE`` (West-Vlaanderen when it is not set).
+
+    Like the geography, the choice follows the user from page to page and stands in the link
+    (``?gebied=10000``). An invalid setting or link is said on the page, never a traceback.
+    """
+    configured = _configured_region()
+    if "chosen_region" not in st.session_state:
+        asked = st.query_params.get("gebied")
+        if asked is not None and asked not in regions.REGION_CODES:
+            st.warning(f"De link vraagt gebied '{plain(asked)}': dat is geen Vlaamse provincie en niet Vlaanderen. "
+                       f"Je ziet {configured.name}.")
+        st.session_state["chosen_region"] = asked if asked in regions.REGION_CODES else configured.nis_code
+    st.session_state["shown_region"] = st.session_state["chosen_region"]  # the widget starts from the choice
+    chosen = st.sidebar.selectbox("Gebied", regions.REGION_CODES, key="shown_region", format_func=regions.name_of,
+                                  on_change=_remember_region, help="Vlaanderen of een provincie: de gemeenten die je "
+                                  "ziet, en waarmee een gemeente vergeleken wordt.")
+    st.query_params["gebied"] = chosen
+    return regions.region(chosen)
+
+
+def _configured_region() -> Region:
+    """``KERNMONITOR_PROVINCE``'s region; for an invalid value a message and West-Vlaanderen."""
+    try:
+        return regions.configured()
+    except regions.UnknownRegion as problem:
+        st.error(f"{plain(str(problem))} Tot dan toont Kernmonitor West-Vlaanderen en aanvaardt hij geen imports.",
+                 icon=":material/error:")
+        return regions.region(settings.PROVINCE_NIS_CODE)
+
+
+def _remember_region() -> None:
+    st.session_state["chosen_region"] = st.session_state["shown_region"]
+
+
+def town_selector(names: dict[str, str], *, geography: str, region: Region) -> str:
     """The municipality box of the Gemeente page. It starts from a new link (``?gemeente=``, resolved
-    by `chosen_municipality`), else from the user's last choice, else Kortrijk, and writes its
-    choice back into the link."""
+    by `chosen_municipality`), else from the user's last choice (when it lies in the region), else the
+    region's `~dashboard.regions.Region.default_town`, and writes its choice back into the link."""
     asked = st.query_params.get("gemeente")
     if asked is not None and asked != st.session_state.get("town_in_link"):  # a link this session did not write
         st.session_state["chosen_town"] = asked
-    wanted = chosen_municipality(st.session_state.get("chosen_town"), geography=geography, names=names)
+    last = st.session_state.get("chosen_town")
+    if last is not None and last == st.session_state.get("town_in_link") and last not in names:
+        last = None  # the user's own choice of another region: this region's own town, without a warning
+    wanted = chosen_municipality(last, geography=geography, names=names, region=region,
+                                 default=region.default_town(geography))
     st.session_state["gemeente"] = wanted
     codes = sorted(names, key=names.get)
     nis = st.selectbox("Gemeente", codes, format_func=names.get, key="gemeente",
@@ -106,26 +157,34 @@ def year_selector(years: list[int]) -> int:
     return year
 
 
-def chosen_municipality(asked: str | None, *, geography: str, names: dict[str, str], default: str = "34022") -> str:
+def chosen_municipality(asked: str | None, *, geography: str, names: dict[str, str], region: Region | None = None,
+                        default: str = regions.DEFAULT_TOWN) -> str:
     """The municipality a link asks for (``?gemeente=``) in the shown geography: the code itself, or
     for a municipality of the other geography the one it belongs to now (or belonged to), said in a
-    note; ``default`` with a warning for a code that names no municipality of the province."""
+    note; ``default`` with a warning for a code that names no municipality of the region (``names``)."""
+    region = region or regions.region(settings.PROVINCE_NIS_CODE)
     if asked is None or asked in names:
         return asked or default
-    crosswalk = reference.crosswalk()
-    old_names = reference.municipality_names("2018")
-    if geography == "2025" and asked in set(crosswalk["nis_code"]):
-        successor = crosswalk.loc[crosswalk["nis_code"] == asked, "nis_code_2025"].iloc[0]
+    crosswalk = regions.crosswalk()
+    old_names = regions.municipality_names("2018")
+    successor = crosswalk.loc[crosswalk["nis_code"] == asked, "nis_code_2025"]
+    if geography == "2025" and len(successor) and successor.iloc[0] in names:
+        successor = successor.iloc[0]
         st.info(f"{old_names.get(asked, asked)} hoort sinds 2025 bij {names[successor]}: je ziet {names[successor]}.")
         return successor
-    if geography == "2018" and asked in set(crosswalk["nis_code_2025"]):
-        merged = crosswalk.loc[crosswalk["nis_code_2025"] == asked, "nis_code"].tolist()
-        before = [code for code in merged if code in names]
-        st.info(f"{reference.municipality_names('2025').get(asked, asked)} bestaat sinds 2025; tot 2024 waren het "
+    before = [code for code in crosswalk.loc[crosswalk["nis_code_2025"] == asked, "nis_code"] if code in names]
+    if geography == "2018" and before:
+        st.info(f"{regions.municipality_names('2025').get(asked, asked)} bestaat sinds 2025; tot 2024 waren het "
                 + " en ".join(names[code] for code in before) + f". Je ziet {names[before[0]]}; kies de indeling "
-                "'62 gemeenten' om de fusiegemeente te zien.")
+                f"'{len(region.codes('2025'))} gemeenten' om de fusiegemeente te zien.")
         return before[0]
-    st.warning(f"Geen gemeente van {settings.PROVINCE_NAME} met NIS-code '{asked}': je ziet {names[default]}.")
+    elsewhere = regions.province_of(asked, geography)
+    if elsewhere is not None and not region.accepts(asked):
+        st.warning(f"{regions.municipality_names(geography).get(asked, asked)} ligt niet in {region.name} maar in "
+                   f"{elsewhere.name}: kies {elsewhere.name} of Vlaanderen bij 'Gebied' in de zijbalk. "
+                   f"Je ziet {names[default]}.")
+        return default
+    st.warning(f"Geen gemeente van {region.name} met NIS-code '{asked}': je ziet {names[default]}.")
     return default
 
 

@@ -13,6 +13,7 @@ from analysis.campaign import OTHER_FIGURES, latest_edition
 from analysis.geography import latest_of_year
 from dashboard import settings
 from dashboard.i18n import BAND_LABELS, format_pp, suppressed_note
+from dashboard.regions import Region
 from dashboard.registry import LABELS, blanked, format_value, indicator, marked, shown, suppressed, suppressed_in
 
 
@@ -82,14 +83,35 @@ def _help(explanation: str, extra: str, is_hidden: bool) -> str:
     return " ".join(part for part in (explanation, extra, note) if part)
 
 
-def town_kpis(row: pd.Series, compared: dict) -> list[Kpi]:
+def coverage_note(row: pd.Series, region: Region) -> str | None:
+    """What a region's row of a year rests on when that is not all of its municipalities (its name then
+    says "12 van 285 gemeenten", `dashboard.regions.Region.label`); None when it is all of them."""
+    if row["municipality"] == region.name:
+        return None
+    return (f"Deze cijfers zijn die van {row['municipality']}: alleen de gemeenten met een inventaris in "
+            f"{int(row['year'])} tellen mee, dus ze zeggen niets over heel {region.name}.")
+
+
+def region_series(province: pd.DataFrame, region: Region) -> pd.DataFrame:
+    """The region's rows as one line of a chart, under one name (`dashboard.regions.Region.series_name`): a
+    name that changes with the number of municipalities would break the line into pieces."""
+    return province.assign(municipality=region.series_name(province["municipality"]))
+
+
+def town_kpis(row: pd.Series, compared: dict, region: Region | None = None) -> list[Kpi]:
     """The town's cards: its vacancy against its previous inventory, the province's and its peers'
     (each delta says which way the town lies: "+1,7 pp boven de provincie"), and long-term vacancy.
 
-    ``row`` is the town's vacancy row, ``compared`` `dashboard.tables.town.comparison_kpis`.
+    ``row`` is the town's vacancy row, ``compared`` `dashboard.tables.town.comparison_kpis`. The
+    second card is the ``region``'s (default: a province): "Provincie" or "Vlaanderen", with the number
+    of municipalities its figure rests on when that is not all of them.
     """
     rate = "vacancy_rate_units"
     hidden = suppressed_in(row)
+    kind, the_region = (region.kind, region.the_region) if region is not None else ("Provincie", "de provincie")
+    label = compared.get("province_label")
+    if region is not None and label and (part := region.part(label)):
+        kind = f"{kind} ({part})"
 
     def against(whom: str, value: float) -> dict:
         if rate in hidden:  # the town's rate would follow from the difference
@@ -102,8 +124,8 @@ def town_kpis(row: pd.Series, compared: dict) -> list[Kpi]:
     return [
         Kpi(LABELS[rate], shown(row, rate), help=_help(indicator(rate).explanation, "", rate in hidden),
             **_delta(rate, change, "sinds de vorige inventaris")),
-        Kpi("Provincie", format_value(rate, compared["province"]), help="De leegstand (panden) van de provincie.",
-            **against("de provincie", compared["province"])),
+        Kpi(kind, format_value(rate, compared["province"]), help=f"De leegstand (panden) van {label or the_region}.",
+            **against(the_region, compared["province"])),
         Kpi("Vergelijkbare gemeenten", format_value(rate, compared["peers"]),
             help=f"De leegstand (panden) van de {compared['peer_group']} samen.",
             **against(f"de {compared['peer_group']}", compared["peers"])),

@@ -104,7 +104,7 @@ def test_overview_renders_the_province_figures(page):
 
 def test_choosing_2018_shows_the_2018_rate(page):
     page.get_by_text("Leegstand in West-Vlaanderen").first.wait_for(timeout=90_000)
-    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_test_id("stSelectbox").filter(has_text="Inventarisjaar").click()  # the sidebar has "Gebied"
     page.get_by_role("option", name="2018", exact=True).click()
     rate = page.get_by_test_id("stMetricValue").first
     page.wait_for_function(

@@ -7,7 +7,7 @@ from analysis.vacancy import HEALTHY_MAX
 from dashboard import reference, registry, settings
 from dashboard.figures import charts, maps
 from dashboard.i18n import format_area, format_date, format_pct
-from dashboard.ui import loaders, shell, views
+from dashboard.ui import area_views, loaders, shell, views
 
 st.title(f"Leegstand in {settings.PROVINCE_NAME}")
 geography = shell.geography_selector()
@@ -44,6 +44,7 @@ st_folium(maps.municipality_map(shown, value=indicator, label=views.MAP_INDICATO
                                 places=reference.municipalities(filters.geography), boundaries=boundaries),
           key="province_map", returned_objects=[], height=520, use_container_width=True)
 shell.chart(charts.trend_chart(province, column="vacancy_rate_units"), key="province_trend")
+area_views.type_section(geography=filters.geography, year=filters.year)
 
 if settings.show_rankings():
     st.header("Rangschikking van de gemeenten")

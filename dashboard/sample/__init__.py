@@ -20,11 +20,12 @@ LABEL = "voorbeelddata (fictief)"
 
 @dataclass(frozen=True)
 class SampleData:
-    """Generated units, campaign figures and per-shop votes."""
+    """Generated units, campaign figures, per-shop votes and shopping areas."""
 
     units: pd.DataFrame
     campaign: pd.DataFrame
     votes: pd.DataFrame
+    areas: pd.DataFrame
 
 
 def places() -> list[unit_sample.Place]:
@@ -51,9 +52,10 @@ def generate_units(*, scale: float = 1.0, seed: int = SEED) -> pd.DataFrame:
 
 def generate(*, scale: float = 1.0, seed: int = SEED) -> SampleData:
     """All sample data. The same scale and seed always give the same rows."""
+    from dashboard.sample.areas import generate_areas  # geopandas: only when generating
     units = generate_units(scale=scale, seed=seed)
     campaign, votes = generate_campaign(units, seed=seed)
-    return SampleData(units, campaign, votes)
+    return SampleData(units, campaign, votes, generate_areas(units, places()))
 
 
 def fingerprint(*, scale: float, seed: int) -> str:
@@ -66,7 +68,7 @@ class RealDataPresent(RuntimeError):
 
 
 def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED) -> list[int]:
-    """Fill a store with sample data: three batches (units, campaign, votes), flagged as sample.
+    """Fill a store with sample data: four batches (units, campaign, votes, areas), flagged as sample.
 
     Earlier sample batches are rolled back first, so seeding twice replaces the sample. A store
     with imported data is refused (`RealDataPresent`).
@@ -82,5 +84,6 @@ def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED) -> list[in
     return [
         store.add_batch(Batch(kind=kind, file_name=f"{LABEL}: {kind}", imported_by="kernmonitor seed",
                               is_sample=True, sha256=digest, note=f"scale={scale} seed={seed}"), rows)
-        for kind, rows in (("units", data.units), ("campaign", data.campaign), ("votes", data.votes))
+        for kind, rows in (("units", data.units), ("campaign", data.campaign), ("votes", data.votes),
+                           ("areas", data.areas))
     ]

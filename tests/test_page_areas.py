@@ -38,12 +38,14 @@ def test_the_town_page_shows_its_areas_on_the_map_and_in_a_table(url):
     at = _page("gemeente.py")
     assert not at.exception
     assert "Winkelgebieden" in [header.value for header in at.header]
-    # Kortrijk 2024: the box (k1–k4 outlets, k1 vacant; the ATM k9 placed too), the Steenweg's point (k5, k6).
+    # Kortrijk 2024: the box (k1–k4 outlets, k1 vacant; the ATM k9 placed too), the Steenweg's point (k5, k6),
+    # and k7, k8 outside every area.
     table = _shown(at, "Naam winkelgebied")
     assert table[["Naam winkelgebied", "Type winkelgebied", "Ligging", "Verkooppunten", "Leegstaande panden",
                   "Leegstand (panden)", "Via veelhoek", "Via punt"]].values.tolist() == [
         ["Centrum Kortrijk", "Binnenstad", "veelhoek", "4", "1", "25,0 %", "5", "0"],
-        ["Steenweg", "Baanconcentratie", "punt", "2", "1", "50,0 %", "0", "2"]]
+        ["Steenweg", "Baanconcentratie", "punt", "2", "1", "50,0 %", "0", "2"],
+        ["buiten winkelgebied", "–", "–", "2", "0", "0,0 %", "–", "–"]]
     assert any(caption.value.startswith("2 winkelgebied(en) in de lijst.") and "binnen 250 m; nooit in twee" in
                caption.value for caption in at.caption)
     assert "Afgeleide kernen en winkelgebieden" in [header.value for header in at.subheader]

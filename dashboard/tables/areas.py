@@ -45,6 +45,8 @@ def current_areas(stored: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     areas = assign_geography(stored.astype({"nis_code": object, "area_id": object}), reference.crosswalk(), "2025")
     areas = latest_batch_wins(areas, key=["nis_code", "area_id"], within=["nis_code", "area_id"])
+    # One file may name an area under a 2018 code and again under its 2025 code: the later row stays.
+    areas = areas.assign(area_id=areas["area_id"].astype(str)).drop_duplicates(["nis_code", "area_id"], keep="last")
     geometry = areas["geometry"].astype(object).where(areas["geometry"].notna(), None)
     shapes = [shapely.from_wkt(text) if isinstance(text, str) else None for text in geometry]
     areas = areas.assign(

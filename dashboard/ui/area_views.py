@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.area_types import OUTSIDE
 from analysis.geography import latest_of_year
 from dashboard.figures.area_charts import type_chart
 from dashboard.i18n import format_number
@@ -47,6 +48,12 @@ def _type_table(url: str, version: int, geography: str) -> pd.DataFrame:
                       placed=_assigned(url, version, geography))
 
 
+@loaders.from_store(max_entries=4)
+def _municipal_types(url: str, version: int, geography: str) -> pd.DataFrame:
+    return type_table(loaders._units(url, version), loaders._areas(url, version), level="municipality",
+                      geography=geography, placed=_assigned(url, version, geography))
+
+
 @loaders.from_store(max_entries=16)
 def _town_cores(url: str, version: int, nis_code: str, geography: str, year: int) -> pd.DataFrame:
     return town_core_table(loaders._town(url, version, nis_code, geography, year),
@@ -59,10 +66,13 @@ def shown(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return table[columns].rename(columns=LABELS).reset_index(drop=True)
 
 
-def town_area_rows(table: pd.DataFrame, nis_code: str, year: int) -> pd.DataFrame:
-    """A town's areas in its latest inventory of ``year`` (`dashboard.tables.areas.area_table` rows)."""
-    own = table[(table["nis_code"] == nis_code)]
-    return latest_of_year(own, by=["area_id"], year=year)
+def town_area_rows(table: pd.DataFrame, types: pd.DataFrame, nis_code: str, year: int) -> pd.DataFrame:
+    """A town's areas in its latest inventory of ``year`` (`dashboard.tables.areas.area_table` rows),
+    and last its units outside every area (from ``types``: `type_table` per municipality)."""
+    own = latest_of_year(table[table["nis_code"] == nis_code], by=["area_id"], year=year)
+    outside = types[(types["nis_code"] == nis_code) & (types["area_type"] == OUTSIDE)]
+    outside = latest_of_year(outside, year=year).assign(area_name=OUTSIDE, area_type=None)
+    return pd.concat([own, outside.reindex(columns=own.columns)], ignore_index=True) if len(outside) else own
 
 
 def area_section(nis_code: str, *, geography: str, year: int) -> None:
@@ -73,9 +83,10 @@ def area_section(nis_code: str, *, geography: str, year: int) -> None:
     if declared.empty:
         st.caption(NO_AREAS)
         return
-    rows = town_area_rows(_area_table(store.url, store.version(), geography), nis_code, year)
+    rows = town_area_rows(_area_table(store.url, store.version(), geography),
+                          _municipal_types(store.url, store.version(), geography), nis_code, year)
     listed = town_areas(declared, nis_code, geography=geography)
-    empty = sorted(set(listed["name"]) - set(rows["area_name"]))
+    empty = sorted(set(listed["name"]) - set(rows["area_name"].dropna()))
     st.caption(f"{len(listed)} winkelgebied(en) in de lijst. Een pand ligt in het gebied dat de kolom winkelgebied "
                "van de inventaris noemt, anders in de veelhoek waarin het ligt, anders bij het dichtste punt binnen "
                f"{format_number(area_point_distance_m())} m; nooit in twee."

@@ -19,13 +19,17 @@ a town centre), then the lowest ``area_id``; two points at the same distance, th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 import geopandas
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 
 from analysis.area_types import name_key
-from analysis.cores import LAMBERT72, WGS84, _projected
+from analysis.cores import LAMBERT72, WGS84
 
 
 def assign_areas(units: pd.DataFrame, areas: pd.DataFrame, *, max_distance_m: float) -> pd.DataFrame:
@@ -66,17 +70,35 @@ def assign_areas(units: pd.DataFrame, areas: pd.DataFrame, *, max_distance_m: fl
     units = units.reset_index(drop=True)
     found = _by_name(units, areas).to_numpy().copy()
     rule = np.where(pd.notna(found), "name", None).astype(object)
-    for name, place in (("polygon", lambda left, nis: _in_polygon(_points(left), nis, areas)),
-                        ("point", lambda left, nis: _near_point(_projected(left), nis, areas, max_distance_m))):
-        left = units.loc[pd.isna(found), ["nis_code", "lat", "lon"]]  # indexed by the units' positions
-        left = left[left["lat"].notna() & left["lon"].notna()]
-        if left.empty:
+    lat = pd.to_numeric(units["lat"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(units["lon"], errors="coerce").to_numpy(dtype=float)
+    nearest = lambda left, areas: _near_point(left, areas, max_distance_m)  # noqa: E731
+    for name, place in (("polygon", _in_polygon), ("point", nearest)):
+        at = np.flatnonzero(pd.isna(found) & np.isfinite(lat) & np.isfinite(lon))  # the units left, by position
+        if not at.size:
             break
-        nis = pd.Series(left["nis_code"].astype(str).to_numpy(), index=left.index)
-        placed = place(left, nis)
-        found[placed.index], rule[placed.index] = placed.to_numpy(), name
+        chosen = place(_Left(at, lat[at], lon[at], units["nis_code"].to_numpy()[at]), areas)  # area position or −1
+        placed = chosen >= 0
+        found[at[placed]], rule[at[placed]] = areas["area_id"].to_numpy()[chosen[placed]], name
     return pd.DataFrame({"area_id": pd.Series(found, index=result.index, dtype=object),
                          "assigned_by": pd.Series(rule, index=result.index, dtype=object)})
+
+
+@dataclass(frozen=True)
+class _Left:
+    """The units no rule has placed yet: their positions, coordinates and municipalities."""
+
+    at: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    nis: np.ndarray
+
+    def of_municipality(self) -> dict[str, np.ndarray]:
+        """Per municipality the positions (in these arrays) of its units."""
+        codes, values = pd.factorize(pd.Series(self.nis).astype(str))
+        order = np.argsort(codes, kind="stable")
+        starts = np.searchsorted(codes[order], np.arange(len(values) + 1))
+        return {str(value): order[starts[i]:starts[i + 1]] for i, value in enumerate(values)}
 
 
 def _by_name(units: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
@@ -99,49 +121,58 @@ def _by_name(units: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
                      index=units.index, dtype=object)
 
 
-def _points(units: pd.DataFrame) -> pd.Series:
-    """Points in WGS84 for the units with a finite ``lat`` and ``lon``, indexed like ``units``."""
-    lat = pd.to_numeric(units["lat"], errors="coerce").to_numpy(dtype=float)
-    lon = pd.to_numeric(units["lon"], errors="coerce").to_numpy(dtype=float)
-    known = np.isfinite(lat) & np.isfinite(lon)
-    return pd.Series(shapely.points(lon[known], lat[known]), index=units.index[known], dtype=object)
+def _has_polygon(areas: pd.DataFrame) -> np.ndarray:
+    return areas["geometry"].map(lambda shape: shape is not None and not shapely.is_empty(shape)).to_numpy(bool)
 
 
-def _in_polygon(points: pd.Series, nis: pd.Series, areas: pd.DataFrame) -> pd.Series:
-    """Per point (indexed like ``points``) the ``area_id`` of the smallest polygon of its
-    municipality that holds it (sizes compared in EPSG:31370)."""
-    known = areas["geometry"].map(lambda shape: shape is not None and not shapely.is_empty(shape))
-    shapes = geopandas.GeoSeries(list(areas.loc[known, "geometry"]), index=areas.index[known], crs=WGS84)
-    if points.empty or shapes.empty:
-        return pd.Series(dtype=object)
-    point_at, shape_at = shapely.STRtree(shapes.to_numpy()).query(points.to_numpy(), predicate="intersects")
-    pairs = pd.DataFrame({"unit": points.index[point_at], "area": shapes.index[shape_at],
-                          "size": shapes.to_crs(LAMBERT72).area.to_numpy()[shape_at]})
-    pairs = pairs[nis[pairs["unit"]].to_numpy() == areas["nis_code"].astype(str).to_numpy()[pairs["area"]]]
-    first = pairs.sort_values(["unit", "size", "area"], kind="stable").drop_duplicates("unit")
-    return pd.Series(areas["area_id"].to_numpy()[first["area"]], index=first["unit"].to_numpy(), dtype=object)
-
-
-def _near_point(points: geopandas.GeoSeries, nis: pd.Series, areas: pd.DataFrame,
-                max_distance_m: float) -> pd.Series:
-    """Per point the ``area_id`` of the nearest area of its municipality given only as a point,
-    within ``max_distance_m``."""
-    alone = areas[areas["geometry"].map(lambda shape: shape is None or shapely.is_empty(shape))]
-    alone = alone[alone["lat"].notna() & alone["lon"].notna()]
-    if points.empty or alone.empty:
-        return pd.Series(dtype=object)
-    centres = _projected(alone)
-    found = []
-    for code, chosen in centres.groupby(alone.loc[centres.index, "nis_code"].astype(str)):
-        near = points[(nis[points.index] == code).to_numpy()]
-        if near.empty:
+def _in_polygon(left: _Left, areas: pd.DataFrame) -> np.ndarray:
+    """Per unit left the position (in ``areas``) of the smallest polygon of its municipality that holds
+    it (sizes compared in EPSG:31370; equal sizes: the lowest id), or −1. The test is made in WGS84,
+    on the units within the polygon's bounds."""
+    chosen = np.full(len(left.at), -1)
+    polygons = areas[_has_polygon(areas)]
+    if polygons.empty:
+        return chosen
+    sizes = geopandas.GeoSeries(list(polygons["geometry"]), index=polygons.index, crs=WGS84).to_crs(LAMBERT72).area
+    groups = left.of_municipality()
+    for position in sizes.sort_values(kind="stable").index:  # the smallest first: it keeps its units
+        shape, members = areas.at[position, "geometry"], groups.get(str(areas.at[position, "nis_code"]))
+        if members is None:
             continue
-        point_at, centre_at = shapely.STRtree(chosen.to_numpy()).query_nearest(
-            near.to_numpy(), max_distance=max_distance_m, all_matches=True)
-        # Several at the same distance: all come back; the lowest area_id wins (areas are sorted by it).
-        pairs = pd.DataFrame({"unit": near.index[point_at], "area": chosen.index[centre_at]})
-        found.append(pairs.sort_values(["unit", "area"]).drop_duplicates("unit"))
-    if not found:
-        return pd.Series(dtype=object)
-    pairs = pd.concat(found)
-    return pd.Series(areas["area_id"].to_numpy()[pairs["area"]], index=pairs["unit"].to_numpy(), dtype=object)
+        west, south, east, north = shape.bounds
+        near = members[(chosen[members] < 0) & (left.lon[members] >= west) & (left.lon[members] <= east)
+                       & (left.lat[members] >= south) & (left.lat[members] <= north)]
+        chosen[near[shapely.intersects_xy(shape, left.lon[near], left.lat[near])]] = position
+    return chosen
+
+
+def _near_point(left: _Left, areas: pd.DataFrame, max_distance_m: float) -> np.ndarray:
+    """Per unit left the position of the nearest area of its municipality given only as a point, within
+    ``max_distance_m`` in EPSG:31370 (equally near: the lowest id), or −1."""
+    chosen = np.full(len(left.at), -1)
+    alone = areas[~_has_polygon(areas) & areas["lat"].notna().to_numpy() & areas["lon"].notna().to_numpy()]
+    if alone.empty:
+        return chosen
+    x, y = _lambert72(left.lon, left.lat)
+    area_x, area_y = _lambert72(alone["lon"].to_numpy(dtype=float), alone["lat"].to_numpy(dtype=float))
+    codes = alone["nis_code"].astype(str).to_numpy()
+    for code, members in left.of_municipality().items():
+        own = np.flatnonzero(codes == code)
+        if not own.size:
+            continue
+        for part in np.array_split(members, max(1, len(members) * len(own) // 2_000_000 + 1)):  # bounded memory
+            squared = (x[part, None] - area_x[own]) ** 2 + (y[part, None] - area_y[own]) ** 2
+            nearest = np.argmin(squared, axis=1)  # the first of equals: areas are sorted by id
+            within = squared[np.arange(len(part)), nearest] <= max_distance_m ** 2
+            chosen[part[within]] = alone.index.to_numpy()[own[nearest[within]]]
+    return chosen
+
+
+@cache
+def _to_lambert72() -> Transformer:
+    return Transformer.from_crs(WGS84, LAMBERT72, always_xy=True)
+
+
+def _lambert72(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 degrees → Belgian Lambert 72 metres (EPSG:31370)."""
+    return _to_lambert72().transform(lon, lat)

@@ -3,6 +3,7 @@ page's vacancy per type, the Gegevens page's import of a list; and what they say
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,11 +17,14 @@ PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 @pytest.fixture
 def url(tmp_path, monkeypatch) -> str:
-    """Kortrijk (2023, 2024) and Brugge (2024), with three areas (`tests.test_areas`)."""
+    """Kortrijk (2023, 2024) and Brugge (2024), with the three areas of `tests.test_areas` and one more in
+    Kortrijk without a place or units, whose name is markdown and HTML."""
     url = f"sqlite:///{tmp_path / 'areas.db'}"
     store = Store(url)
     store.add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), UNITS)
-    store.add_batch(Batch(kind="areas", file_name="a.csv", raw=b"a"), STORED.drop(columns="batch_id"))
+    station = {"area_id": "ST", "name": "**Station** <b>", "area_type": "Buurtcentrum", "nis_code": "34022"}
+    areas = pd.concat([STORED.drop(columns="batch_id"), pd.DataFrame([station])], ignore_index=True)
+    store.add_batch(Batch(kind="areas", file_name="a.csv", raw=b"a"), areas)
     monkeypatch.setenv("KERNMONITOR_DB", url)
     return url
 
@@ -46,8 +50,10 @@ def test_the_town_page_shows_its_areas_on_the_map_and_in_a_table(url):
         ["Centrum Kortrijk", "Binnenstad", "veelhoek", "4", "1", "25,0 %", "5", "0"],
         ["Steenweg", "Baanconcentratie", "punt", "2", "1", "50,0 %", "0", "2"],
         ["buiten winkelgebied", "–", "–", "2", "0", "0,0 %", "–", "–"]]
-    assert any(caption.value.startswith("2 winkelgebied(en) in de lijst.") and "binnen 250 m; nooit in twee" in
-               caption.value for caption in at.caption)
+    caption = next(caption.value for caption in at.caption if "in de lijst" in caption.value)
+    assert caption.startswith("3 winkelgebied(en) in de lijst.") and "binnen 250 m; nooit in twee" in caption
+    # The area without units is named, as literal text (no bold, no HTML).
+    assert caption.endswith(r"Zonder verkooppunten in deze inventaris: \*\*Station\*\* \<b\>.")
     assert "Afgeleide kernen en winkelgebieden" in [header.value for header in at.subheader]
     page = at.get("iframe")[0].proto.srcdoc
     assert "Winkelgebieden (2)" in page and "Centrum Kortrijk \\u00b7 Binnenstad \\u00b7 veelhoek" in page

@@ -15,6 +15,7 @@ from dashboard.registry import LABELS
 from dashboard.settings import area_point_distance_m
 from dashboard.tables.areas import area_table, assigned_units, town_areas, town_core_table, type_table
 from dashboard.ui import loaders, shell
+from dashboard.ui.markdown import plain
 
 #: The columns each table shows, in order (registry labels on screen).
 TOWN_AREA_COLUMNS = ["area_name", "area_type", "location", "units_total", "units_vacant", "vacancy_rate_units",
@@ -90,7 +91,7 @@ def area_section(nis_code: str, *, geography: str, year: int) -> None:
     st.caption(f"{len(listed)} winkelgebied(en) in de lijst. Een pand ligt in het gebied dat de kolom winkelgebied "
                "van de inventaris noemt, anders in de veelhoek waarin het ligt, anders bij het dichtste punt binnen "
                f"{format_number(area_point_distance_m())} m; nooit in twee."
-               + (f" Zonder verkooppunten in deze inventaris: {', '.join(empty)}." if empty else ""))
+               + (f" Zonder verkooppunten in deze inventaris: {', '.join(map(plain, empty))}." if empty else ""))
     shell.table_with_downloads(shown(rows, TOWN_AREA_COLUMNS), key="areas",
                                file_stem=f"winkelgebieden_{nis_code}_{year}")
     st.subheader("Afgeleide kernen en winkelgebieden")

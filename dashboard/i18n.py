@@ -24,7 +24,7 @@ SEPARATORS = ",."
 SOURCE_LABELS = {"locatus": "Locatus", "register": "register van de gemeente", "own_survey": "eigen telling",
                  "other": "andere bron"}
 #: What a batch holds, short (``schema.BATCH_KINDS``), as the history and the audit log say it.
-BATCH_KIND_LABELS = {"units": "verkooppunten", "campaign": "campagne", "votes": "stemmen"}
+BATCH_KIND_LABELS = {"units": "verkooppunten", "campaign": "campagne", "votes": "stemmen", "areas": "winkelgebieden"}
 #: What a units file is for a municipality (`analysis.sources.INVENTORY_KINDS`).
 INVENTORY_KIND_LABELS = {"complete": "volledige inventaris", "update": "aanvulling (wijzigingen)",
                          "register": "register (alleen leegstaande panden)"}

@@ -9,7 +9,7 @@ from dashboard import reference, registry
 from dashboard.figures import charts
 from dashboard.tables import town
 from dashboard.tables.indicators import kerncijfers_table
-from dashboard.ui import kerncijfer_views, loaders, register_views, shell, views
+from dashboard.ui import area_views, kerncijfer_views, loaders, register_views, shell, views
 
 region = shell.region_selector()
 st.title("Gemeente")
@@ -59,6 +59,7 @@ with duration:
 with moves:
     shell.chart(charts.flows_chart(own), key="flows_chart")
 
+area_views.area_section(nis, geography=geography, year=year)
 # The town alone from the cached units: quick enough uncached (a loader per store version could keep it).
 kerncijfer_views.kerncijfer_section(kerncijfers_table(loaders.units(), geography=geography, year=year, nis_code=nis,
                                                       region=region),

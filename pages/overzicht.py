@@ -7,7 +7,7 @@ from analysis.vacancy import HEALTHY_MAX
 from dashboard import registry, settings
 from dashboard.figures import charts, maps
 from dashboard.i18n import format_date, format_pct
-from dashboard.ui import loaders, shell, views
+from dashboard.ui import area_views, loaders, shell, views
 
 region = shell.region_selector()
 st.title(f"Leegstand in {region.name}")
@@ -50,6 +50,7 @@ st_folium(maps.municipality_map(shown, value=indicator, label=views.MAP_INDICATO
           key="province_map", returned_objects=[], height=520, use_container_width=True)
 trend = views.region_series(province, region)
 shell.chart(charts.trend_chart(trend, column="vacancy_rate_units"), key="province_trend")
+area_views.type_section(geography=filters.geography, year=filters.year, region=region)
 
 if settings.show_rankings():
     st.header("Rangschikking van de gemeenten")

@@ -39,4 +39,4 @@ def test_the_gegevens_page_is_in_the_navigation(monkeypatch, tmp_path, coordinat
     assert at.title[0].value == "Gegevens"
     assert not at.file_uploader  # a viewer: upload only after signing in
     sign_in(at)
-    assert at.file_uploader(key="upload").allowed_type == [".csv", ".txt", ".xlsx"]
+    assert at.file_uploader(key="upload").allowed_type == [".csv", ".txt", ".xlsx", ".geojson", ".json"]

@@ -84,7 +84,7 @@ def test_seed_fills_an_empty_store_once(tmp_path):
     assert done.returncode == 0, done.stderr
     store = Store(url)
     assert store.has_sample_data()
-    assert sorted(store.batches()["kind"]) == ["campaign", "units", "votes"]
+    assert sorted(store.batches()["kind"]) == ["areas", "campaign", "units", "votes"]
     version = store.version()
     assert run("seed", "--db", url, "--if-empty").returncode == 0
     assert store.version() == version  # the second run changed nothing

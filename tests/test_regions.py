@@ -222,7 +222,8 @@ def test_seed_fills_another_province(tmp_path, capsys):
     assert main(["seed", "--db", url, "--province", "10000", "--scale", "0.05"]) == 0
     assert "Voorbeelddata genereren voor Antwerpen (schaal 0.05)" in capsys.readouterr().err
     store = Store(url)
-    assert store.batches()["kind"].tolist() == ["units"]  # the campaign ran in West-Vlaanderen only
+    # Units and sample shopping areas; no campaign or votes: the campaign ran in West-Vlaanderen only.
+    assert sorted(store.batches()["kind"]) == ["areas", "units"]
     stored = store.units()
     assert set(stored["nis_code"].astype(str)) == set(regions.region("10000").codes("2018"))  # all 69
     # Zwijndrecht counts in Antwerpen until 2024: the sample's 69 municipalities are those of 2018.

@@ -61,13 +61,18 @@ def test_winners_neen_and_kbo_numbers_checked_with_their_check_digits():
     assert warning["problem"].startswith("ondernemingsnummer klopt niet (controlecijfers modulo 97)")
 
 
-def test_a_list_of_shopping_areas_is_said_to_be_one():
+def test_a_list_of_shopping_areas_is_taken_for_one_and_a_units_import_of_it_says_so():
     raw = (b"winkelgebied_id;naam;type_winkelgebied;gemeente;geometry\n"
            b"WG-1;Kortrijk centrum;kernwinkelgebied;Kortrijk;POINT (3.26 50.83)\n")
-    problem = ingest.prepare(raw, "winkelgebieden.csv", today=TODAY).file_errors["problem"].tolist()
+    prepared = ingest.prepare(raw, "winkelgebieden.csv", today=TODAY)
+    assert prepared.kind == "areas"  # told from its headers; "kernwinkelgebied" is no Locatus type
+    assert prepared.errors["problem"].tolist()[0].startswith("onbekend type winkelgebied: kies een type van Locatus: "
+                                                             "Binnenstad, Hoofdwinkelgebied groot")
+    problem = ingest.prepare(raw, "winkelgebieden.csv", kind="units", today=TODAY).file_errors["problem"].tolist()
     assert problem == ["dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
-                       "inventaris van verkooppunten: winkelgebieden kan Kernmonitor nog niet importeren. Een "
-                       "inventaris heeft per pand een adres en een status (bezet/leeg)."]
+                       "inventaris van verkooppunten: importeer het als winkelgebieden (--kind areas; op de pagina "
+                       "Gegevens: soort 'winkelgebieden'). Een inventaris heeft per pand een adres en een status "
+                       "(bezet/leeg)."]
 
 
 def test_optional_values_as_people_write_them_are_read_or_become_unknown_never_costing_a_unit():

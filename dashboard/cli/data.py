@@ -185,6 +185,11 @@ def _dry_run(store: Store, prepared: ingest.Prepared, args: argparse.Namespace) 
     rows = prepared.valid_rows
     print(f"Proef: {len(rows)} van {len(prepared.cells)} rij(en) zouden geïmporteerd worden uit {args.file.name} "
           f"({prepared.description}); er is niets opgeslagen.", file=sys.stderr)
+    if prepared.kind == "areas" and not rows.empty:  # what the list changes, per municipality
+        from dashboard.tables import areas  # geopandas: only for areas
+
+        current = areas.current_areas(store.areas())
+        printing.write_csv(areas.area_changes(current.iloc[0:0] if args.replace_sample else current, rows))
     if prepared.kind != "units" or rows.empty:
         return 0
     replaces = args.replace_sample

@@ -36,13 +36,16 @@ def add_commands(commands, *, add_db) -> None:
     """Register ``indicators``, ``map`` and ``report``."""
     indicators = commands.add_parser("indicators", help="indicatoren als CSV of JSON")
     add_db(indicators)
-    indicators.add_argument("--topic", choices=TOPICS, default="vacancy",
+    indicators.add_argument("--topic", choices=(*TOPICS, "areas"), default="vacancy",
                             help="leegstand, winkelmix, campagnebereik, vitaliteit, impact, register (de "
-                                 "leegstandsregisters per pand naast de volledige inventaris van hetzelfde jaar) of "
+                                 "leegstandsregisters per pand naast de volledige inventaris van hetzelfde jaar), "
                                  "kerncijfers (de kerncijfers detailhandel van Provincies in Cijfers per gemeente en "
-                                 "jaar) (standaard leegstand)")
+                                 "jaar) of areas (de geïmporteerde winkelgebieden: leegstand, stromen en mix; met "
+                                 "--level shopping_area per gebied, province of municipality per type van gebied, core "
+                                 "de afgeleide kernen met hun aandeel in een winkelgebied) (standaard leegstand)")
     indicators.add_argument("--level", choices=LEVELS, default="municipality",
-                            help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand)")
+                            help="gemeente, provincie, afgeleide kern of winkelgebied (de laatste twee: leegstand en "
+                                 "areas; bij leegstand is het winkelgebied de kolom winkelgebied van de inventaris)")
     indicators.add_argument("--year", type=int, help="alleen de inventarissen (of campagne-editie) van dit jaar")
     indicators.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
     add_province(indicators, "de gemeenten van welk gebied, en welk gebied met --level province")
@@ -76,7 +79,7 @@ def _indicators(args: argparse.Namespace) -> int:
     if args.topic == "register" and args.level != "municipality":
         print("--topic register bestaat per gemeente: laat --level weg.", file=sys.stderr)
         return 2
-    if args.topic != "vacancy" and args.level not in ("municipality", "province"):
+    if args.topic not in ("vacancy", "areas") and args.level not in ("municipality", "province"):
         print(f"Het niveau {args.level} bestaat alleen voor leegstand; kies municipality of province.",
               file=sys.stderr)
         return 2
@@ -105,6 +108,8 @@ def _indicators(args: argparse.Namespace) -> int:
 
 def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
     options = {"geography": args.geography, "region": regions.region(args.province)}  # None: KERNMONITOR_PROVINCE
+    if args.topic == "areas":
+        return _area_table(store, args)
     if args.topic == "vacancy":
         return vacancy_table(store.units(), level=args.level, year=args.year, scope=args.scope, **options)
     if args.topic == "mix":
@@ -118,6 +123,24 @@ def _indicator_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
     if args.topic == "register":
         return register_table(store.units(), store.registers(), year=args.year, **options)
     return composite.impact(store.units(), store.campaign(), edition=args.year, **options).as_frame()
+
+
+def _area_table(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    """``--topic areas``: per declared area, per type of area (province or municipality) or per core."""
+    from dashboard.tables import areas  # geopandas: only for areas (see _map)
+
+    declared = areas.current_areas(store.areas())
+    if declared.empty:
+        print("Geen winkelgebieden in de databank (importeer een lijst met --kind areas); alle verkooppunten "
+              "liggen buiten winkelgebied.", file=sys.stderr)
+    options = {"geography": args.geography, "year": args.year, "scope": args.scope}
+    region = regions.region(args.province)  # None: KERNMONITOR_PROVINCE
+    units = regions.in_region(store.units(), region, args.geography)
+    if args.level == "shopping_area":
+        return areas.area_table(units, declared, **options)
+    if args.level == "core":
+        return areas.core_table(units, declared, **options)
+    return areas.type_table(units, declared, level=args.level, region=region, **options)
 
 
 def _print_register_summary(table: pd.DataFrame) -> None:
@@ -140,8 +163,10 @@ def _map(args: argparse.Namespace) -> int:
     # Loaded here, not above: folium and matplotlib take seconds, and only drawing needs them.
     from analysis.cores import derived_cores
     from dashboard.figures import leaflet, maps
+    from dashboard.tables import areas
 
-    units = Store(args.db).units()
+    store = Store(args.db)
+    units = store.units()
     names = regions.municipality_names(args.geography)
     if args.nis_code not in names:
         print(f"Onbekende NIS-code {args.nis_code!r} in de indeling {args.geography}.", file=sys.stderr)
@@ -154,7 +179,8 @@ def _map(args: argparse.Namespace) -> int:
         print(f"Geen inventaris van {names[args.nis_code]} in {year or 'de databank'}.", file=sys.stderr)
         return 1
     group_names = reference.group_names()
-    fmap = maps.unit_map(town, cores=derived_cores(town), group_names=group_names)
+    shown = areas.town_areas(areas.current_areas(store.areas()), args.nis_code, geography=args.geography)
+    fmap = maps.unit_map(town, cores=derived_cores(town), group_names=group_names, areas=shown)
     args.out.write_text(leaflet.standalone_html(fmap), encoding="utf-8")
     print(f"Kaart van {names[args.nis_code]} ({len(town)} verkooppunten, {year}) geschreven naar {args.out}.",
           file=sys.stderr)

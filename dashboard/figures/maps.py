@@ -23,7 +23,7 @@ from folium.template import Template
 
 from analysis.vacancy import vacancy_band
 from dashboard import reference, settings
-from dashboard.figures import leaflet
+from dashboard.figures import area_layer, leaflet
 from dashboard.figures.palette import BAND_COLOURS, GROUP_COLOURS, OKABE_ITO, group_colour
 from dashboard.i18n import (
     BAND_LABELS,
@@ -196,9 +196,11 @@ def _ramp_legend(title: str, values: pd.Series, column: str) -> Element:
 
 
 def unit_map(units: pd.DataFrame, *, cores: gpd.GeoDataFrame | None = None,
-             group_names: dict[str, str] | None = None, title: str | None = None) -> folium.Map:
+             group_names: dict[str, str] | None = None, title: str | None = None,
+             areas: pd.DataFrame | None = None) -> folium.Map:
     """The units of one inventory: one GeoJSON layer for vacant and one for occupied units
-    (coloured by Locatus group), the derived cores as polygons, a layer control, a legend and
+    (coloured by Locatus group), the derived cores as polygons, the declared shopping ``areas``
+    (`dashboard.figures.area_layer`), a layer control, a legend and
     ``title`` (town and inventory date) on the map and as the page title of a downloaded file.
 
     Popups give address, group, floor area and how long a unit has stood empty, escaped. The view
@@ -222,6 +224,7 @@ def unit_map(units: pd.DataFrame, *, cores: gpd.GeoDataFrame | None = None,
                        style_function=lambda f: {"color": OKABE_ITO["black"], "weight": 2, "fillOpacity": 0.04,
                                                  "dashArray": "4 4"},
                        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(fmap)
+    area_layer.add_areas(fmap, areas)
     for status, layer_name in (("occupied", "In gebruik"), ("vacant", "Leegstaand")):
         chosen = placed[placed["status"] == status]
         if not chosen.empty:

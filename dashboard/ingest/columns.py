@@ -14,11 +14,11 @@ from functools import cache, lru_cache
 
 from dashboard.registry import LABELS
 
-KINDS = ("units", "campaign", "votes")
+KINDS = ("units", "campaign", "votes", "areas")
 #: The columns that place a row in a municipality; a row needs one of them.
 PLACE_COLUMNS = ("nis_code", "postcode", "municipality")
 KIND_LABELS = {"units": "verkooppunten (leegstandsinventaris)", "campaign": "campagnecijfers",
-               "votes": "stemmen per winkel"}
+               "votes": "stemmen per winkel", "areas": "winkelgebieden (Locatus-types)"}
 
 
 @dataclass(frozen=True)
@@ -97,12 +97,34 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("votes", "stemmen", "integer", ("votes", "stemmen")),
         ColumnSpec("winner", "ambassadeur (ja/nee)", "bool", ("winner", "winnaar", "ambassadeur")),
     ),
+    # A list of shopping areas as Provincies in Cijfers gives Locatus' (`dashboard.ingest.areas`).
+    "areas": (
+        ColumnSpec("area_id", "winkelgebied-id", "text",
+                   ("area_id", "winkelgebied_id", "gebied_id", "geoitem_code", "id", "winkelgebiedcode")),
+        ColumnSpec("name", "naam winkelgebied", "text",
+                   ("name", "naam", "winkelgebied_naam", "winkelgebied", "short_name", "naam_winkelgebied", "gebied")),
+        ColumnSpec("nis_code", "NIS-code", "code", (*_PLACE[0].headers, "nis_code_2025", "nis_code_2018")),
+        *_PLACE[1:],
+        ColumnSpec("area_type", "type winkelgebied", "text",
+                   ("area_type", "typering", "type", "type_winkelgebied", "winkelgebiedtype", "locatus_type",
+                    "soort_winkelgebied")),
+        ColumnSpec("main_type", "hoofdtype", "text", ("main_type", "hoofdtype")),
+        ColumnSpec("lat", "breedtegraad", "number", ("lat", "latitude", "breedtegraad", "breedte", "rep_point_lat")),
+        ColumnSpec("lon", "lengtegraad", "number",
+                   ("lon", "lng", "longitude", "lengtegraad", "long", "lengte", "rep_point_lon")),
+        ColumnSpec("x", "x (Lambert 72)", "number", ("x", "x_lambert72")),
+        ColumnSpec("y", "y (Lambert 72)", "number", ("y", "y_lambert72")),
+        ColumnSpec("geometry", "geometrie (WKT of GeoJSON)", "text",
+                   ("geometry", "geometrie", "geom", "wkt", "geojson", "polygoon", "polygon", "vorm")),
+        ColumnSpec("area_ha", "oppervlakte gebied (ha)", "number", ("area_ha", "oppervlakte_ha", "hectare", "ha")),
+    ),
 }
 
 #: Campaign figures: a campaign row needs at least one of them.
 CAMPAIGN_FIGURES = tuple(spec.name for spec in COLUMNS["campaign"][4:])
 #: Columns that need a value in every row of a kind; (a place: one of nis_code, municipality, postcode).
-REQUIRED = {"units": ("observed_on",), "campaign": ("edition",), "votes": ("edition", "shop_name", "votes")}
+REQUIRED = {"units": ("observed_on",), "campaign": ("edition",), "votes": ("edition", "shop_name", "votes"),
+            "areas": ("name", "area_type")}
 
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
@@ -205,16 +227,18 @@ def nearest_column(header: str, kind: str) -> str | None:
 
 
 def detect_kind(headers: list[str]) -> str:
-    """Tell units, campaign and votes files apart by their headers.
+    """Tell units, campaign, votes and areas files apart by their headers.
 
     >>> detect_kind(["gemeente", "editie", "winkel", "stemmen"]), detect_kind(["gemeente", "jaar", "tassen"])
     ('votes', 'campaign')
-    >>> detect_kind(["GROEP", "NAAM", "PLAATS", "WVO"])
-    'units'
+    >>> detect_kind(["GROEP", "NAAM", "PLAATS", "WVO"]), detect_kind(["winkelgebied_id", "typering", "gemeente"])
+    ('units', 'areas')
     """
     found = {kind: {name for name in map_headers(headers, kind).values() if name} for kind in KINDS}
     if {"edition", "shop_name", "votes"} <= found["votes"] and not found["units"] & {"status", "category"}:
         return "votes"
     if "edition" in found["campaign"] and found["campaign"] & set(CAMPAIGN_FIGURES):
         return "campaign"
+    if "area_type" in found["areas"] and not found["units"] & {"status", "category", "street", "address"}:
+        return "areas"
     return "units"

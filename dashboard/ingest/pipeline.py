@@ -14,7 +14,8 @@ import pandas as pd
 
 from dashboard import regions, settings
 from dashboard.i18n import format_number
-from dashboard.ingest import compact, header_checks, lenient, places, values
+from dashboard.ingest import compact, geojson, header_checks, lenient, places, values
+from dashboard.ingest.areas import REQUIRED_AREA_FIELDS, build_areas
 from dashboard.ingest.columns import (
     CAMPAIGN_FIGURES,
     KIND_LABELS,
@@ -32,6 +33,10 @@ from dashboard.store import schema
 
 #: The fields of a unit that can refuse its row; any other value that is wrong becomes unknown.
 REQUIRED_UNIT_FIELDS = frozenset({*PLACE_COLUMNS, "status", "observed_on", "unit_id"})
+#: Per kind whose optional values become unknown when wrong: the fields that can refuse a row, and
+#: what the warning says still counts.
+_REQUIRED_FIELDS = {"units": (REQUIRED_UNIT_FIELDS, "het pand telt mee"),
+                    "areas": (REQUIRED_AREA_FIELDS, "het gebied telt mee")}
 _PARSE_ADVICE = {
     "number": "geen getal: schrijf bv. 1250 of 1.250,5",
     "integer": "geen geheel getal ≥ 0: schrijf bv. 300",
@@ -92,8 +97,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
 
     Parameters
     ----------
-    raw : the file's bytes (CSV in UTF-8 or Windows-1252, or XLSX).
-    kind : ``units``, ``campaign`` or ``votes``; told from the headers when None.
+    raw : the file's bytes (CSV in UTF-8 or Windows-1252, XLSX, or a GeoJSON FeatureCollection).
+    kind : ``units``, ``campaign``, ``votes`` or ``areas``; told from the headers when None.
     observed_on : the inventory date for rows without one (units).
     mapping : header → canonical column (None: unused); found automatically when None.
     overrides : header → canonical column, over the mapping (the command line's ``--map``).
@@ -115,13 +120,14 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     regions.configured()
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")
-    read = read_file(raw, sheet=sheet)
+    read = geojson.read_geojson(raw) if geojson.is_geojson(raw) else read_file(raw, sheet=sheet)
     cells, description = read.cells, read.description
     headers = list(cells.columns)
     kind = kind or detect_kind(headers)
     mapping = _overridden(_complete(headers, kind, mapping), overrides or {}, kind)
     today = (today or pd.Timestamp.now()).normalize()
-    lengths = {header: _long_cells(cells[header]) for header in headers}
+    lengths = {header: _long_cells(cells[header], _GEOMETRY_CHARS if mapping[header] == "geometry" else None)
+               for header in headers}
     computed = header_checks.computed_table(headers, mapping)
     problems = (computed or header_checks.header_problems(headers, mapping, kind,
                                                          workbook=description.startswith("Excel"))
@@ -135,7 +141,7 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     source = {canonical: header for header, canonical in mapping.items() if canonical}
     nis_code, place_problems = _resolve_places(parsed, source, unreadable)
     problems += place_problems
-    builder = {"units": build_units, "campaign": _campaign, "votes": _votes}[kind]
+    builder = {"units": build_units, "campaign": _campaign, "votes": _votes, "areas": build_areas}[kind]
     extra = {"status": status} if kind == "units" else {}
     rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
                                  unreadable=unreadable, cells=cells, file_key=hashlib.sha256(raw).hexdigest()[:8],
@@ -179,10 +185,15 @@ def _overridden(mapping: dict[str, str | None], overrides: dict[str, str | None]
     return mapping
 
 
-def _long_cells(column: pd.Series) -> pd.Series:
-    """The lengths of a column's cells longer than the limit, by row number (most columns: none)."""
+#: A polygon's WKT may hold thousands of points: its cell may be this long.
+_GEOMETRY_CHARS = 1_000_000
+
+
+def _long_cells(column: pd.Series, limit: int | None = None) -> pd.Series:
+    """The lengths of a column's cells longer than the limit (`settings.MAX_FIELD_CHARS` unless
+    ``limit`` says otherwise), by row number (most columns: none)."""
     lengths = values.text_lengths(column)
-    long = np.flatnonzero(lengths > settings.MAX_FIELD_CHARS)
+    long = np.flatnonzero(lengths > (limit or settings.MAX_FIELD_CHARS))
     return pd.Series(lengths[long], index=column.index[long], dtype="int64")
 
 
@@ -209,7 +220,7 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
         result, bad = parser(cells[header])
         advice = _PARSE_ADVICE.get(spec.name) or _PARSE_ADVICE.get(spec.type, _PARSE_ADVICE["text"])
         too_long = bad.index.isin(lengths[header].index)
-        optional = kind == "units" and canonical not in REQUIRED_UNIT_FIELDS
+        optional = kind in _REQUIRED_FIELDS and canonical not in _REQUIRED_FIELDS[kind][0]
         for n in bad.index[bad & ~too_long]:
             cell = cells.at[n, header]
             read = lenient.read(spec.type, cell) if spec.type in ("number", "date") else None
@@ -218,9 +229,9 @@ def _parse(cells: pd.DataFrame, mapping: dict[str, str | None], kind: str,
                 problems.append(Problem(int(n), header, cell, (
                     "de waarde is onbekend: het veld blijft leeg" if read[0] is None
                     else f"gelezen als {read[1]}: controleer of dat klopt"), WARNING))
-            elif optional:  # an optional value never costs a unit: it becomes unknown
-                problems.append(Problem(int(n), header, cell, f"{advice}; het veld blijft leeg, het pand telt mee",
-                                        WARNING))
+            elif optional:  # an optional value never costs a unit (or an area): it becomes unknown
+                problems.append(Problem(int(n), header, cell, f"{advice}; het veld blijft leeg, "
+                                                              f"{_REQUIRED_FIELDS[kind][1]}", WARNING))
             else:
                 problems.append(Problem(int(n), header, cell, advice))
         parsed[canonical] = result
@@ -349,12 +360,12 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
         value = cells.at[row_number, header] if header in cells.columns else case.failure_case
         if isinstance(value, pd.Timestamp):
             value = f"{value:%d/%m/%Y}"
-        if kind == "units" and case.column not in REQUIRED_UNIT_FIELDS and case.column in rows.columns:
+        if kind in _REQUIRED_FIELDS and case.column not in _REQUIRED_FIELDS[kind][0] and case.column in rows.columns:
             # A wrong optional value (a negative area, a place abroad) becomes unknown; the unit counts.
             for column in ("lat", "lon") if case.column in ("lat", "lon") else (case.column,):
                 rows.loc[row_number, column] = None
-            problems.append(Problem(row_number, header, value, f"{case.message}; het veld blijft leeg, het pand "
-                                                               "telt mee", WARNING))
+            problems.append(Problem(row_number, header, value, f"{case.message}; het veld blijft leeg, "
+                                                               f"{_REQUIRED_FIELDS[kind][1]}", WARNING))
             continue
         problems.append(Problem(row_number, header, value, case.message))
     return problems
@@ -362,7 +373,8 @@ def _rule_problems(rows: pd.DataFrame, kind: str, source: dict[str, str], found:
 
 #: Where a derived column's value came from, for reports in the file's own headers.
 _DERIVED_FROM = {"lat": ("y",), "lon": ("x",), "nis_code": ("postcode", "municipality"),
-                 "unit_id": ("street", "address", "name"), "street": ("address",), "house_number": ("address",)}
+                 "unit_id": ("street", "address", "name"), "street": ("address",), "house_number": ("address",),
+                 "area_id": ("name",)}
 
 
 def _header_for(column: str, source: dict[str, str]) -> str:

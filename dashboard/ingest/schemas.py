@@ -90,12 +90,28 @@ def votes_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
     )
 
 
-SCHEMAS = {"units": units_schema, "campaign": campaign_schema, "votes": votes_schema}
+def areas_schema(*, today: pd.Timestamp) -> pa.DataFrameSchema:
+    """Rules for parsed shopping areas (`dashboard.ingest.areas` checks types and places)."""
+    return pa.DataFrameSchema(
+        {
+            "area_id": pa.Column(str, pa.Check.str_length(1, settings.MAX_FIELD_CHARS)),
+            "nis_code": pa.Column(str, _NIS),
+            "area_ha": pa.Column(float, pa.Check.gt(0, error="een oppervlakte in hectare is groter dan 0"),
+                                 nullable=True),
+        },
+        unique=["nis_code", "area_id"],
+        report_duplicates="exclude_first",
+    )
+
+
+SCHEMAS = {"units": units_schema, "campaign": campaign_schema, "votes": votes_schema, "areas": areas_schema}
 #: What a uniqueness failure means, per kind.
 DUPLICATE_MESSAGES = {
     "units": "dezelfde pand-id en peildatum staan al in een eerdere rij: verwijder de dubbele rij",
     "campaign": "deze gemeente en editie staan al in een eerdere rij: voeg de cijfers samen in één rij",
     "votes": "deze winkel staat voor die gemeente en editie al in een eerdere rij",
+    "areas": "dit winkelgebied (dezelfde id en gemeente) staat al in een eerdere rij: verwijder de dubbele rij, of "
+             "geef elk gebied een eigen id",
 }
 
 

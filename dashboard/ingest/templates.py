@@ -18,9 +18,13 @@ TEMPLATES = {
         ["nis_code", "gemeente", "editie", "winkel", "ondernemingsnummer", "stemmen", "winnaar"],
         ["34022", "Kortrijk", "2024", "Voorbeeldzaak", "0123.456.749", "812", "ja"],
     ),
+    "areas": (
+        ["winkelgebied_id", "naam", "nis_code", "gemeente", "typering", "breedtegraad", "lengtegraad", "geometrie"],
+        ["KOR-1", "Centrum Kortrijk", "34022", "Kortrijk", "Binnenstad", "50,8275", "3,2650", ""],
+    ),
 }
 FILE_NAMES = {"units": "sjabloon_verkooppunten.csv", "campaign": "sjabloon_campagne.csv",
-              "votes": "sjabloon_stemmen.csv"}
+              "votes": "sjabloon_stemmen.csv", "areas": "sjabloon_winkelgebieden.csv"}
 
 
 def template_csv(kind: str) -> bytes:

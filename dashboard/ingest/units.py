@@ -49,8 +49,8 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
             and _AREA_HEADERS.search(" ".join(map(str, cells.columns)).lower()):
         return parsed, [Problem(None, None, ", ".join(map(str, cells.columns)), (
             "dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
-            "inventaris van verkooppunten: winkelgebieden kan Kernmonitor nog niet importeren. Een inventaris "
-            "heeft per pand een adres en een status (bezet/leeg)."))]
+            "inventaris van verkooppunten: importeer het als winkelgebieden (--kind areas; op de pagina Gegevens: "
+            "soort 'winkelgebieden'). Een inventaris heeft per pand een adres en een status (bezet/leeg)."))]
     problems: list[Problem] = []
     rows = parsed.copy()
     _split_address(rows, source)

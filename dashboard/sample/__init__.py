@@ -28,11 +28,12 @@ LABEL = "voorbeelddata (fictief)"
 
 @dataclass(frozen=True)
 class SampleData:
-    """Generated units, campaign figures and per-shop votes."""
+    """Generated units, campaign figures, per-shop votes and shopping areas."""
 
     units: pd.DataFrame
     campaign: pd.DataFrame
     votes: pd.DataFrame
+    areas: pd.DataFrame
 
 
 def places(province: str = PROVINCE_NIS_CODE) -> list[unit_sample.Place]:
@@ -76,12 +77,14 @@ def _province_units(province: str, scale: float, seed: int) -> pd.DataFrame:
 def generate(*, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> SampleData:
     """All sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``). The same scale, seed
     and province always give the same rows; campaign figures and votes only for West-Vlaanderen."""
+    from dashboard.sample.areas import generate_areas  # geopandas: only when generating
     units = generate_units(scale=scale, seed=seed, province=province)
+    areas = generate_areas(units, places(regions.region(province).nis_code))
     west = units[units["nis_code"].isin(regions.region(PROVINCE_NIS_CODE).codes("2018"))]
     if west.empty:
-        return SampleData(units, pd.DataFrame(), pd.DataFrame())
+        return SampleData(units, pd.DataFrame(), pd.DataFrame(), areas)
     campaign, votes = generate_campaign(west if len(west) < len(units) else units, seed=seed)
-    return SampleData(units, campaign, votes)
+    return SampleData(units, campaign, votes, areas)
 
 
 def fingerprint(*, scale: float, seed: int, province: str = PROVINCE_NIS_CODE) -> str:
@@ -96,7 +99,8 @@ class RealDataPresent(RuntimeError):
 
 def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> list[int]:
     """Fill a store with sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``): a batch
-    each of units, campaign figures and votes (the last two only where there are any), flagged as sample.
+    each of units, campaign figures, votes and shopping areas (campaign and votes only where there are
+    any), flagged as sample.
 
     Earlier sample batches are rolled back first, so seeding twice replaces the sample. A store
     with imported data is refused (`RealDataPresent`).
@@ -114,6 +118,7 @@ def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED, province: 
     return [
         store.add_batch(Batch(kind=kind, file_name=f"{LABEL}: {kind}", imported_by="kernmonitor seed",
                               is_sample=True, sha256=digest, note=note), rows)
-        for kind, rows in (("units", data.units), ("campaign", data.campaign), ("votes", data.votes))
+        for kind, rows in (("units", data.units), ("campaign", data.campaign), ("votes", data.votes),
+                           ("areas", data.areas))
         if kind == "units" or len(rows)
     ]

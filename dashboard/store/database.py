@@ -1,4 +1,4 @@
-"""The store: batches of units, campaign figures and votes in SQLite or PostgreSQL.
+"""The store: batches of units, campaign figures, votes and shopping areas in SQLite or PostgreSQL.
 
 SQLite (WAL mode) is the embedded default; any SQLAlchemy URL selects another database. Every
 write is one transaction that also bumps the store version, so a batch lands whole or not at
@@ -352,6 +352,11 @@ class Store:
         """Per-shop ambassador votes of active batches; per municipality, edition and shop the
         latest batch wins."""
         return self._active_rows("votes", key=["nis_code", "edition", "shop_name"], within=["nis_code", "edition"])
+
+    def areas(self) -> pd.DataFrame:
+        """Declared shopping areas of every active batch, each row with its ``batch_id``
+        (`dashboard.tables.areas.current_areas` keeps the latest per municipality and id)."""
+        return self._active_rows("areas")
 
     def _active_rows(self, kind: str, *, key: list[str] | None = None, within: list[str] | None = None
                      ) -> pd.DataFrame:

@@ -22,7 +22,7 @@ _BACKUP_ADVICE = "Zet een back-up terug (python -m dashboard restore) als je de 
 
 
 #: Tables later versions added: a store without them is older, not broken (`dashboard.store.migration`).
-_NEWER_TABLES = {"inventories"}
+_NEWER_TABLES = {"inventories", "areas"}
 
 
 def check(engine: Engine) -> list[str]:

@@ -2,7 +2,9 @@
 
 A new table is created; a new column (always nullable) or index of an existing table is added; rows an
 earlier version could not record get the value that version implied: every units batch held
-complete inventories of source ``other``.
+complete inventories of source ``other``. The one constraint that grew, the list of batch kinds
+(``areas`` came with the table of that name), is widened in place: every stored kind is in the new
+list, so no row changes.
 """
 
 from __future__ import annotations
@@ -44,6 +46,37 @@ def upgrade(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
     if "inventories" in new_tables:
         _describe_earlier_inventories(conn)
+    _widen_batch_kinds(conn)
+
+
+def _widen_batch_kinds(conn: Connection) -> None:
+    """Let batches of every kind of ``schema.BATCH_KINDS`` in where the store's CHECK constraint
+    ``batch_kind`` names fewer (a store made before areas could be imported)."""
+    found = [c for c in inspect(conn).get_check_constraints("batches") if c["name"] == "batch_kind"]
+    if not found or all(f"'{kind}'" in found[0]["sqltext"] for kind in schema.BATCH_KINDS):
+        return
+    wanted = "kind IN (" + ", ".join(f"'{kind}'" for kind in schema.BATCH_KINDS) + ")"
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql(f"ALTER TABLE batches DROP CONSTRAINT batch_kind, "
+                             f"ADD CONSTRAINT batch_kind CHECK ({wanted})")
+        return
+    # SQLite cannot alter a constraint. Its documented way to loosen one without copying the table
+    # (sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema Changes") edits the
+    # table's definition in sqlite_schema, inside this transaction, and bumps the schema version.
+    definition = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'batches'").scalar_one()
+    if found[0]["sqltext"] not in definition:
+        raise RuntimeError("De lijst van soorten batches in deze databank kan niet bijgewerkt worden: de tabel batches "
+                           "is anders gedefinieerd dan Kernmonitor ze maakte. Zet een back-up terug in een nieuwe "
+                           "databank (python -m dashboard restore).")
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        conn.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'batches'",
+                             (definition.replace(found[0]["sqltext"], wanted),))
+        conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
 
 
 def _describe_earlier_inventories(conn: Connection) -> None:

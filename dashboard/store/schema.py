@@ -30,7 +30,7 @@ from analysis.sources import INVENTORY_KINDS, SOURCES
 
 metadata = MetaData()
 
-BATCH_KINDS = ("units", "campaign", "votes")
+BATCH_KINDS = ("units", "campaign", "votes", "areas")
 BATCH_STATUSES = ("active", "rolled_back")
 UNIT_STATUSES = ("occupied", "vacant")
 #: Severities of a rejected row's problem: an error keeps the row out, a warning lets it in.
@@ -156,6 +156,25 @@ votes = Table(
     Index("ix_votes_batch", "batch_id"),
 )
 
+#: Declared shopping areas (`dashboard.ingest.areas`): an area is known by its municipality and the
+#: file's id; the latest active batch's row wins. A polygon is WKT in WGS84 (lon lat); the point
+#: is the file's, or one inside the polygon.
+areas = Table(
+    "areas",
+    metadata,
+    _batch_column(),
+    Column("area_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("area_type", Text, nullable=False),
+    Column("nis_code", String(5), nullable=False),
+    Column("municipality", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geometry", Text),
+    Column("area_ha", Float),
+    Index("ix_areas_batch", "batch_id"),
+)
+
 rejected_rows = Table(
     "rejected_rows",
     metadata,
@@ -190,7 +209,7 @@ audit_events = Table(
 )
 
 #: The data table of each batch kind.
-DATA_TABLES = {"units": units, "campaign": campaign, "votes": votes}
+DATA_TABLES = {"units": units, "campaign": campaign, "votes": votes, "areas": areas}
 #: Columns of each data table, without ``batch_id``: the frame a batch brings.
 DATA_COLUMNS = {kind: [c.name for c in table.columns if c.name != "batch_id"]
                 for kind, table in DATA_TABLES.items()}

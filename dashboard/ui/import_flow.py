@@ -20,17 +20,19 @@ from dashboard.regions import UnknownRegion
 from dashboard.settings import MAX_UPLOAD_MB
 from dashboard.store.engine import StoreFault
 from dashboard.tables import exports
+from dashboard.tables.areas import area_changes
 from dashboard.ui import import_views, loaders, rollback, shell, signin
 from dashboard.ui.markdown import plain
 
 
 def import_flow(who: str) -> None:
     """Upload a file, check it, show what it would change and import it as ``who`` on confirmation."""
-    upload = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx"], key="upload",
-                              help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar.")
+    upload = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx", "geojson", "json"], key="upload",
+                              help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar. "
+                                   "Een lijst van winkelgebieden mag ook GeoJSON zijn.")
     if upload is None:
-        st.info("Kies een leegstandsinventaris, campagnecijfers of stemmen per winkel. Er wordt niets opgeslagen "
-                "voor je bevestigt.")
+        st.info("Kies een leegstandsinventaris, campagnecijfers, stemmen per winkel of een lijst van winkelgebieden. "
+                "Er wordt niets opgeslagen voor je bevestigt.")
         return
     raw = upload.getvalue()
     prepared = checked_file(raw, upload.name, _options(raw), who=who)
@@ -49,6 +51,8 @@ def import_flow(who: str) -> None:
                        "batches in de geschiedenis). Hieronder de vergelijking met een lege databank.")
         stored = loaders.units().iloc[0:0] if replaces_sample else loaders.units()
         changes = (import_views.planned_changes(stored, choice.plan) if choice.plan is not None
+                   else area_changes(loaders.areas().iloc[0:0] if replaces_sample else loaders.areas(),
+                                     prepared.valid_rows) if prepared.kind == "areas"
                    else import_views.rows_per_municipality(prepared))
         if choice.plan is not None and (choice.plan.proposals["inventory_kind"] == "register").any():
             st.caption("Een register van leegstaande panden verandert geen inventaris: de pagina Gemeente "

@@ -29,6 +29,7 @@ from dashboard.ingest import reading
 from dashboard.settings import boundaries_path, db_url
 from dashboard.store.database import Store
 from dashboard.tables import town
+from dashboard.tables.areas import current_areas, town_areas
 from dashboard.tables.composite import impact, vitality_table
 from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
 from dashboard.tables.registers import register_table
@@ -253,7 +254,19 @@ def _unit_map(url: str, version: int, nis_code: str, geography: str, year: int):
     day = format_date(units["observed_on"].max()) if len(units) else str(year)
     title = f"{regions.municipality_names(geography).get(nis_code, nis_code)} · inventaris van {day}"
     return maps.unit_map(units, cores=_cores(url, version, nis_code, geography, year), group_names=names,
-                         title=title)
+                         title=title, areas=town_areas(_areas(url, version), nis_code, geography=geography))
+
+
+# Shared: the areas' shapes are objects that a copy per call would only repeat.
+@from_store(max_entries=2, shared=True)
+def _areas(url: str, version: int) -> pd.DataFrame:
+    return current_areas(_store(url).areas())
+
+
+def areas() -> pd.DataFrame:
+    """The declared shopping areas that count (`dashboard.tables.areas.current_areas`)."""
+    current = store()
+    return _areas(current.url, current.version())
 
 
 @from_store(max_entries=8)

@@ -81,8 +81,10 @@ def former_use(units: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     >>> former_use(history[history["observed_on"].dt.year == 2024], history).tolist()
     ['22', None, None]
     """
-    earlier = history[history["status"].eq("occupied").to_numpy(dtype=bool, na_value=False)
-                      & history["unit_id"].notna().to_numpy() & history["observed_on"].notna().to_numpy()]
+    # The four columns used, before the mask: a mask copies every column it is given.
+    earlier = history[["nis_code", "unit_id", "observed_on", "group_code"]][
+        history["status"].eq("occupied").to_numpy(dtype=bool, na_value=False)
+        & history["unit_id"].notna().to_numpy() & history["observed_on"].notna().to_numpy()]
     dated = units["observed_on"].notna().to_numpy()
     if not dated.any() or earlier.empty:
         return pd.Series(None, index=units.index, dtype=object)

@@ -1,7 +1,9 @@
 """What the benchmark measures, each next to the baseline that makes it a ratio.
 
 Every case takes the store URL and the loaded frames and returns `Measure` objects; targets
-(seconds, bytes, ratios) are those of the performance section of the README.
+(seconds, bytes, ratios) are those of the performance section of the README. The tables are those
+of the region the run shows (``region``: a province's code or 02000 for Flanders; None:
+``KERNMONITOR_PROVINCE``, which the run sets to the same for the pages).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pandas as pd
 from analysis.inventories import PlacedUnits
 from benchmarks.locatus import locatus_csv, locatus_xlsx
 from benchmarks.timing import Measure, timed, timed_alternately
-from dashboard import reference
+from dashboard import reference, regions
 from dashboard.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +31,8 @@ GEOGRAPHY = "2025"
 MIN_TURNS = {"indicators": 9, "import": 7}
 
 
-def load(store: Store, *, runs: int) -> tuple[list[Measure], pd.DataFrame, PlacedUnits]:
-    """The store read into the analysis frames: the units, and those placed in the pages'
+def load(store: Store, *, runs: int, region: str | None = None) -> tuple[list[Measure], pd.DataFrame, PlacedUnits]:
+    """The store read into the analysis frames: the units, and those of the region placed in the pages'
     geography with their inventories grouped and tallied (`analysis.inventories.PlacedUnits`, what
     the dashboard keeps per store version). Once the first time after an import (rows from the
     database, columnar copies written; in a process of its own, whose 20 seconds of churn would
@@ -48,7 +50,7 @@ def load(store: Store, *, runs: int) -> tuple[list[Measure], pd.DataFrame, Place
             "start = time.perf_counter(); store.units(); print(time.perf_counter() - start)")
     first = subprocess.run([sys.executable, "-c", once, store.url], check=True, capture_output=True, text=True,
                            cwd=ROOT).stdout.split()[-1]
-    seconds, (units, placed) = timed(lambda: _analysis_frames(Store(store.url)), runs=runs)
+    seconds, (units, placed) = timed(lambda: _analysis_frames(Store(store.url), region), runs=runs)
     rows = f"{len(units):,} verkooppuntregels"
     return [Measure("first_load", f"Eerste keer laden na een import ({rows}, kopieën maken; apart proces)",
                     [float(first)]),
@@ -56,11 +58,11 @@ def load(store: Store, *, runs: int) -> tuple[list[Measure], pd.DataFrame, Place
                     max_value=3.0)], units, placed
 
 
-def _analysis_frames(store: Store) -> tuple[pd.DataFrame, PlacedUnits]:
+def _analysis_frames(store: Store, region: str | None) -> tuple[pd.DataFrame, PlacedUnits]:
     from dashboard.tables.indicators import placed_units
 
     units = store.units()
-    return units, placed_units(units, GEOGRAPHY)
+    return units, placed_units(units, GEOGRAPHY, region)
 
 
 def minimal_groupby(units: pd.DataFrame) -> pd.Series:
@@ -68,35 +70,38 @@ def minimal_groupby(units: pd.DataFrame) -> pd.Series:
     return units["status"].eq("vacant").groupby([units["nis_code"], units["observed_on"]], observed=True).mean()
 
 
-def all_indicators(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every topic of ``python -m dashboard indicators`` for all municipalities and years, from the
-    analysis frames (or from the bare units, placing and tallying them first)."""
+def all_indicators(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame,
+                   region: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every topic of ``python -m dashboard indicators`` for all municipalities of the region and all
+    years, from the analysis frames (or from the bare units, placing and tallying them first)."""
     from dashboard.tables.composite import impact, vitality_table
     from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
 
     # A fresh copy: the latest tallies that tables make and share are part of the work measured.
-    units = replace(units) if isinstance(units, PlacedUnits) else placed_units(units, GEOGRAPHY)
+    units = replace(units) if isinstance(units, PlacedUnits) else placed_units(units, GEOGRAPHY, region)
     last_year = int(units.units["observed_on"].max().year)
     last_edition = int(campaign["edition"].max())
-    municipal = vacancy_table(units, geography=GEOGRAPHY)
+    where = {"geography": GEOGRAPHY, "region": region}
+    municipal = vacancy_table(units, **where)
     tables = {"vacancy": municipal,
-              "vacancy_province": vacancy_table(units, level="province", geography=GEOGRAPHY, municipal=municipal),
-              "mix": mix_table(units, geography=GEOGRAPHY),
-              "campaign": campaign_table(campaign, units, geography=GEOGRAPHY)}
-    shared = {"vacancy": tables["vacancy"], "reach": tables["campaign"], "geography": GEOGRAPHY}
+              "vacancy_province": vacancy_table(units, level="province", municipal=municipal, **where),
+              "mix": mix_table(units, **where),
+              "campaign": campaign_table(campaign, units, **where)}
+    shared = {"vacancy": tables["vacancy"], "reach": tables["campaign"], **where}
     tables["vitality"] = vitality_table(units, campaign, year=last_year, mix=tables["mix"], **shared)
     tables["impact"] = impact(units, campaign, edition=last_edition, **shared)
     return tables
 
 
-def indicators(units: pd.DataFrame, placed: PlacedUnits, campaign: pd.DataFrame, *, runs: int) -> list[Measure]:
+def indicators(units: pd.DataFrame, placed: PlacedUnits, campaign: pd.DataFrame, *, runs: int,
+               region: str | None = None) -> list[Measure]:
     """All indicators from the analysis frames against the minimal group-by of the placed units;
     and, for reference, all indicators from the bare units (placing and tallying included)."""
     baseline, seconds = timed_alternately(lambda: minimal_groupby(placed.units),
-                                          lambda: all_indicators(placed, campaign),
+                                          lambda: all_indicators(placed, campaign, region),
                                           runs=max(runs, MIN_TURNS["indicators"]))
     base_again, from_units = timed_alternately(lambda: minimal_groupby(placed.units),
-                                               lambda: all_indicators(units, campaign), runs=runs)
+                                               lambda: all_indicators(units, campaign, region), runs=runs)
     base = Measure("minimal_groupby", "Basislijn: alleen vacancy_rate_units per gemeente en jaar (pandas)", baseline)
     measure = Measure("all_indicators", "Alle indicatoren vanaf de analyseframes (alle onderwerpen, gemeenten, jaren)",
                       seconds, baseline="minimal_groupby", max_value=2.0, max_ratio=5.0)
@@ -142,7 +147,7 @@ def town_sizes(units: pd.DataFrame) -> pd.Series:
     from analysis.geography import assign_geography
 
     latest = units[units["observed_on"].dt.year == units["observed_on"].max().year]
-    placed = assign_geography(latest, reference.crosswalk(), GEOGRAPHY)
+    placed = assign_geography(latest, regions.crosswalk(), GEOGRAPHY)
     return placed["nis_code"].astype(str).value_counts()
 
 
@@ -158,7 +163,7 @@ def unit_map(units: pd.DataFrame, largest: str) -> list[Measure]:
     measure = Measure("unit_map_5000_html", f"Kaart van {town} ({count:,} verkooppunten): HTML", [size_5000],
                       unit="B", baseline="folium_markers_html", max_value=2 * MB)
     measure.ratio = size_5000 / markers
-    names = reference.municipality_names(GEOGRAPHY)
+    names = regions.municipality_names(GEOGRAPHY)
     return [Measure("unit_map_build", f"Kaart bouwen ({names[largest]}, {sizes[largest]:,} verkooppunten)", [seconds]),
             Measure("unit_map_html", f"Kaart van {names[largest]}: HTML", [size], unit="B"),
             measure, Measure("folium_markers_html", f"Basislijn: folium, één Marker per verkooppunt ({town})",
@@ -183,7 +188,7 @@ def _town_map(units: pd.DataFrame, nis_code: str, year: int, *, with_markers: bo
     for row, lat, lon in zip(maps._rows(placed), placed["lat"].tolist(), placed["lon"].tolist(), strict=True):
         folium.Marker([lat, lon], popup=_popup(row, names)).add_to(markers)
     marker_size = len(markers.get_root().render().encode())
-    return seconds[0], size, (reference.municipality_names(GEOGRAPHY)[nis_code], len(town), marker_size)
+    return seconds[0], size, (regions.municipality_names(GEOGRAPHY)[nis_code], len(town), marker_size)
 
 
 def _popup(row, names: dict[str, str]) -> str:
@@ -198,7 +203,7 @@ def _popup(row, names: dict[str, str]) -> str:
     return "<br>".join(line for line in lines if line)
 
 
-def reports(store: Store, units: pd.DataFrame, *, runs: int) -> list[Measure]:
+def reports(store: Store, units: pd.DataFrame, *, runs: int, region: str | None = None) -> list[Measure]:
     from dashboard.report import content
     from dashboard.report.pdf import report_pdf
     from dashboard.report.xlsx import report_xlsx
@@ -208,7 +213,7 @@ def reports(store: Store, units: pd.DataFrame, *, runs: int) -> list[Measure]:
     def build():
         return content.build_report(units, campaign, votes, batches, start=pd.Timestamp("2023-09-01"),
                                         end=pd.Timestamp("2024-12-31"), created=pd.Timestamp("2025-01-01"),
-                                        geography=GEOGRAPHY)
+                                        geography=GEOGRAPHY, region=region)
 
     pdf, _ = timed(lambda: report_pdf(build()), runs=runs)
     xlsx, _ = timed(lambda: report_xlsx(build()), runs=runs)

@@ -62,6 +62,10 @@ AREA_POINT_DISTANCE_ENV = "KERNMONITOR_AREA_POINT_DISTANCE_M"
 #: Inventory years of the sample data (1 January of each year).
 SAMPLE_FIRST_YEAR = 2015
 SAMPLE_LAST_YEAR = 2024
+#: The earliest year a longer sample can start in (``seed --first-year``; the benchmark's twenty
+#: inventories start in 2005). Years before 2015 follow an assumed path
+#: (`dashboard.sample.targets.early_rate`).
+SAMPLE_EARLIEST_YEAR = 2000
 
 
 #: Environment variable with the folder for columnar copies of the stored batches

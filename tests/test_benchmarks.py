@@ -62,6 +62,9 @@ def test_markdown_table_in_dutch_notation():
     text = markdown([seed, load, imported, html], {"scale": 5.1, "cpus": 2, "python": "3.11.7",
                                                    "total_seconds": 281.4})
     assert text.splitlines()[0] == "Schaal 5.1, 2 cores, Python 3.11.7; hele run 281 s. Mediaan van de herhalingen."
+    facts = {"scale": 0.76, "shown": "Vlaanderen, 2005–2024", "cpus": 2, "python": "3.11.7", "total_seconds": 1.0}
+    assert markdown([], facts).splitlines()[0] == ("Schaal 0.76 (Vlaanderen, 2005–2024), 2 cores, Python 3.11.7; "
+                                                   "hele run 1 s. Mediaan van de herhalingen.")
     assert "| Opslag bouwen | – |  |  |  |" in text
     assert "| Koud laden | 1,23 s |  | ≤ 3,00 s | ja |" in text
     assert "| Import | 9,00 s | 15.0× | ≤ 8,00 s en ≤ 10× basislijn | **nee** |" in text
@@ -99,11 +102,15 @@ def test_an_earlier_store_goes_with_its_copies(tmp_path):
 
 @pytest.mark.slow
 def test_a_whole_run_on_a_small_sample(tmp_path):
+    # One province, eleven inventories: small and quick (all of Flanders at any scale takes its 300
+    # municipalities' time to generate); the run shows the region it was given.
     out = tmp_path / "results"
-    subprocess.run([sys.executable, "-m", "benchmarks", "--scale", "0.05", "--runs", "1", "--import-rows", "300",
-                    "--load-seconds", "5", "--memory-rows", "300", "--out", str(out)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "benchmarks", "--scale", "0.05", "--province", "30000", "--first-year",
+                    "2014", "--runs", "1", "--import-rows", "300", "--load-seconds", "5", "--memory-rows", "300",
+                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=600)
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["run"]["shown"] == "West-Vlaanderen, 2014–2024"
+    assert [p.name for p in out.glob("store-*.db")] == ["store-30000-2014-scale-0.05.db"]
     measured = {row["name"]: row for row in results["measures"]}
     assert set(measured) == {
         "seed", "first_load", "cold_load", "minimal_groupby", "all_indicators", "all_indicators_from_units",
@@ -116,6 +123,7 @@ def test_a_whole_run_on_a_small_sample(tmp_path):
         "memory_app_csv", "memory_cli_excel", "memory_app_excel", "peak_rss"}
     assert all(row["value"] > 0 for row in measured.values())
     assert measured["import_csv"]["label"] == "Import van een Locatus-CSV (300 rijen, 300 opgeslagen)"
+    assert measured["seed"]["label"] == "Voorbeeldopslag bouwen (West-Vlaanderen, 2014–2024, schaal 0.05, apart proces)"
     assert measured["all_indicators"]["ratio"] == pytest.approx(
         measured["all_indicators"]["value"] / measured["minimal_groupby"]["value"])
     assert set(results["run"]["peak_rss_after_bytes"]) == {"load", "indicators", "pages", "first_page", "unit_map",

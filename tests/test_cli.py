@@ -65,7 +65,8 @@ def test_province_json(small_url):
 
 
 @pytest.mark.parametrize("args", [("indicators", "--topic", "weer"), ("indicators", "--level", "straat"),
-                                  ("seed", "--scale", "0"), ("verkeerd",), ()])
+                                  ("seed", "--scale", "0"), ("seed", "--first-year", "2016"),
+                                  ("seed", "--first-year", "vroeg"), ("verkeerd",), ()])
 def test_wrong_usage_exits_2(args):
     assert run(*args).returncode == 2
 

@@ -151,3 +151,25 @@ def test_scale_multiplies_the_outlets():
     double = outlet_counts(places(), years, np.random.default_rng(1), 2.0)
     assert single[2021].sum() == 28_505
     assert double[2021].sum() == 57_010
+
+
+@pytest.mark.slow
+def test_an_earlier_first_year_follows_the_assumed_path_back():
+    units = generate_units(scale=0.2, first_year=2011)
+    inventories = units.groupby("nis_code")["observed_on"].unique()
+    expected = [pd.Timestamp(year, 1, 1) for year in range(2011, 2025)]  # fourteen yearly inventories
+    assert len(inventories) == 64 and all(sorted(days) == expected for days in inventories)
+    province = vacancy_table(units, level="province").set_index("year")["vacancy_rate_units"]
+    # 0.2 pp a year back from 2015's assumed 7.7 %; the published years still hold.
+    for year, rate in [(2011, 0.069), (2012, 0.071), (2013, 0.073), (2014, 0.075), (2015, 0.077), (2018, 0.083),
+                       (2021, 0.103)]:
+        assert province[year] == pytest.approx(rate, abs=0.001), year
+
+
+def test_a_sample_starts_between_2000_and_2015():
+    from dashboard.sample import check_first_year
+
+    assert check_first_year(2000) == 2000 and check_first_year(2015) == 2015
+    for year in (1999, 2016):
+        with pytest.raises(ValueError, match=f"beginnen in een jaar van 2000 tot 2015, niet in {year}"):
+            check_first_year(year)

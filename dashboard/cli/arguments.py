@@ -31,6 +31,20 @@ def region_code(text: str) -> str:
         raise argparse.ArgumentTypeError(str(problem)) from None
 
 
+def first_year(text: str) -> int:
+    """The first inventory year of a sample (`dashboard.sample.check_first_year`)."""
+    from dashboard import sample  # the store and the generator: only for the commands that seed
+
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen jaar: {text!r} (schrijf bv. 2005)") from None
+    try:
+        return sample.check_first_year(year)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
 def positive_float(text: str) -> float:
     value = float(text)
     if value <= 0:

@@ -12,7 +12,7 @@ import pandas as pd
 from analysis.sources import INVENTORY_KINDS, SOURCES
 from dashboard import ingest, regions, sample, settings
 from dashboard.cli import printing
-from dashboard.cli.arguments import add_province, day, positive_float, system_user
+from dashboard.cli.arguments import add_province, day, first_year, positive_float, system_user
 from dashboard.i18n import INVENTORY_KIND_LABELS, SOURCE_LABELS, format_date, format_number
 from dashboard.ingest import limits
 from dashboard.ingest.columns import KINDS
@@ -31,6 +31,10 @@ def add_commands(commands, *, add_db) -> None:
     seed.add_argument("--scale", type=positive_float, default=1.0,
                       help="vermenigvuldig het aantal verkooppunten (voor benchmarks); standaard 1")
     add_province(seed, "welke provincie met voorbeelddata vullen (02000: de vijf)")
+    seed.add_argument("--first-year", type=first_year, default=settings.SAMPLE_FIRST_YEAR, metavar="JAAR",
+                      help=f"eerste jaarlijkse inventaris (van {settings.SAMPLE_EARLIEST_YEAR} tot "
+                           f"{settings.SAMPLE_FIRST_YEAR}; standaard {settings.SAMPLE_FIRST_YEAR}; vóór "
+                           f"{settings.SAMPLE_FIRST_YEAR} volgt de leegstand een aangenomen verloop)")
     seed.add_argument("--if-empty", action="store_true", help="alleen als de databank nog leeg is")
     seed.add_argument("--remove", action="store_true",
                       help="haal de voorbeelddata weg (hun batches blijven in de geschiedenis, ongedaan gemaakt)")
@@ -93,8 +97,9 @@ def _seed(args: argparse.Namespace) -> int:
     if args.if_empty and not store.is_empty():
         return 0
     region = regions.region(args.province)  # without --province: KERNMONITOR_PROVINCE, checked here
-    print(f"Voorbeelddata genereren voor {region.name} (schaal {args.scale:g})…", file=sys.stderr)
-    batch_ids = sample.seed_store(store, scale=args.scale, province=region.nis_code)
+    years = "" if args.first_year == settings.SAMPLE_FIRST_YEAR else f", {args.first_year}–{settings.SAMPLE_LAST_YEAR}"
+    print(f"Voorbeelddata genereren voor {region.name} (schaal {args.scale:g}{years})…", file=sys.stderr)
+    batch_ids = sample.seed_store(store, scale=args.scale, province=region.nis_code, first_year=args.first_year)
     units = store.batches().set_index("batch_id").loc[batch_ids[0], "rows_imported"]
     print(f"Klaar: {format_number(units)} verkooppuntregels in batches {', '.join(map(str, batch_ids))}.",
           file=sys.stderr)

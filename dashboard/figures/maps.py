@@ -99,7 +99,8 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
         shapes["tooltip"] = [f"{html.escape(str(n))}: {_shown(v, value, h)}"
                              for n, v, h in zip(shapes["name_nl"], shapes[value], hidden, strict=True)]
         shapes["fill"] = shapes[value].map(colour)
-        folium.GeoJson(shapes[["tooltip", "fill", "geometry"]], name=label,
+        # As GeoJSON already: folium would turn a GeoDataFrame into it by a round trip through text.
+        folium.GeoJson(shapes[["tooltip", "fill", "geometry"]].__geo_interface__, name=label,
                        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555",
                                                  "weight": 1, "fillOpacity": 0.75},
                        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False)).add_to(fmap)
@@ -149,10 +150,15 @@ def _shown(number, column: str, is_suppressed) -> str:
 
 def _colour_function(values: pd.Series, *, banded: bool):
     if banded:
+        # The bands of every value at once (one call per value costs a Series each: 285 in Flanders).
+        known = pd.Series(pd.to_numeric(values, errors="coerce").dropna().unique(), dtype=float)
+        colours = dict(zip(known, vacancy_band(known).map(BAND_COLOURS), strict=True))
+
         def band(value):
             if value is None or pd.isna(value):
                 return "#DDDDDD"
-            return BAND_COLOURS[vacancy_band(pd.Series([value])).iloc[0]]
+            found = colours.get(value)
+            return found if found is not None else BAND_COLOURS[vacancy_band(pd.Series([value])).iloc[0]]
         return band
     known = values.dropna()
     edges = known.quantile([0.2, 0.4, 0.6, 0.8]).tolist() if len(known) else []

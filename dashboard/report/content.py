@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.campaign import REACH_FIGURES, takes_part, unique_enterprises
 from analysis.geography import latest_on_or_before
+from analysis.inventories import PlacedUnits
 from analysis.kerncijfers import added_up
 from dashboard import regions, settings
 from dashboard.i18n import DATE_FORMAT, SUPPRESSED, format_date, format_pct, format_pp, suppressed_note
@@ -108,6 +109,7 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     codes = municipalities or partners(geography, region)
     names = {code: regions.municipality_names(geography).get(code, code) for code in codes}
     placed = placed_units(units, geography, region) if len(units) else units  # placed once for every table
+    until = _until(placed, end)
     every_municipality = vacancy_table(placed, geography=geography, region=region)
     municipal = every_municipality[every_municipality["nis_code"].isin(codes)]
     province = vacancy_table(placed, level="province", geography=geography, municipal=every_municipality, region=region)
@@ -128,22 +130,31 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
     vacancy["has_new_inventory"] = vacancy["observed_on"] != vacancy["observed_on_previous"]
     vacancy.loc[~vacancy["has_new_inventory"], "change_since_previous"] = float("nan")
     trends = municipal[pd.to_datetime(municipal["observed_on"]) <= end]
-    mix = mix_table(units[pd.to_datetime(units["observed_on"]) <= end], geography=geography, region=region) \
+    mix = mix_table(until, geography=geography, region=region) \
         if len(units) else pd.DataFrame(columns=["nis_code", "year", "observed_on"])
     mix = latest_on_or_before(mix[mix["nis_code"].isin(codes)])
     latest = latest_on_or_before(placed.units[placed.units["nis_code"].isin(codes)], end) if len(units) else units
     data = ReportData(start=start, end=end, baseline=baseline, created=created, data_version=data_version,
                       municipalities=names, vacancy=vacancy, trends=trends, mix=mix,
-                      outputs=efro_outputs(campaign, votes, units, end=end, geography=geography, region=region),
+                      outputs=efro_outputs(campaign, votes, placed, end=end, geography=geography, region=region),
                       provenance=provenance(batches, end=end), units=latest, is_sample=shows_sample(batches),
                       region_code=region.nis_code)
-    data.kerncijfers = report_kerncijfers(units, codes, end=end, geography=geography, region=region)
+    data.kerncijfers = report_kerncijfers(until, codes, end=end, geography=geography, region=region)
     if len(campaign):
         reach = campaign_table(campaign, placed, geography=geography, region=region)
         data.campaign = reach[reach["nis_code"].isin(codes) & (reach["edition"] <= end.year)].reset_index(drop=True)
     _leave_out_small_numbers(data)
     data.sentences = sentences(data.vacancy)
     return data
+
+
+def _until(placed: PlacedUnits | pd.DataFrame, end: pd.Timestamp) -> PlacedUnits | pd.DataFrame:
+    """The placed units of the inventories up to ``end``: ``placed`` itself when none is later (no copy of
+    millions of rows), else those rows (placed already)."""
+    frame = placed.units if isinstance(placed, PlacedUnits) else placed
+    if frame.empty or pd.Timestamp(frame["observed_on"].max()) <= end:
+        return placed
+    return frame[pd.to_datetime(frame["observed_on"]) <= end]
 
 
 def _leave_out_small_numbers(data: ReportData) -> None:
@@ -158,17 +169,16 @@ def _leave_out_small_numbers(data: ReportData) -> None:
             data.small_numbers_note = suppressed_note(settings.disclosure_min())
 
 
-def report_kerncijfers(units: pd.DataFrame, codes: list[str], *, end: pd.Timestamp, geography: str,
+def report_kerncijfers(units: pd.DataFrame | PlacedUnits, codes: list[str], *, end: pd.Timestamp, geography: str,
                        region: Region | str | None = None) -> pd.DataFrame:
     """The core figures (`dashboard.tables.indicators.kerncijfers_table`) of each chosen municipality's
     latest inventory on or before ``end``, after the region's of the latest year up to ``end`` (the
     municipalities with an inventory in that year together, named by `region_rows`). Inventories after
     ``end`` do not count, not even as the latest of their year."""
-    if units.empty:
+    if (units.units if isinstance(units, PlacedUnits) else units).empty:
         return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
     region = regions.region(region)
-    until = units[pd.to_datetime(units["observed_on"]) <= end]
-    municipal = kerncijfers_table(until, geography=geography, region=region)
+    municipal = kerncijfers_table(_until(units, end), geography=geography, region=region)
     if municipal.empty:
         return pd.DataFrame(columns=KERNCIJFER_TABLE_COLUMNS)
     province = region_rows(added_up(municipal).tail(1), region, geography, municipal[["nis_code", "year"]])
@@ -183,7 +193,7 @@ def shows_sample(batches: pd.DataFrame) -> bool:
     return bool(batches.loc[batches["status"] == "active", "is_sample"].astype(bool).any())
 
 
-def efro_outputs(campaign: pd.DataFrame, votes: pd.DataFrame, units: pd.DataFrame, *, end: pd.Timestamp,
+def efro_outputs(campaign: pd.DataFrame, votes: pd.DataFrame, units: pd.DataFrame | PlacedUnits, *, end: pd.Timestamp,
                  geography: str, region: Region | str | None = None) -> pd.DataFrame:
     """The EFRO output indicators of all editions up to the end of the period, with definitions."""
     reach = campaign_table(campaign, units, geography=geography, region=region) if len(campaign) else pd.DataFrame(

@@ -19,7 +19,7 @@ from dashboard import regions
 from dashboard.sample import targets
 from dashboard.sample import units as unit_sample
 from dashboard.sample.campaign import generate_campaign
-from dashboard.settings import PROVINCE_NIS_CODE, SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR
+from dashboard.settings import PROVINCE_NIS_CODE, SAMPLE_EARLIEST_YEAR, SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR
 from dashboard.store.database import Batch, Store
 
 SEED = 20180101
@@ -51,15 +51,27 @@ def _provinces(province: str | None) -> list[str]:
         else [region.nis_code]
 
 
-def generate_units(*, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> pd.DataFrame:
-    """Yearly inventories (1 January 2015–2024) of every municipality of the province (or of
-    Flanders); see `units`."""
-    return pd.concat([_province_units(code, scale, seed) for code in _provinces(province)], ignore_index=True)
+def generate_units(*, scale: float = 1.0, seed: int = SEED, province: str | None = None,
+                   first_year: int = SAMPLE_FIRST_YEAR) -> pd.DataFrame:
+    """Yearly inventories (1 January ``first_year``–2024; by default from 2015) of every municipality
+    of the province (or of Flanders); see `units`. An earlier ``first_year`` starts the history
+    there (`check_first_year`), so the later years differ from those of the default sample too."""
+    years = range(check_first_year(first_year), SAMPLE_LAST_YEAR + 1)
+    return pd.concat([_province_units(code, scale, seed, years) for code in _provinces(province)], ignore_index=True)
 
 
-def _province_units(province: str, scale: float, seed: int) -> pd.DataFrame:
+def check_first_year(first_year: int) -> int:
+    """``first_year`` if a sample can start then (`SAMPLE_EARLIEST_YEAR` to `SAMPLE_FIRST_YEAR`: never
+    later, as the campaign's editions need the inventories before them), else a `ValueError` saying so
+    in Dutch."""
+    if not SAMPLE_EARLIEST_YEAR <= first_year <= SAMPLE_FIRST_YEAR:
+        raise ValueError(f"De voorbeelddata beginnen in een jaar van {SAMPLE_EARLIEST_YEAR} tot {SAMPLE_FIRST_YEAR}, "
+                         f"niet in {first_year}.")
+    return first_year
+
+
+def _province_units(province: str, scale: float, seed: int, years: range) -> pd.DataFrame:
     west = province == PROVINCE_NIS_CODE
-    years = range(SAMPLE_FIRST_YEAR, SAMPLE_LAST_YEAR + 1)
     rng = np.random.default_rng(seed if west else [seed, int(province)])  # West-Vlaanderen's as it always was
     all_places = places(province)
     total = targets.PROVINCE_OUTLETS_2021 if west else targets.outlets_2021_elsewhere(
@@ -74,11 +86,13 @@ def _province_units(province: str, scale: float, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def generate(*, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> SampleData:
-    """All sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``). The same scale, seed
-    and province always give the same rows; campaign figures and votes only for West-Vlaanderen."""
+def generate(*, scale: float = 1.0, seed: int = SEED, province: str | None = None,
+             first_year: int = SAMPLE_FIRST_YEAR) -> SampleData:
+    """All sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``) from ``first_year``.
+    The same scale, seed, province and first year always give the same rows; campaign figures and
+    votes only for West-Vlaanderen."""
     from dashboard.sample.areas import generate_areas  # geopandas: only when generating
-    units = generate_units(scale=scale, seed=seed, province=province)
+    units = generate_units(scale=scale, seed=seed, province=province, first_year=first_year)
     areas = generate_areas(units, places(regions.region(province).nis_code))
     west = units[units["nis_code"].isin(regions.region(PROVINCE_NIS_CODE).codes("2018"))]
     if west.empty:
@@ -87,20 +101,32 @@ def generate(*, scale: float = 1.0, seed: int = SEED, province: str | None = Non
     return SampleData(units, campaign, votes, areas)
 
 
-def fingerprint(*, scale: float, seed: int, province: str = PROVINCE_NIS_CODE) -> str:
+def fingerprint(*, scale: float, seed: int, province: str = PROVINCE_NIS_CODE,
+                first_year: int = SAMPLE_FIRST_YEAR) -> str:
     """The SHA-256 a sample batch records in place of a file checksum."""
-    where = "" if province == PROVINCE_NIS_CODE else f":province={province}"
-    return hashlib.sha256(f"kernmonitor-sample:scale={scale}:seed={seed}{where}".encode()).hexdigest()
+    return hashlib.sha256(f"kernmonitor-sample:scale={scale}:seed={seed}{_options(province, first_year, ':')}"
+                          .encode()).hexdigest()
+
+
+def _options(province: str, first_year: int, sep: str) -> str:
+    """What differs from the default sample, as the fingerprint and the batch's note say it.
+
+    >>> _options("30000", 2015, " "), _options("02000", 2005, " ")
+    ('', ' province=02000 first_year=2005')
+    """
+    where = "" if province == PROVINCE_NIS_CODE else f"{sep}province={province}"
+    return where + ("" if first_year == SAMPLE_FIRST_YEAR else f"{sep}first_year={first_year}")
 
 
 class RealDataPresent(RuntimeError):
     """The store holds imported data, which sample data must never mix with."""
 
 
-def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED, province: str | None = None) -> list[int]:
-    """Fill a store with sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``): a batch
-    each of units, campaign figures, votes and shopping areas (campaign and votes only where there are
-    any), flagged as sample.
+def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED, province: str | None = None,
+               first_year: int = SAMPLE_FIRST_YEAR) -> list[int]:
+    """Fill a store with sample data of a province or Flanders (None: ``KERNMONITOR_PROVINCE``) from
+    ``first_year`` (`generate`): a batch each of units, campaign figures, votes and shopping areas
+    (campaign and votes only where there are any), flagged as sample.
 
     Earlier sample batches are rolled back first, so seeding twice replaces the sample. A store
     with imported data is refused (`RealDataPresent`).
@@ -110,9 +136,9 @@ def seed_store(store: Store, *, scale: float = 1.0, seed: int = SEED, province: 
     if (~active["is_sample"].astype(bool)).any():
         raise RealDataPresent("De databank bevat geïmporteerde gegevens; voorbeelddata worden er niet bij gezet.")
     code = regions.region(province).nis_code
-    data = generate(scale=scale, seed=seed, province=code)
-    digest = fingerprint(scale=scale, seed=seed, province=code)
-    note = f"scale={scale} seed={seed}" + ("" if code == PROVINCE_NIS_CODE else f" province={code}")
+    data = generate(scale=scale, seed=seed, province=code, first_year=first_year)
+    digest = fingerprint(scale=scale, seed=seed, province=code, first_year=first_year)
+    note = f"scale={scale} seed={seed}{_options(code, first_year, ' ')}"
     for batch_id in active["batch_id"]:
         store.rollback_batch(int(batch_id))
     return [

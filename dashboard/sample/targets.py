@@ -16,6 +16,10 @@ PROVINCE_OUTLETS_2021 = 28_505
 #: Assumed province vacancy by units for the unpublished years (Belgium rose steadily from
 #: 2008 to 2020, West-Vlaanderen below it).
 ASSUMED_PROVINCE_RATES = {2015: 0.077, 2016: 0.079, 2017: 0.081, 2020: 0.094}
+#: Years before 2015 (a sample that starts earlier, ``seed --first-year``): the rise of 2015–2017
+#: (0.2 pp a year) carried back to 2008, and the 2008 level (6.3 %) before it. No figure of those
+#: years is published here; this only keeps a long sample's path plausible.
+EARLY_RATE_STEP, EARLY_RATE_FROM = 0.002, 2008
 
 
 def outlets_2021_elsewhere(population_2018: int) -> int:
@@ -30,10 +34,23 @@ def outlets_2021_elsewhere(population_2018: int) -> int:
 
 
 def province_rates(years: range) -> dict[int, float]:
-    """Province vacancy by units per inventory year: published where known, else assumed."""
+    """Province vacancy by units per inventory year: published where known, else assumed
+    (`ASSUMED_PROVINCE_RATES`; before 2015 `early_rate`)."""
     published = _published("vacancy_rate_units")
     rates = {**ASSUMED_PROVINCE_RATES, **published.get(PROVINCE_NIS_CODE, {})}
-    return {year: rates[year] for year in years}
+    return {year: rates[year] if year in rates else early_rate(year) for year in years}
+
+
+def early_rate(year: int) -> float:
+    """The assumed province vacancy by units of a year before 2015 (`EARLY_RATE_STEP`).
+
+    >>> early_rate(2014), early_rate(2008), early_rate(2005)
+    (0.075, 0.063, 0.063)
+    """
+    first = min(ASSUMED_PROVINCE_RATES)
+    if year >= first:
+        raise ValueError(f"{year}: only years before {first} follow the early path")
+    return round(ASSUMED_PROVINCE_RATES[first] - EARLY_RATE_STEP * (first - max(year, EARLY_RATE_FROM)), 3)
 
 
 def municipal_rates(years: range) -> dict[str, dict[int, float]]:

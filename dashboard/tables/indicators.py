@@ -51,7 +51,7 @@ def placed_units(units: pd.DataFrame | PlacedUnits, geography: str, region: Regi
     if isinstance(units, PlacedUnits):
         if units.geography != geography:
             raise ValueError(f"Deze verkooppunten staan in indeling {units.geography}, niet {geography}.")
-        if set(units.inventories.keys["nis_code"]) <= region.all_codes:
+        if set(units.inventories.keys["nis_code"].unique()) <= region.all_codes:  # 285 codes, not 5,700 inventories
             return units
         units = units.units  # placed again: a placed code stays what it is
     return place_units(regions.in_region(units, region, geography), regions.crosswalk(), geography)
@@ -290,8 +290,11 @@ def _latest_and_history(units: pd.DataFrame | PlacedUnits, geography: str, nis_c
         keep &= ~history["is_register"].to_numpy(dtype=bool, na_value=False)
     if nis_code is not None:
         keep &= (history["nis_code"] == nis_code).to_numpy(dtype=bool, na_value=False)
-    history = history[keep]
-    return (latest_of_year(history) if latest is None else history[latest[keep]]), history
+    if not keep.all():  # a mask copies every column: only when it leaves rows out
+        history, latest = history[keep], None if latest is None else latest[keep]
+    if latest is None:
+        return latest_of_year(history), history
+    return (history if latest.all() else history[latest]), history
 
 
 def population(geography: str = "2025", region: Region | str | None = None) -> pd.DataFrame:

@@ -30,9 +30,9 @@ def type_chart(table: pd.DataFrame | None, *, column: str = "vacancy_rate_units"
     """
     fig = _figure(f"{label(column)} per type winkelgebied", x_title=LABELS["area_type"], y_title=label(column),
                   percent=True)
-    _explain(fig, f"{_meaning(column)} Per type van Locatus over alle winkelgebieden van dat type in de provincie "
-                  "(de laatste inventaris van elke gemeente in het jaar); 'buiten winkelgebied' zijn de verkooppunten "
-                  "in geen enkel winkelgebied.")
+    _explain(fig, f"{_meaning(column)} Per type van Locatus over alle winkelgebieden van dat type in het gekozen "
+                  "gebied (de laatste inventaris van elke gemeente in het jaar); 'buiten winkelgebied' zijn de "
+                  "verkooppunten in geen enkel winkelgebied.")
     if table is None or table.empty or table[column].isna().all():
         return _no_data(fig)
     rates = pd.to_numeric(table[column], errors="coerce")

@@ -97,11 +97,35 @@ DUPLICATE_MESSAGES = {
 }
 
 
+#: Rows checked at a time against the rules of one row: pandera's temporaries (a text copy of
+#: the key columns, a mask per check) then grow with this, not with the file.
+SLICE_ROWS = 250_000
+
+
 def failures(frame: pd.DataFrame, kind: str, *, today: pd.Timestamp) -> pd.DataFrame:
-    """Every rule a frame breaks: ``index`` (row number), ``column``, ``failure_case``, ``message``."""
+    """Every rule a frame breaks: ``index`` (row number), ``column``, ``failure_case``, ``message``.
+
+    Uniqueness is checked once over the key columns, the other rules a slice of rows at a time;
+    the failures come in pandera's order (uniqueness first).
+    """
     schema = SCHEMAS[kind](today=today)
+    keys, schema.unique = schema.unique, None
+    found = []
+    if keys:
+        unique = pa.DataFrameSchema(unique=keys, report_duplicates=schema.report_duplicates)
+        found.append(_cases(unique, frame[keys], kind))
+    found += [_cases(schema, _text_typed(frame.iloc[start:start + SLICE_ROWS], schema), kind)
+              for start in range(0, len(frame), SLICE_ROWS)]
+    found = [cases for cases in found if not cases.empty]
+    if not found:
+        return pd.DataFrame(columns=["index", "column", "failure_case", "message"])
+    return pd.concat(found, ignore_index=True)
+
+
+def _cases(schema: pa.DataFrameSchema, frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The failures of ``frame`` against ``schema`` (empty: none), one per row for a duplicate."""
     try:
-        schema.validate(_text_typed(frame, schema), lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         cases = cases[cases["index"].notna()].copy()
@@ -109,7 +133,7 @@ def failures(frame: pd.DataFrame, kind: str, *, today: pd.Timestamp) -> pd.DataF
         cases["message"] = cases["check"].where(~duplicate, DUPLICATE_MESSAGES[kind])
         # A duplicate is one problem per row, not one per key column.
         cases = cases[~duplicate | ~cases.duplicated(["index", "check"])]
-        return cases[["index", "column", "failure_case", "message"]].reset_index(drop=True)
+        return cases[["index", "column", "failure_case", "message"]]
     return pd.DataFrame(columns=["index", "column", "failure_case", "message"])
 
 

@@ -52,7 +52,9 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
             "inventaris van verkooppunten: winkelgebieden kan Kernmonitor nog niet importeren. Een inventaris "
             "heeft per pand een adres en een status (bezet/leeg)."))]
     problems: list[Problem] = []
-    rows = parsed.copy()
+    # Copy on write (pandas 3): the columns are shared until one is changed, which then gets an
+    # array of its own; a deep copy would hold every parsed column twice (0,4 GB at the row limit).
+    rows = parsed.copy(deep=False)
     _split_address(rows, source)
     problems += _inventory_date(rows, source, observed_on, unreadable)
     problems += _status(rows, source, unreadable, cells, status)
@@ -216,6 +218,8 @@ def _unit_id(rows: pd.DataFrame, source: dict[str, str], *, file_key: str = "") 
 def _same_address(rows: pd.DataFrame, source: dict[str, str], derived: np.ndarray) -> list[Problem]:
     """Several trade names at one address on one date (a gallery, "bus" numbers left out) are as
     many units: each id made from the address gets its name; a warning names them."""
+    if not derived.any():  # every id given (a Locatus export): no need to hash them all
+        return []
     keys = rows[["unit_id", "observed_on"]]
     shared = rows[derived & keys.duplicated(keep=False).to_numpy() & rows["unit_id"].notna().to_numpy()]
     problems = []
@@ -235,11 +239,12 @@ def _same_address(rows: pd.DataFrame, source: dict[str, str], derived: np.ndarra
 def _duplicates(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
     """A unit twice on one date: an error on the later row naming the unit, the date and the first row."""
     keys = ["nis_code", "unit_id", "observed_on"]
-    known = rows[rows[keys].notna().all(axis=1)]
-    again = known[known.duplicated(keys, keep="first")]
-    if again.empty:
+    known = rows.loc[rows[keys].notna().all(axis=1), keys]  # the keys only: all columns would be a copy of the file
+    repeated = known.duplicated(keep="first")
+    if not repeated.any():
         return []
-    first = pd.Series(known.index, index=pd.MultiIndex.from_frame(known[keys])).groupby(level=[0, 1, 2]).min()
+    again = rows.loc[known.index[repeated.to_numpy()]]
+    first = pd.Series(known.index, index=pd.MultiIndex.from_frame(known)).groupby(level=[0, 1, 2]).min()
     column = source.get("unit_id") or source.get("street") or source.get("name")
     return [Problem(int(n), column, row["unit_id"] if "unit_id" in source else _address(row), (
         f"pand {_address(row) or row['unit_id']} op {format_date(row['observed_on'])} staat al in rij "

@@ -51,11 +51,7 @@ def import_flow(who: str) -> None:
 
 def _uploaded_file(who: str) -> Prepared | None:
     """The uploaded file checked with the chosen options; None without a file, or after saying
-    why it cannot be read.
-
-    Streamlit hands every run a copy of the upload's bytes, while the file checked in an earlier
-    run holds its own: this run's copy is let go when this returns, not kept through the import.
-    """
+    why it cannot be read."""
     upload = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx"], key="upload",
                               help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar.")
     if upload is None:
@@ -176,7 +172,7 @@ def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions
     edited = mapping_editor(prepared, source=options.saved_mapping or "auto", who=who)
     if edited != prepared.mapping:
         del prepared  # checked with the other mapping: one file at the row limit in memory at a time
-        prepared = loaders.remap(edited)
+        prepared = loaders.remap(raw, edited)
     return prepared
 
 

@@ -11,6 +11,7 @@ tables, never their computation.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import io
@@ -218,7 +219,7 @@ class _Request(NamedTuple):
     mapping: tuple[tuple[str, str | None], ...] | None
 
 
-#: The session's checked file, with the request that made it (`prepare`, `remap`).
+#: The session's checked file, without its bytes, with the request that made it (`prepare`).
 CHECKED_FILE = "checked_file"
 
 
@@ -229,24 +230,27 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None, observed_on, sheet:
 
     A session keeps one checked file, not a cache of several (each a pickled copy beside the one
     handed out): the one before is let go before the next is checked, as two files at the row
-    limit do not fit in memory beside each other.
+    limit do not fit in memory beside each other. It keeps the file without its bytes: each run
+    gets its own copy of the upload from Streamlit (``raw``), which the file then holds; bytes
+    kept from an earlier run would be one copy more beside it.
     """
     request = _Request(hashlib.sha256(raw).hexdigest(), file_name, kind, observed_on, sheet,
                        tuple(mapping.items()) if mapping is not None else None)
     held = st.session_state.get(CHECKED_FILE)
     if held is not None and held[0] == request:
-        return held[1]
+        return _holding(held[1], raw)
     st.session_state.pop(CHECKED_FILE, None)
     del held
     return _check(request, raw, mapping)
 
 
-def remap(mapping: dict[str, str | None]) -> ingest.Prepared:
-    """The session's checked file (the last `prepare` gave) checked again with its columns mapped
-    as ``mapping``. It takes the place of the first, under the same request, so `prepare` gives it
-    on the next rerun; the caller lets go of the first before calling, so only one is in memory."""
+def remap(raw: bytes, mapping: dict[str, str | None]) -> ingest.Prepared:
+    """The session's checked file (the last `prepare` gave, of ``raw``) checked again with its
+    columns mapped as ``mapping``. It takes the place of the first, under the same request, so
+    `prepare` gives it on the next rerun; the caller lets go of the first before calling, so only
+    one is in memory."""
     request, held = st.session_state.pop(CHECKED_FILE)
-    raw, kind = held.raw, held.kind
+    kind = held.kind
     del held
     return _check(request, raw, mapping, kind=kind)
 
@@ -261,8 +265,15 @@ def _check(request: _Request, raw: bytes, mapping: dict[str, str | None] | None,
     with st.spinner("Bestand controleren…"):
         prepared = ingest.prepare(raw, request.file_name, kind=kind or request.kind,
                                   observed_on=request.observed_on, sheet=request.sheet, mapping=mapping)
-    st.session_state[CHECKED_FILE] = (request, prepared)
+    st.session_state[CHECKED_FILE] = (request, _holding(prepared, None))
     return prepared
+
+
+def _holding(prepared: ingest.Prepared, raw: bytes | None) -> ingest.Prepared:
+    """``prepared`` with ``raw`` as its bytes (None: none); a shallow copy, the frames are shared."""
+    held = copy.copy(prepared)  # not dataclasses.replace: the digest is not taken again
+    held.raw = raw
+    return held
 
 
 @from_store(max_entries=4)

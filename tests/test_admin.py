@@ -185,7 +185,8 @@ def test_restore_refuses_a_store_that_is_not_empty(tmp_path, capsys):
     assert main(["restore", str(out), "--db", url]) == 1
     err = capsys.readouterr().err
     assert "Geweigerd: de doeldatabank sqlite:///" in err
-    assert "is niet leeg (audit_events: 5 rij(en), batches: 4 rij(en), campaign: 1 rij(en)," in err
+    assert ("is niet leeg (audit_events: 5 rij(en), batch_files: 4 rij(en), batches: 4 rij(en), campaign: 1 "
+            "rij(en),") in err
     assert "Er is niets veranderd." in err
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.cli.main import main
-from dashboard.ingest import prepare
+from dashboard.ingest import prepare, schemas
 from tests import ingest_files as files
 from tests.conftest import store_state
 
@@ -126,3 +126,21 @@ def test_a_wrong_optional_value_never_costs_the_unit(name):
     unit = prepared.valid_rows.iloc[0]
     field = {"wvo": "floor_area_m2", "lat": "lat", "leeg sinds": "vacant_since"}[column]
     assert pd.isna(unit[field]) and (field != "lat" or pd.isna(unit["lon"]))  # a place half known is unknown
+
+
+def test_rules_checked_a_slice_of_rows_at_a_time_find_what_one_check_finds(monkeypatch):
+    monkeypatch.setattr(schemas, "SLICE_ROWS", 2)  # rows 2–3, 4–5 and 6–7
+    frame = pd.DataFrame({"nis_code": ["34022", "3402", "34022", "34022", None, None],
+                          "edition": pd.array([2020, 2021, 1990, 2020, 2022, 2022], dtype="Int64"),
+                          "participating_shops": pd.array([1, 2, 3, -4, 5, 6], dtype="Int64")},
+                         index=[2, 3, 4, 5, 6, 7])
+    found = schemas.failures(frame, "campaign", today=pd.Timestamp("2025-01-01"))
+    again = "deze gemeente en editie staan al in een eerdere rij: voeg de cijfers samen in één rij"
+    assert found[["index", "column", "message"]].values.tolist() == [
+        [5, "nis_code", again],  # row 5 repeats row 2, in another slice
+        [7, "edition", again],  # row 7 repeats row 6: no town in either, so named by its edition
+        [3, "nis_code", "een NIS-code heeft 5 cijfers"],
+        [4, "edition", "een editie is een jaar tussen 2000 en 2026"],
+        [5, "participating_shops", "moet een geheel getal ≥ 0 zijn"],
+        [6, "nis_code", "not_nullable"], [7, "nis_code", "not_nullable"]]
+    assert found["failure_case"].tolist()[:5] == ["34022", 2022, "3402", 1990, -4]

@@ -221,3 +221,22 @@ def test_the_preview_says_which_source_the_figures_use(store_url, tmp_path, caps
     planned = ingest.plan_for(Store(store_url), ingest.prepare(OWN_SURVEY.replace(b"2024", b"2023"), "t.csv"),
                               source="own_survey", strict=False)
     assert planned.proposals["counts"].tolist() == ["telt mee"]  # 2023 has no other inventory
+
+
+def test_the_changes_leave_out_a_register_beside_a_complete_inventory():
+    from dashboard.ingest import inventory_plan
+    from dashboard.ui.import_views import planned_changes
+    from tests.conftest import unit_rows
+
+    # Kortrijk: 4 units, 1 vacant, a complete inventory; Ieper: 2 vacant premises, a register.
+    rows = pd.concat([unit_rows({"status": "vacant", "group_code": "00"}, {}, {}, {}, observed_on="2024-01-01"),
+                      unit_rows(*[{"status": "vacant", "group_code": "00", "unit_id": f"r{n}"} for n in range(2)],
+                                observed_on="2024-01-01", nis_code="33011")], ignore_index=True)
+    stored = unit_rows({}).iloc[0:0].assign(is_register=pd.Series(dtype=bool))
+    planned = inventory_plan.plan(rows, headers=["gemeente", "status"], file_name="west.csv", stored=stored,
+                                  stored_inventories=pd.DataFrame(columns=["batch_id", "nis_code", "observed_on",
+                                                                           "inventory_kind", "source", "is_counted"]),
+                                  inventory={"34022": "complete", "33011": "register"})
+    changes = planned_changes(stored, planned)
+    assert changes.values.tolist() == [["Kortrijk", "01/01/2024", "– (eerste inventaris)", 4, 0, 0, 0,
+                                        "– → 25,0 %"]]

@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import ingest
 from dashboard.store.database import Store
 from dashboard.store.schema import header_mappings
+from dashboard.ui import loaders
 from tests import ingest_files as files
 from tests.conftest import COORDINATOR, sign_in
 
@@ -101,6 +103,23 @@ def test_adjusting_a_column_mapping_and_saving_it(url):
     fresh.selectbox(key="saved_mapping").set_value("Stad Ieper").run()
     mapped = {box.label: box.value for box in fresh.selectbox if box.key and box.key.startswith("map_")}
     assert (mapped["Oppervl"], mapped["Adres"], mapped["Plaats"]) == ("floor_area_m2", "street", "municipality")
+
+
+def test_a_file_is_checked_once_per_mapping_and_the_session_keeps_one(url, monkeypatch):
+    checked = []  # the mapping each check was asked for (None: found from the headers)
+    real = ingest.prepare
+    monkeypatch.setattr(ingest, "prepare", lambda *args, **options: checked.append(options["mapping"])
+                        or real(*args, **options))
+    raw = b"Plaats;Adres;Nr;Toestand;Oppervl;Peildatum\nKortrijk;Markt;1;bezet;80;01/01/2024\n"
+    at = _upload(_page(), "ieper.csv", raw)
+    keys = {box.label: box.key for box in at.selectbox if box.key and box.key.startswith("map_")}
+    at.selectbox(key=keys["Oppervl"]).set_value("floor_area_m2").run()
+    at.run()  # a rerun: the file as mapped comes from the session, not checked again
+    assert checked[0] is None and checked[1]["Oppervl"] == "floor_area_m2" and len(checked) == 2
+    held = at.session_state[loaders.CHECKED_FILE][1]
+    assert held.mapping["Oppervl"] == "floor_area_m2" and held.raw is None  # each run brings its own bytes
+    at = _upload(at, "kortrijk.csv", files.KORTRIJK_CP1252)  # another file takes the place of the first
+    assert len(checked) == 3 and at.session_state[loaders.CHECKED_FILE][1].file_name == "kortrijk.csv"
 
 
 def test_an_unreadable_file_says_why(url):

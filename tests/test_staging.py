@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from dashboard.store import bulk as staging
+from dashboard.store import schema
 from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
@@ -49,6 +50,20 @@ def test_staged_rows_are_stored_exactly_as_row_by_row(tmp_path, monkeypatch):
     assert list(tmp_path.glob("*.staging-*")) == []  # the staging file is gone
 
 
+def test_rows_staged_in_slices_are_stored_as_row_by_row(tmp_path, monkeypatch):
+    # Slices of two rows: B and C first, whose street, date of vacancy and coordinates are empty,
+    # then A, which has them. All three land, through one staging file, typed as row by row.
+    monkeypatch.setattr(staging, "SLICE_ROWS", 2)
+    frame = _frame().iloc[[1, 2, 0]]
+    _add(tmp_path / "row_by_row.db", frame, monkeypatch, min_rows=10**9)
+    _add(tmp_path / "staged.db", frame, monkeypatch, min_rows=0)
+    staged = _stored(tmp_path / "staged.db")
+    assert staged == _stored(tmp_path / "row_by_row.db")
+    first = dict(zip(staged[0][::2], staged[0][1::2], strict=True))  # unit A: value → SQLite type
+    assert (first["0012"], first["2016-03-15"], first[85.5]) == ("text", "text", "real")
+    assert list(tmp_path.glob("*.staging-*")) == []
+
+
 def test_a_refused_staged_batch_leaves_nothing_behind(tmp_path, monkeypatch):
     store = _add(tmp_path / "s.db", _frame(), monkeypatch, min_rows=0)
     before = _stored(tmp_path / "s.db")
@@ -84,9 +99,11 @@ def test_an_interrupted_staged_batch_on_a_dropped_connection_leaves_no_file(tmp_
 
 @pytest.mark.parametrize("values", [[12, "12b"], [12, 12.5], [12, 13]])  # mixed; ints and floats; only ints
 def test_numbers_in_a_text_column_go_row_by_row(tmp_path, monkeypatch, values):
-    assert staging._staged({"house_number": values}, text={"house_number"}) is None
     frame = unit_rows(*({"unit_id": f"u{i}"} for i in range(len(values))))
     frame["house_number"] = pd.Series(values, dtype=object)  # as a caller may pass them: 12 stays an int
+    assert staging._staged(frame[["unit_id", "house_number"]], schema.units, batch_id=1, beside=str(
+        tmp_path / "s.db")) is None
+    assert list(tmp_path.glob("*.staging-*")) == []
     _add(tmp_path / "row_by_row.db", frame, monkeypatch, min_rows=10**9)
     _add(tmp_path / "staged.db", frame, monkeypatch, min_rows=0)
     assert _stored(tmp_path / "staged.db") == _stored(tmp_path / "row_by_row.db")

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.store import schema
+from dashboard.store import bulk, schema
 from dashboard.store.database import Batch, Store
 from tests.conftest import unit_rows
 
@@ -33,6 +33,31 @@ def test_units_round_trip(store_url):
     assert bool(stored.loc["B", "chain"]) is True
     assert pd.isna(stored.loc["B", "floor_area_m2"])  # missing stays missing, never 0
     assert pd.isna(stored.loc["B", "vacant_since"])
+
+
+def test_rows_turned_into_values_a_slice_at_a_time_land_whole(store_url, monkeypatch):
+    # Five rows in slices of two: PostgreSQL's COPY and SQLite's prepared statement each take three.
+    monkeypatch.setattr(bulk, "SLICE_ROWS", 2)
+    monkeypatch.setattr(bulk, "_INSERT_CHUNK", 2)
+    store = Store(store_url)
+    _units_batch(store, unit_rows(*({"unit_id": unit, "floor_area_m2": 10.0 * n} for n, unit in enumerate("ABCDE"))))
+    stored = store.units().sort_values("unit_id")
+    assert stored["unit_id"].tolist() == ["A", "B", "C", "D", "E"]
+    assert stored["floor_area_m2"].tolist() == [0.0, 10.0, 20.0, 30.0, 40.0]
+    assert stored["batch_id"].tolist() == [1] * 5
+
+
+def test_the_file_is_stored_byte_for_byte_also_when_written_in_slices(store_url, monkeypatch):
+    monkeypatch.setattr(bulk, "_BLOB_SLICE", 4)  # on SQLite 10 bytes go in as 4 + 4 + 2
+    store = Store(store_url)
+    files = {"tien.csv": b"a;b\r\n1;\x002\r\n", "leeg.csv": b"", "geen.csv": None}
+    for name, raw in files.items():
+        store.add_batch(Batch(kind="units", file_name=name, raw=raw, imported_by="coordinator"),
+                        unit_rows({"unit_id": name}))
+    batches, kept = schema.batches, schema.batch_files
+    with store.engine.connect() as conn:
+        stored = dict(conn.execute(select(batches.c.file_name, kept.c.raw).outerjoin(kept)).all())
+    assert stored == files
 
 
 def test_version_changes_with_every_batch_and_rollback(store_url):
@@ -137,12 +162,16 @@ def test_a_store_of_an_earlier_version_is_brought_up_to_date_when_opened(store_u
     store = Store(store_url)
     _units_batch(store, unit_rows({"unit_id": "A", "status": "vacant", "group_code": "00"}, {"unit_id": "B"},
                                   observed_on="2024-01-01"))
-    with store.engine.begin() as conn:  # as the version before inventories and sources left it
+    with store.engine.begin() as conn:  # as the version before inventories, sources and batch_files left it
         conn.exec_driver_sql("DROP TABLE inventories")
         conn.exec_driver_sql("ALTER TABLE batches DROP COLUMN source")
         conn.exec_driver_sql("ALTER TABLE units DROP COLUMN vacant_since_precision")
-    assert integrity.check(store.engine)[0].startswith("De tabel(len) inventories ontbreken: de databank komt van "
-                                                       "een eerdere versie van Kernmonitor.")
+        conn.exec_driver_sql("DROP TABLE batch_files")
+        conn.exec_driver_sql(f"ALTER TABLE batches ADD COLUMN raw {'BLOB' if 'sqlite' in store_url else 'BYTEA'}")
+        conn.exec_driver_sql("UPDATE batches SET raw = x'6f7564' WHERE batch_id = 1" if "sqlite" in store_url else
+                             "UPDATE batches SET raw = '\\x6f7564' WHERE batch_id = 1")  # "oud"
+    assert integrity.check(store.engine)[0].startswith("De tabel(len) batch_files, inventories ontbreken: de "
+                                                       "databank komt van een eerdere versie van Kernmonitor.")
     store.engine.dispose()
     upgraded = Store(store_url)
     # Its batch holds one complete inventory of source "other": Kortrijk on 1/1/2024, 2 units.
@@ -151,4 +180,11 @@ def test_a_store_of_an_earlier_version_is_brought_up_to_date_when_opened(store_u
             inventory["units_in_file"], inventory["units_carried_over"]) == (1, "34022", "complete", "other", 2, 0)
     assert len(upgraded.units()) == 2 and upgraded.units()["vacant_since_precision"].isna().all()  # days
     assert pd.isna(upgraded.batches().iloc[0]["source"])
+    # The earlier batch's file stays where it was; a new batch's goes to batch_files.
+    _units_batch(upgraded, unit_rows({"unit_id": "C"}, observed_on="2025-01-01"), "nieuw.csv")
+    with upgraded.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT batch_id, raw FROM batches ORDER BY batch_id").all() == [
+            (1, b"oud"), (2, None)]
+        assert conn.execute(select(schema.batch_files)).all() == [(2, b"bytes of nieuw.csv")]
+    assert upgraded.batches()["batch_id"].tolist() == [2, 1]
     assert integrity.check(upgraded.engine) == []

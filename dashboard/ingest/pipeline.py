@@ -121,7 +121,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Onbekende soort {kind!r}: kies {', '.join(KINDS)}.")
     read = geojson.read_geojson(raw) if geojson.is_geojson(raw) else read_file(raw, sheet=sheet)
-    cells, description = read.cells, read.description
+    cells, description, left_out = read.cells, read.description, read.left_out
+    del read  # the cells are made compact once parsed: the file's own objects must not stay behind
     headers = list(cells.columns)
     kind = kind or detect_kind(headers)
     mapping = _overridden(_complete(headers, kind, mapping), overrides or {}, kind)
@@ -131,11 +132,12 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     computed = header_checks.computed_table(headers, mapping)
     problems = (computed or header_checks.header_problems(headers, mapping, kind,
                                                          workbook=description.startswith("Excel"))
-                + _long_fields(cells, lengths) + _left_out(read.left_out))
+                + _long_fields(cells, lengths) + _left_out(left_out))
     if computed or not any(mapping.values()):  # nothing to read: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
                         cells=cells, rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]), problems=report(problems))
     parsed, parse_problems = _parse(cells, mapping, kind, lengths)
+    cells = compact.shown_only(cells, mapping, kind)  # from here the cells are only shown, as in reports
     problems += parse_problems
     unreadable = {(p.row_number, mapping[p.column_name]) for p in parse_problems}
     source = {canonical: header for header, canonical in mapping.items() if canonical}
@@ -146,12 +148,13 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     rows, row_problems = builder(parsed.assign(nis_code=nis_code), source, observed_on=observed_on,
                                  unreadable=unreadable, cells=cells, file_key=hashlib.sha256(raw).hexdigest()[:8],
                                  **extra)
-    del parsed, nis_code  # the rows are a copy: the parsed columns would only take memory
+    del parsed, nis_code  # the columns the rows replaced would only take memory
     problems += row_problems
-    rows = compact.each_value_once(rows.reindex(columns=schema.DATA_COLUMNS[kind]))
+    rows = rows.reindex(columns=schema.DATA_COLUMNS[kind])
+    compact.each_value_once(rows)
     problems += _rule_problems(rows, kind, source, problems, today, cells)
     return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
-                    cells=compact.shown_only(cells, mapping, kind), rows=rows, problems=report(problems))
+                    cells=cells, rows=rows, problems=report(problems))
 
 
 def _complete(headers: list[str], kind: str, mapping: dict[str, str | None] | None) -> dict[str, str | None]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import reference, regions
+from dashboard.ingest import compact
 from dashboard.ingest.columns import normalise_header
 from dashboard.ingest.values import map_distinct
 
@@ -106,10 +107,11 @@ def resolve(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[
 
 
 def _found(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """The municipality each of the three columns points to (None: not given or not known)."""
-    return (map_distinct(nis_code, lambda code: code if code in _places() else None),
-            map_distinct(postcode, _postcodes().get),
-            map_distinct(name, lambda text: None if text is None else name_code(text)))
+    """The municipality each of the three columns points to (None: not given or not known), each
+    code one object however many rows name it."""
+    return (compact.shared_objects(map_distinct(nis_code, lambda code: code if code in _places() else None)),
+            compact.shared_objects(map_distinct(postcode, _postcodes().get)),
+            compact.shared_objects(map_distinct(name, lambda text: None if text is None else name_code(text))))
 
 
 def name_code(text: str) -> str | None:
@@ -156,13 +158,10 @@ def disagreements(nis_code: pd.Series, postcode: pd.Series, name: pd.Series) -> 
 'NIS-code 34022 is Kortrijk, maar postcode 8900 hoort bij Ieper']
     """
     # Files repeat the same few combinations: each is judged once.
-    given = pd.DataFrame({"nis": nis_code, "postcode": postcode, "name": name}).astype(object)
-    combination = given.groupby(list(given.columns), dropna=False, sort=False).ngroup().to_numpy()
-    distinct = given.drop_duplicates()  # in order of first appearance, as ngroup numbers them
-    found = _found(distinct["nis"], distinct["postcode"], distinct["name"])
-    judged = [_disagreement(*row) for row in zip(*found, distinct["nis"], distinct["postcode"], distinct["name"],
-                                                 strict=True)]
-    return pd.Series(np.asarray(judged + [None], dtype=object)[combination], index=nis_code.index, dtype=object)
+    combination, first = compact.combinations(nis_code, postcode, name)
+    distinct = [column.iloc[first].astype(object).reset_index(drop=True) for column in (nis_code, postcode, name)]
+    judged = [_disagreement(*row) for row in zip(*_found(*distinct), *distinct, strict=True)]
+    return pd.Series(np.asarray(judged, dtype=object)[combination], index=nis_code.index, dtype=object)
 
 
 def _disagreement(by_code, by_postcode, by_name, nis_text, postcode_text, name_text) -> str | None:

@@ -7,11 +7,13 @@ every check is what the user sees next to the row number.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import regions, settings
 from dashboard.i18n import format_number
+from dashboard.ingest import compact
 from dashboard.ingest.columns import CAMPAIGN_FIGURES
 from dashboard.store.schema import UNIT_STATUSES
 
@@ -115,20 +117,55 @@ DUPLICATE_MESSAGES = {
 }
 
 
+#: The columns of `failures`.
+_FAILURE_COLUMNS = ["index", "column", "failure_case", "message"]
+#: Rows checked at a time against the rules of one row: pandera's temporaries (a copy of the
+#: text columns, a mask per check) then grow with this, not with the file.
+SLICE_ROWS = 250_000
+
+
 def failures(frame: pd.DataFrame, kind: str, *, today: pd.Timestamp) -> pd.DataFrame:
-    """Every rule a frame breaks: ``index`` (row number), ``column``, ``failure_case``, ``message``."""
+    """Every rule a frame breaks: ``index`` (row number), ``column``, ``failure_case``, ``message``.
+
+    Uniqueness is checked once over the key columns (`_repeats`), the other rules a slice of rows
+    at a time; the failures come as pandera gives them (uniqueness first).
+    """
     schema = SCHEMAS[kind](today=today)
+    keys, schema.unique = schema.unique, None
+    found = [_repeats(frame, keys, DUPLICATE_MESSAGES[kind])] if keys else []
+    found += [_cases(schema, _text_typed(frame.iloc[start:start + SLICE_ROWS], schema))
+              for start in range(0, len(frame), SLICE_ROWS)]
+    found = [cases for cases in found if not cases.empty]
+    if not found:
+        return pd.DataFrame(columns=_FAILURE_COLUMNS)
+    return pd.concat(found, ignore_index=True)
+
+
+def _cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """The failures of ``frame`` against the rules of one row in ``schema`` (empty: none)."""
     try:
-        schema.validate(_text_typed(frame, schema), lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-        cases = cases[cases["index"].notna()].copy()
-        duplicate = cases["check"] == "multiple_fields_uniqueness"
-        cases["message"] = cases["check"].where(~duplicate, DUPLICATE_MESSAGES[kind])
-        # A duplicate is one problem per row, not one per key column.
-        cases = cases[~duplicate | ~cases.duplicated(["index", "check"])]
-        return cases[["index", "column", "failure_case", "message"]].reset_index(drop=True)
-    return pd.DataFrame(columns=["index", "column", "failure_case", "message"])
+        cases = cases[cases["index"].notna()].rename(columns={"check": "message"})
+        return cases[_FAILURE_COLUMNS]
+    return pd.DataFrame(columns=_FAILURE_COLUMNS)
+
+
+def _repeats(frame: pd.DataFrame, keys: list[str], message: str) -> pd.DataFrame:
+    """The rows whose values in ``keys`` an earlier row has (missing values equal each other), as
+    pandera reports them (``report_duplicates="exclude_first"``): the first key with a value.
+
+    `dashboard.ingest.compact.repeats` finds them by a hash of each row's keys; pandera's hash
+    tables held every row of every key column (0,2 GB at the row limit).
+    """
+    cases = []
+    for at in compact.repeats(*(frame[key] for key in keys))[0]:
+        given = [(key, frame[key].iloc[at]) for key in keys if not pd.isna(frame[key].iloc[at])]
+        if given:
+            key, value = given[0]
+            cases.append((frame.index[at], key, value.item() if isinstance(value, np.generic) else value, message))
+    return pd.DataFrame(cases, columns=_FAILURE_COLUMNS)
 
 
 def _text_typed(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from analysis.addresses import text_key as _key
 from dashboard import settings
 from dashboard.i18n import format_address, format_date
 from dashboard.ingest.categories import VACANT_GROUP, categorise
+from dashboard.ingest.compact import combinations, repeats, shared_objects
 from dashboard.ingest.places import name_of
 from dashboard.ingest.problems import WARNING, Problem
 from dashboard.ingest.values import map_distinct
@@ -52,7 +53,9 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
             "inventaris van verkooppunten: importeer het als winkelgebieden (--kind areas; op de pagina Gegevens: "
             "soort 'winkelgebieden'). Een inventaris heeft per pand een adres en een status (bezet/leeg)."))]
     problems: list[Problem] = []
-    rows = parsed.copy()
+    # Copy on write (pandas 3): the columns are shared until one is changed, which then gets an
+    # array of its own; a deep copy would hold every parsed column twice (0,4 GB at the row limit).
+    rows = parsed.copy(deep=False)
     _split_address(rows, source)
     problems += _inventory_date(rows, source, observed_on, unreadable)
     problems += _status(rows, source, unreadable, cells, status)
@@ -125,9 +128,11 @@ def _survey_windows(rows: pd.DataFrame, source: dict[str, str],
 vormen één inventaris op 14/03/2024
     """
     dates = pd.to_datetime(rows["observed_on"])
+    _, first = combinations(rows["nis_code"], dates)  # each municipality's dates once, not every row
+    pairs = pd.DataFrame({"nis_code": rows["nis_code"].iloc[first].to_numpy(), "day": dates.iloc[first].to_numpy()})
     problems = []
-    for nis_code, days in dates.groupby(rows["nis_code"], observed=True):
-        distinct = sorted(days.dropna().unique())
+    for nis_code, days in pairs.dropna().groupby("nis_code")["day"]:
+        distinct = sorted(days)
         while distinct:
             start = distinct[0]
             inside = [day for day in distinct if (day - start).days <= window_days]  # no ns overflow in 9999
@@ -135,7 +140,7 @@ vormen één inventaris op 14/03/2024
             if len(inside) < 2:
                 continue
             last = inside[-1]
-            dates[days.index[days.isin(inside)]] = last
+            dates[rows["nis_code"].eq(nis_code).to_numpy() & dates.isin(inside).to_numpy()] = last
             problems.append(Problem(None, source.get("observed_on"), None, (
                 f"veldopname: de rijen van {name_of(nis_code)} met peildata van "
                 f"{format_date(start)} tot {format_date(last)} ({len(inside)} datums binnen {window_days} dagen) "
@@ -163,8 +168,8 @@ def _status(rows: pd.DataFrame, source: dict[str, str], unreadable: set[tuple[in
                          "onbekende categorie: wordt 'Onbekend'; gebruik een Locatus-groep (bv. 22-Mode & Luxe) "
                          "of een NACE-code (bv. 47.71)", WARNING) for n in rows.index[unknown]]
     rows["category"], rows["group_code"] = category, group_code
-    implied = map_distinct(group_code, lambda code: None if pd.isna(code) else
-                           ("vacant" if code == VACANT_GROUP else "occupied"))
+    implied = shared_objects(map_distinct(group_code, lambda code: None if pd.isna(code) else
+                                          ("vacant" if code == VACANT_GROUP else "occupied")))
     given = rows["status"]
     conflict = given.eq("occupied") & group_code.eq(VACANT_GROUP)
     problems += [Problem(int(n), source.get("status"), cells.at[n, source["status"]] if source["status"] else status,
@@ -216,8 +221,12 @@ def _unit_id(rows: pd.DataFrame, source: dict[str, str], *, file_key: str = "") 
 def _same_address(rows: pd.DataFrame, source: dict[str, str], derived: np.ndarray) -> list[Problem]:
     """Several trade names at one address on one date (a gallery, "bus" numbers left out) are as
     many units: each id made from the address gets its name; a warning names them."""
-    keys = rows[["unit_id", "observed_on"]]
-    shared = rows[derived & keys.duplicated(keep=False).to_numpy() & rows["unit_id"].notna().to_numpy()]
+    if not derived.any():  # every id given (a Locatus export): no need to hash them all
+        return []
+    again, first = repeats(rows["unit_id"], rows["observed_on"])
+    repeated = np.zeros(len(rows), dtype=bool)
+    repeated[again], repeated[first] = True, True  # every row of an id and date that comes twice
+    shared = rows[derived & repeated & rows["unit_id"].notna().to_numpy()]
     problems = []
     for _, group in shared.groupby(["unit_id", "observed_on"], sort=False):
         names = group["name"].map(lambda name: _key(name) if _present(name) else "")
@@ -235,16 +244,16 @@ def _same_address(rows: pd.DataFrame, source: dict[str, str], derived: np.ndarra
 def _duplicates(rows: pd.DataFrame, source: dict[str, str]) -> list[Problem]:
     """A unit twice on one date: an error on the later row naming the unit, the date and the first row."""
     keys = ["nis_code", "unit_id", "observed_on"]
-    known = rows[rows[keys].notna().all(axis=1)]
-    again = known[known.duplicated(keys, keep="first")]
-    if again.empty:
+    again, first = repeats(*(rows[key] for key in keys))
+    known = rows[keys].notna().all(axis=1).to_numpy()[again]  # a row without one is reported as such
+    if not known.any():
         return []
-    first = pd.Series(known.index, index=pd.MultiIndex.from_frame(known[keys])).groupby(level=[0, 1, 2]).min()
+    earlier = dict(zip(rows.index[again[known]], rows.index[first[known]], strict=True))
     column = source.get("unit_id") or source.get("street") or source.get("name")
     return [Problem(int(n), column, row["unit_id"] if "unit_id" in source else _address(row), (
         f"pand {_address(row) or row['unit_id']} op {format_date(row['observed_on'])} staat al in rij "
-        f"{first[(row['nis_code'], row['unit_id'], row['observed_on'])]} (dezelfde pand-id en peildatum): "
-        "verwijder de dubbele rij, of geef elk pand een eigen pand-id")) for n, row in again.iterrows()]
+        f"{earlier[n]} (dezelfde pand-id en peildatum): verwijder de dubbele rij, of geef elk pand een eigen "
+        "pand-id")) for n, row in rows.loc[list(earlier)].iterrows()]
 
 
 def _address(row) -> str:

@@ -197,10 +197,11 @@ class Store:
                     "rows_imported": len(rows) - _carried_over(inventories),
                     "rows_rejected": rows_rejected if rows_rejected is not None else len(rejected),
                     "imported_by": batch.imported_by, "imported_at": datetime.now(UTC),
-                    "raw": batch.raw, "is_sample": batch.is_sample, "status": "active", "note": batch.note,
+                    "is_sample": batch.is_sample, "status": "active", "note": batch.note,
                     "source": (batch.source or "other") if batch.kind == "units" else None,
                 },
             ).scalar_one()
+            bulk.insert_file(conn, batch_id, batch.raw)
             if batch.kind == "units":
                 described = inventories if inventories is not None else _complete_inventories(rows, batch.source)
                 bulk.insert_frame(conn, schema.inventories, described, schema.INVENTORY_COLUMNS, batch_id,
@@ -247,9 +248,8 @@ class Store:
             return audit.events(conn, limit=limit)
 
     def batches(self) -> pd.DataFrame:
-        """The batch history, newest first, without the raw bytes."""
-        columns = [c for c in schema.batches.columns if c.name != "raw"]
-        query = select(*columns).order_by(schema.batches.c.batch_id.desc())
+        """The batch history, newest first (the files are in ``batch_files``)."""
+        query = select(schema.batches).order_by(schema.batches.c.batch_id.desc())
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
 

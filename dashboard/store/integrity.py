@@ -22,7 +22,7 @@ _BACKUP_ADVICE = "Zet een back-up terug (python -m dashboard restore) als je de 
 
 
 #: Tables later versions added: a store without them is older, not broken (`dashboard.store.migration`).
-_NEWER_TABLES = {"inventories", "areas"}
+_NEWER_TABLES = {"inventories", "areas", "batch_files"}
 
 
 def check(engine: Engine) -> list[str]:
@@ -46,8 +46,7 @@ def check(engine: Engine) -> list[str]:
         if missing:
             return [f"De tabel(len) {', '.join(missing)} ontbreken: dit is geen (volledige) Kernmonitor-databank. "
                     "Controleer --db of KERNMONITOR_DB, of zet een back-up terug."]
-        batches = {row.batch_id: row for row in conn.execute(
-            select(*(c for c in schema.batches.columns if c.name != "raw")))}
+        batches = {row.batch_id: row for row in conn.execute(select(schema.batches))}
         return [*_meta_problems(conn), *_batch_problems(batches.values()), *_count_problems(conn, batches),
                 *_rejected_problems(conn, batches), *_value_problems(conn), *_file_problems(conn),
                 *_staging_problems(engine)]

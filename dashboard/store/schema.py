@@ -56,7 +56,8 @@ batches = Table(
     Column("rows_rejected", Integer, nullable=False),
     Column("imported_by", Text, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("raw", LargeBinary, nullable=True),
+    # The file itself is in `batch_files`. Stores made before that table keep the files of their
+    # earlier batches in a column ``raw`` here, which this model no longer names.
     Column("is_sample", Boolean, nullable=False),
     Column("status", String(16), nullable=False),
     Column("rolled_back_at", DateTime(timezone=True), nullable=True),
@@ -65,9 +66,18 @@ batches = Table(
     Column("source", String(16), nullable=True),
     CheckConstraint(f"kind IN {BATCH_KINDS}", name="batch_kind"),
     CheckConstraint(f"status IN {BATCH_STATUSES}", name="batch_status"),
-    # Which batches are active, without reading past a stored file (SQLite keeps ``raw`` before
-    # ``status`` in the row, so a scan reads every file's pages).
+    # Which batches are active, without reading past a stored file (stores made before
+    # `batch_files` keep it before ``status`` in the row, so a scan would read every file's pages).
     Index("ix_batches_status", "status", "kind", "batch_id"),
+)
+
+#: The file of each batch (its bytes as imported), in a table of its own: the bytes are the last
+#: value of the row, which lets SQLite write them a slice at a time (`dashboard.store.bulk.insert_file`).
+batch_files = Table(
+    "batch_files",
+    metadata,
+    Column("batch_id", Integer, ForeignKey("batches.batch_id"), primary_key=True, autoincrement=False),
+    Column("raw", LargeBinary, nullable=False),
 )
 
 

@@ -27,15 +27,7 @@ from dashboard.ui.markdown import plain
 
 def import_flow(who: str) -> None:
     """Upload a file, check it, show what it would change and import it as ``who`` on confirmation."""
-    upload = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx", "geojson", "json"], key="upload",
-                              help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar. "
-                                   "Een lijst van winkelgebieden mag ook GeoJSON zijn.")
-    if upload is None:
-        st.info("Kies een leegstandsinventaris, campagnecijfers, stemmen per winkel of een lijst van winkelgebieden. "
-                "Er wordt niets opgeslagen voor je bevestigt.")
-        return
-    raw = upload.getvalue()
-    prepared = checked_file(raw, upload.name, _options(raw), who=who)
+    prepared = _uploaded_file(who)
     if prepared is None:
         return
     _report(prepared)
@@ -59,6 +51,21 @@ def import_flow(who: str) -> None:
                        "vergelijkt het met de volledige inventaris van hetzelfde jaar.")
         shell.table_with_downloads(changes, key="changes", file_stem="wijzigingen")
     _confirm(prepared, who, replace_sample=replaces_sample, choice=choice)
+
+
+def _uploaded_file(who: str) -> Prepared | None:
+    """The uploaded file checked with the chosen options; None without a file, or after saying
+    why it cannot be read."""
+    upload = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx", "geojson", "json"], key="upload",
+                              help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar. "
+                                   "Een lijst van winkelgebieden mag ook GeoJSON zijn.")
+    if upload is None:
+        loaders.forget_checked_file()
+        st.info("Kies een leegstandsinventaris, campagnecijfers, stemmen per winkel of een lijst van winkelgebieden. "
+                "Er wordt niets opgeslagen voor je bevestigt.")
+        return None
+    raw = upload.getvalue()
+    return checked_file(raw, upload.name, _options(raw), who=who)
 
 
 @dataclass(frozen=True)
@@ -172,8 +179,8 @@ def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions
     st.dataframe(import_views.preview(prepared), key="preview")
     edited = mapping_editor(prepared, source=options.saved_mapping or "auto", who=who)
     if edited != prepared.mapping:
-        prepared = loaders.prepare(raw, file_name, kind=prepared.kind, observed_on=options.observed_on,
-                                   sheet=options.sheet, mapping=edited)
+        del prepared  # checked with the other mapping: one file at the row limit in memory at a time
+        prepared = loaders.remap(raw, edited)
     return prepared
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.inventory_changes import inventory_changes
+from analysis.inventory_changes import COMPARED_COLUMNS, inventory_changes
 from dashboard.i18n import (
     BATCH_KIND_LABELS,
     DATE_FORMAT,
@@ -19,7 +19,7 @@ from dashboard.i18n import (
     SOURCE_LABELS,
     format_pct,
 )
-from dashboard.ingest import Prepared, problems
+from dashboard.ingest import Prepared, compact, problems
 from dashboard.ingest.columns import KIND_LABELS, specs
 from dashboard.ingest.inventory_plan import Plan
 from dashboard.ingest.problems import REPORT_HEADERS
@@ -133,9 +133,13 @@ def planned_changes(stored_units: pd.DataFrame, planned: Plan) -> pd.DataFrame:
     no inventory: the Gemeente page compares them), nor those another source takes precedence over
     (`proposal_table` says so)."""
     shown = planned.proposals[planned.proposals["is_counted"] & (planned.proposals["inventory_kind"] != "register")]
-    keys = ["nis_code", "observed_on"]
-    kept = planned.rows.merge(shown[keys], on=keys)
-    return change_table(stored_units[~stored_units["is_register"].astype(bool)], kept)
+    rows = planned.rows[[*COMPARED_COLUMNS, "unit_id", "nis_code", "observed_on"]]
+    # Each inventory of the rows judged once; when every one is shown, the rows are not copied
+    # (a merge copied every column of every row: 0,2 GB at the row limit).
+    numbers, first = compact.combinations(rows["nis_code"], rows["observed_on"])
+    inventories = pd.MultiIndex.from_arrays([rows["nis_code"].iloc[first], rows["observed_on"].iloc[first]])
+    kept = inventories.isin(pd.MultiIndex.from_frame(shown[["nis_code", "observed_on"]]))[numbers]
+    return change_table(stored_units[~stored_units["is_register"].astype(bool)], rows if kept.all() else rows[kept])
 
 
 def rows_per_municipality(prepared: Prepared) -> pd.DataFrame:

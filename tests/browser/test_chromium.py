@@ -159,6 +159,9 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
         page.goto(f"{url}/gemeente?gemeente=34022")
         button = page.get_by_role("button", name="Kaart downloaden (HTML)")
         button.wait_for(timeout=120_000)
+        workbook = page.locator(".st-key-streets_xlsx").get_by_role("button")  # the streets table, made on click
+        workbook.wait_for(timeout=120_000)
+        _settle(page)  # a click during the run can lose its file to the run's end (Download.path: canceled)
         with page.expect_download(timeout=60_000) as download:
             button.click()
         html = Path(download.value.path()).read_text(encoding="utf-8")
@@ -166,7 +169,7 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
         assert "Leaflet 1.9.4" in html  # Leaflet inside the file
         assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', html)  # nothing from a CDN
         assert html.count('"type":"Feature"') == 2559  # Kortrijk 2024 in the sample: 2,273 in use + 286 vacant
-        workbook = page.locator(".st-key-streets_xlsx").get_by_role("button")  # the streets table, made on click
+        _settle(page)  # the first click reran the page
         with page.expect_download(timeout=60_000) as download:
             workbook.click()
         assert download.value.suggested_filename == "straten_34022_2024.xlsx"
@@ -175,6 +178,12 @@ def test_gemeente_map_downloads_as_one_offline_file(browser, seeded_url, tmp_pat
                                                      "Leegstand (panden)"]
         assert sheet["D2"].number_format == "0.0%" and sheet.freeze_panes == "A2"  # a percentage, as shown
         page.close()
+
+
+def _settle(page, timeout_ms: int = 120_000) -> None:
+    """Wait until the page's script has run to its end: Streamlit shows its status widget
+    ("Running...") while a run is under way and removes it after."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
 
 
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"

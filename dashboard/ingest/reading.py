@@ -162,7 +162,8 @@ def read_file(raw: bytes, *, sheet: str | None = None) -> Read:
     left_out = {row: " ".join(str(v) for v in frame.loc[row] if v is not None) for row in after}
     if header_row > 1:
         description += f"; kopregel op rij {header_row}"
-    return Read(frame.drop(index=after), description, left_out, header_row)
+    # drop copies every column even when nothing goes (0,2 GB of pointers at the row limit)
+    return Read(frame.drop(index=after) if after else frame, description, left_out, header_row)
 
 
 def _refuse_for_another_sheet(raw: bytes, first: str) -> None:

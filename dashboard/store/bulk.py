@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Boolean, Connection, Date, Integer, Numeric, String, Table, func
+from sqlalchemy import Boolean, Connection, Date, Float, Integer, Numeric, String, Table, func
 from sqlalchemy.exc import DBAPIError
 
 from dashboard.store import schema
@@ -36,8 +36,10 @@ from dashboard.store import schema
 MIN_ROWS = 5_000
 _ALIAS = "kernmonitor_staged"
 #: A fixed type per column (not one inferred per slice): a column empty in the first slice
-#: holds text or numbers in the next. Dates go to SQLite as ISO text, decimals as floats.
-_ARROW_TYPES = ((Boolean, pa.bool_()), (Date, pa.string()), (Integer, pa.int64()), (Numeric, pa.float64()),
+#: holds text or numbers in the next. Dates go to SQLite as ISO text, decimals as floats. (Float is
+#: no Numeric since SQLAlchemy 2.1: without its own entry every units batch went row by row.)
+_NUMBERS = (Numeric, Float)
+_ARROW_TYPES = ((Boolean, pa.bool_()), (Date, pa.string()), (Integer, pa.int64()), (_NUMBERS, pa.float64()),
                 (String, pa.string()))
 #: The lock on each staging file this process is using (path → open descriptor): while an import
 #: runs, it holds its files locked, so a file nobody locks was left by an import that was killed.
@@ -262,7 +264,7 @@ def _cells(series: pd.Series, column_type, *, sqlite: bool) -> list:
         return np.append(np.asarray(days, dtype=object), None)[codes].tolist()  # code −1 (missing): None
     if isinstance(column_type, Integer) and not pd.api.types.is_integer_dtype(series):
         series = pd.to_numeric(series).astype("Int64")  # 10000.0 (a column with gaps) is 10000
-    elif isinstance(column_type, Numeric) and sqlite:
+    elif isinstance(column_type, _NUMBERS) and sqlite:
         series = pd.to_numeric(series, errors="coerce").astype(float)
     # object dtype turns numpy scalars into Python ones, which every driver accepts.
     return series.astype(object).where(series.notna(), None).tolist()

@@ -128,6 +128,17 @@ def test_xlsx_with_blank_and_repeated_headers_and_leading_empty_rows():
     assert [4, "status", "leegx"] in [p[:3] for p in _problems(raw)]
 
 
+def test_xlsx_cells_of_spaces_only_are_empty_as_in_a_csv():
+    raw = files.xlsx([["gemeente", "straat", "huisnr", "status"],
+                      ["Kortrijk", "   ", 12, "leeg"],  # a street of spaces: empty
+                      ["  ", " ", None, "\t"],  # a row of spaces only: no row at all
+                      ["Brugge", "Markt", " ", "in gebruik"]])  # spaces beside a number in a column: empty
+    frame, _ = read_table(raw)
+    assert frame.index.tolist() == [2, 4]
+    assert frame.to_dict("list") == {"gemeente": ["Kortrijk", "Brugge"], "straat": [None, "Markt"],
+                                     "huisnr": [12, None], "status": ["leeg", "in gebruik"]}
+
+
 def test_coordinates_with_three_decimals_are_not_thousands():
     raw = b"gemeente;straat;status;peildatum;lat;lon\nKortrijk;Markt 1;leeg;2020;50.827;3.265\n"
     prepared = prepare(raw, "x.csv", today=pd.Timestamp("2026-01-01"))

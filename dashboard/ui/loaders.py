@@ -31,7 +31,7 @@ from dashboard.i18n import format_date
 from dashboard.ingest import reading
 from dashboard.settings import boundaries_path, db_url
 from dashboard.store.database import Store
-from dashboard.tables import town
+from dashboard.tables import methodology, town
 from dashboard.tables.areas import current_areas, town_areas
 from dashboard.tables.composite import impact, vitality_table
 from dashboard.tables.indicators import campaign_table, mix_table, placed_units, vacancy_table
@@ -146,6 +146,17 @@ def units() -> pd.DataFrame:
     """All current units (active batches, later batch wins)."""
     current = store()
     return _units(current.url, current.version())
+
+
+@from_store(max_entries=8)
+def _coverage(url: str, version: int, region: str) -> pd.DataFrame:
+    return methodology.coverage(regions.in_region(_units(url, version), regions.region(region), "2025"))
+
+
+def coverage(*, region: str | None = None) -> pd.DataFrame:
+    """`dashboard.tables.methodology.coverage` of the units of the region's municipalities (2025)."""
+    current = store()
+    return _coverage(current.url, current.version(), _region(region))
 
 
 def vacancy_indicators(*, level: str, geography: str, region: str | None = None) -> pd.DataFrame:

@@ -23,7 +23,10 @@ names = region.municipalities(geography).set_index("nis_code")["name_nl"].to_dic
 if not set(st.session_state.get("report_municipalities", [])) <= set(names):  # chosen in another region
     del st.session_state["report_municipalities"]
 chosen = st.multiselect("Gemeenten", sorted(names, key=names.get), placeholder="Kies gemeenten",
-                        default=content.partners(geography, region), format_func=names.get, key="report_municipalities")
+                        default=content.default_municipalities(geography, region), format_func=names.get,
+                        key="report_municipalities")
+if not content.partners(geography, region):
+    st.caption(f"{region.name} heeft geen KraK West-partners: zijn centrumsteden en grootste gemeenten staan klaar.")
 baseline = st.date_input("Basislijn (laatste inventaris op of vóór)", value=content.PROJECT_START.date(),
                          format="DD/MM/YYYY", key="report_baseline")
 

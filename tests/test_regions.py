@@ -208,6 +208,14 @@ def test_indicators_for_another_province_on_either_store(store_url, units, capsy
     assert [(r["nis_code"], r["municipality"]) for r in rows] == [("30000", "West-Vlaanderen (1 van 62 gemeenten)")]
 
 
+def test_a_report_of_a_province_without_partners_covers_its_largest_towns(store_url, units, capsys, tmp_path):
+    Store(store_url).add_batch(Batch(kind="units", file_name="k.csv", raw=b"k"), units)
+    out = tmp_path / "rapport.xlsx"
+    assert main(["report", "--db", store_url, "--from", "2024-01-01", "--to", "2024-04-30", "--format", "xlsx",
+                 "--out", str(out), "--province", "10000"]) == 0
+    assert "(4 gemeenten)" in capsys.readouterr().err  # Antwerpen, Mechelen, Turnhout, Heist-op-den-Berg
+
+
 def test_an_unknown_province_option_is_wrong_usage(capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["indicators", "--province", "12345"])

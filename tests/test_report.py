@@ -120,6 +120,13 @@ def test_report_command_and_page(store, tmp_path, capsys, monkeypatch, coordinat
     monkeypatch.setenv("KERNMONITOR_DB", store.url)
     page = Path(__file__).resolve().parent.parent / "pages" / "rapport.py"
     at = sign_in(AppTest.from_file(str(page), default_timeout=120).run())
+    # West-Vlaanderen starts with its ten KraK West partners; Antwerpen, which has none, with its
+    # three centrumsteden (Antwerpen, Mechelen, Turnhout) and then its most populous town, Heist-op-den-Berg.
+    assert len(at.multiselect(key="report_municipalities").value) == 10
+    at.selectbox(key="shown_region").set_value("10000").run()
+    assert at.multiselect(key="report_municipalities").value == ["11002", "12025", "13040", "12014"]
+    assert "Antwerpen heeft geen KraK West-partners" in " ".join(c.value for c in at.caption)
+    at.selectbox(key="shown_region").set_value("30000").run()
     at.date_input(key="report_from").set_value(START.date())
     at.date_input(key="report_to").set_value(END.date())
     at.multiselect(key="report_municipalities").set_value(["34022"]).run()

@@ -66,7 +66,9 @@ def add_commands(commands, *, add_db) -> None:
     report.add_argument("--to", dest="end", type=day, metavar="DATUM", help="einde (standaard: einde vorige maand)")
     report.add_argument("--format", choices=("pdf", "xlsx"), default="pdf")
     report.add_argument("--out", type=Path, required=True, metavar="FILE")
-    report.add_argument("--municipalities", metavar="NIS,...", help="NIS-codes (standaard de KraK West-partners)")
+    report.add_argument("--municipalities", metavar="NIS,...",
+                        help="NIS-codes (standaard de KraK West-partners; in een gebied zonder: de centrumsteden en "
+                             "grootste gemeenten)")
     report.add_argument("--baseline", type=day, metavar="DATUM", help="basislijn (standaard de projectstart)")
     report.add_argument("--geography", choices=GEOGRAPHIES, default=DEFAULT_GEOGRAPHY)
     add_province(report, "waarmee de gemeenten vergeleken worden")

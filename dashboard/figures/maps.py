@@ -105,7 +105,7 @@ def municipality_map(table: pd.DataFrame, *, value: str, label: str, places: pd.
                                                  "weight": 1, "fillOpacity": 0.75},
                        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False)).add_to(fmap)
         outline = gpd.GeoDataFrame(geometry=[every.geometry.union_all()], crs="EPSG:4326")
-        folium.GeoJson(outline, name="Provincie", style_function=lambda f: {
+        folium.GeoJson(outline, name="Grens van het gebied", style_function=lambda f: {
             "color": "#222", "weight": 2.5, "fill": False}, interactive=False).add_to(fmap)
         _fit(fmap, *_south_west_north_east(every.total_bounds))
         _credit(fmap, reference.BOUNDARY_CREDIT)

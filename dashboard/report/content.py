@@ -80,6 +80,12 @@ def partners(geography: str = "2025", region: Region | str | None = None) -> lis
     return places.loc[places["is_krakwest_partner"], "nis_code"].tolist()
 
 
+def default_municipalities(geography: str = "2025", region: Region | str | None = None) -> list[str]:
+    """What a report starts with: the KraK West partners in the region, else (outside
+    West-Vlaanderen, which has none) the region's largest centrumsteden (`Region.largest_towns`)."""
+    return partners(geography, region) or regions.region(region).largest_towns(geography)
+
+
 def _peers(municipal: pd.DataFrame, day: pd.Timestamp, geography: str, region: Region) -> pd.DataFrame:
     """Per municipality (index ``nis_code``): its peer group and the group's pooled vacancy by units
     at ``day`` (`dashboard.tables.town.peer_rate`), and its own units vacant for a year or more
@@ -103,10 +109,10 @@ def build_report(units: pd.DataFrame, campaign: pd.DataFrame, votes: pd.DataFram
                  start: pd.Timestamp, end: pd.Timestamp, municipalities: list[str] | None = None,
                  baseline: pd.Timestamp = PROJECT_START, created: pd.Timestamp, data_version: int = 0,
                  geography: str = "2025", region: Region | str | None = None) -> ReportData:
-    """Assemble a report for ``start``–``end`` over ``municipalities`` (default: the partners), each
+    """Assemble a report for ``start``–``end`` over ``municipalities`` (default: `default_municipalities`), each
     beside the region (a province or Flanders; None: ``KERNMONITOR_PROVINCE``)."""
     region = regions.region(region)
-    codes = municipalities or partners(geography, region)
+    codes = municipalities or default_municipalities(geography, region)
     names = {code: regions.municipality_names(geography).get(code, code) for code in codes}
     placed = placed_units(units, geography, region) if len(units) else units  # placed once for every table
     until = _until(placed, end)

@@ -286,6 +286,7 @@ def _entries() -> list[Indicator]:
                   "gewogen gemiddelde van percentielrangen in de provincie: "
                   + ", ".join(f"{name} {weight:g}" for name, weight in vitality.DEFAULT_WEIGHTS.items()), "higher"),
         Indicator("vacancy_rate_change_3y", "Verschil in 3 jaar", "pp", better="lower"),
+        Indicator("units_vacant_3y_before", "Leegstaande panden 3 jaar eerder", "count"),
         Indicator("peer_group", "Vergelijkbare gemeenten", "text",
                   "Centrumsteden, of gemeenten van dezelfde grootte (inwoners)."),
         Indicator("vacancy_rate_units_peers", "Leegstand bij vergelijkbare gemeenten", "fraction",
@@ -332,7 +333,7 @@ COUNTS_OF_PREMISES = (
     "closures", "units_followed_by_id", "units_followed_by_address", "units_mix_known", "units_chain",
     "retail_units_occupied", "shops_area_unknown", "horeca_units_occupied", "horeca_area_unknown",
     "units_vacant_former_shop", "units_vacant_former_use_unknown", "shops_chain", "shops_chain_unknown",
-    "daily_units_occupied", "units_vacant_year_or_more")
+    "daily_units_occupied", "units_vacant_year_or_more", "units_vacant_3y_before")
 _RETAIL_IN_MIX = "retail_share * units_mix_known"  # the mix table has shares of its units, not counts
 #: What each other covered value rests on: its numerator, the units behind an area, or for a share of
 #: the mix (whose table has no counts per group) the share times its base. A value whose table has
@@ -342,6 +343,7 @@ NUMERATORS = {
     "vacancy_rate_units": ("units_vacant",),
     "vacancy_band": ("units_vacant",),
     "vacancy_rate_units_change": ("units_vacant",),
+    "vacancy_rate_change_3y": ("units_vacant", "units_vacant_3y_before"),
     "floor_area_total_m2": ("units_total * floor_area_coverage",),  # the units whose area is known
     "floor_area_coverage": ("units_total * floor_area_coverage",),
     "floor_area_vacant_m2": ("units_vacant",),

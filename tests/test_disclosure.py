@@ -27,6 +27,7 @@ from dashboard.report.pdf import report_pdf
 from dashboard.report.xlsx import report_xlsx
 from dashboard.store.database import Batch, Store
 from dashboard.tables import exports
+from dashboard.tables.composite import vitality_table
 from dashboard.tables.indicators import vacancy_table
 from dashboard.ui import views
 from tests.conftest import shown, unit_rows
@@ -281,6 +282,22 @@ def test_the_command_line_writes_x_and_says_why_on_stderr(rule, small_url, capsy
     assert main(["indicators", "--db", small_url, "--year", "2024", "--format", "json"]) == 0
     records = {record["municipality"]: record for record in json.loads(capsys.readouterr().out)}
     assert records["Kortrijk"]["units_vacant"] == "x" and records["Brugge"]["units_vacant"] == 6
+
+
+def test_the_vitality_components_follow_their_own_counts(rule, small_url, capsys):
+    # 2024: Kortrijk 3 vacant (its 15 % left out), Brugge 6 (30 %); no vacancy dated, so the long-term
+    # share is unknown (empty, not "x"); evenness on 17 and 14 units with a known group: shown. Before,
+    # every known component was "x".
+    assert main(["indicators", "--db", small_url, "--topic", "vitality", "--year", "2024"]) == 0
+    rows = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=object).set_index("municipality")
+    rows = rows.astype(object).where(rows.notna(), None)
+    assert rows.loc["Kortrijk", ["units_vacant", "vacancy_rate_units", "long_term_vacancy_share"]].tolist() == [
+        "x", "x", None]
+    assert rows.loc["Brugge", ["units_vacant", "vacancy_rate_units", "units_mix_known"]].tolist() == ["6", "0.3", "14"]
+    mixed = UNITS.copy()
+    mixed.loc[mixed.index[-7:], "group_code"] = "11"  # Brugge: 7 of its 14 occupied units in another group
+    table = registry.marked(vitality_table(mixed, pd.DataFrame(columns=["nis_code", "edition"]), year=2024))
+    assert table.set_index("municipality").loc["Brugge", "evenness"] == pytest.approx(1.0)  # 7 and 7: even
 
 
 def test_the_command_line_without_the_setting_writes_every_value(small_url, capsys):

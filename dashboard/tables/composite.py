@@ -18,11 +18,13 @@ from dashboard.tables.indicators import campaign_table, mix_table, vacancy_table
 
 def yearly_vacancy(units: pd.DataFrame | PlacedUnits, *, geography: str = "2025",
                    table: pd.DataFrame | None = None, region: Region | str | None = None) -> pd.DataFrame:
-    """``nis_code``, ``year``, ``vacancy_rate_units``, ``long_term_vacancy_share``: each
+    """``nis_code``, ``year``, ``vacancy_rate_units``, ``long_term_vacancy_share`` and the counts
+    they rest on (``units_vacant``, ``units_vacant_long_term``, ``units_vacant_structural``): each
     municipality's latest inventory of each year (from ``table``, the municipalities'
     `vacancy_table` of the region, when already computed)."""
     table = vacancy_table(units, geography=geography, region=region) if table is None else table
-    columns = ["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share"]
+    columns = ["nis_code", "year", "vacancy_rate_units", "long_term_vacancy_share", "units_vacant",
+               "units_vacant_long_term", "units_vacant_structural"]
     return latest_of_year(table)[columns].sort_values(["nis_code", "year"]).reset_index(drop=True)
 
 
@@ -51,12 +53,15 @@ def vitality_table(units: pd.DataFrame | PlacedUnits, campaign: pd.DataFrame, *,
     mix = mix_table(units, geography=geography, region=region) if mix is None else mix
     mix = mix[mix["year"] == year].set_index("nis_code")
     components["evenness"] = mix["evenness"]
+    # The counts the components rest on: the small-numbers rule judges each rate by them.
+    counts = now[["units_vacant", "units_vacant_long_term", "units_vacant_structural"]].assign(
+        units_vacant_3y_before=before["units_vacant"], units_mix_known=mix["units_mix_known"])
     reach = campaign_table(campaign, units, geography=geography, region=region) if reach is None else reach
     reach = latest_edition(reach, year)
     components["participation_rate"] = reach.set_index("nis_code")["participation_rate"]
     components = components.reset_index()
     scored = components.merge(vitality_index(components, weights=weights).drop(columns=list(weights), errors="ignore"),
-                              on="nis_code")
+                              on="nis_code").merge(counts.reset_index(), on="nis_code", how="left")
     places = region.municipalities(geography).set_index("nis_code")
     scored["municipality"] = scored["nis_code"].map(places["name_nl"])
     scored["peer_group"] = peer_group(pd.DataFrame({

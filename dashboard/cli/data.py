@@ -188,7 +188,7 @@ def _dry_run(store: Store, prepared: ingest.Prepared, args: argparse.Namespace) 
     for line in ingest.problems.grouped_lines(prepared.problems):  # the full list: --report
         print("  " + line, file=sys.stderr)
     rows = prepared.valid_rows
-    print(f"Proef: {len(rows)} van {len(prepared.cells)} rij(en) zouden geïmporteerd worden uit {args.file.name} "
+    print(f"Proef: {len(rows)} van {prepared.rows_read} rij(en) zouden geïmporteerd worden uit {args.file.name} "
           f"({prepared.description}); er is niets opgeslagen.", file=sys.stderr)
     if prepared.kind == "areas" and not rows.empty:  # what the list changes, per municipality
         from dashboard.tables import areas  # geopandas: only for areas

@@ -50,6 +50,10 @@ _PARSE_ADVICE = {
 }
 
 
+#: Rows of a file kept to show it as read (`Prepared.preview`).
+PREVIEW_ROWS = 20
+
+
 @dataclass
 class Prepared:
     """A file read and checked, not yet stored."""
@@ -59,7 +63,10 @@ class Prepared:
     raw: bytes
     description: str
     mapping: dict[str, str | None]
-    cells: pd.DataFrame
+    #: The file's first `PREVIEW_ROWS` rows as read (numbered as in the file), its headers the file's:
+    #: all of its cells would be held only to show these (0,2 GB at the row limit).
+    preview: pd.DataFrame
+    rows_read: int
     rows: pd.DataFrame
     problems: pd.DataFrame
     sha256: str = field(init=False)
@@ -135,7 +142,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
                 + _long_fields(cells, lengths) + _left_out(left_out))
     if computed or not any(mapping.values()):  # nothing to read: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
-                        cells=cells, rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]), problems=report(problems))
+                        **_shown(cells), rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]),
+                        problems=report(problems))
     parsed, parse_problems = _parse(cells, mapping, kind, lengths)
     cells = compact.shown_only(cells, mapping, kind)  # from here the cells are only shown, as in reports
     problems += parse_problems
@@ -154,7 +162,13 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     compact.each_value_once(rows)
     problems += _rule_problems(rows, kind, source, problems, today, cells)
     return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
-                    cells=cells, rows=rows, problems=report(problems))
+                    **_shown(cells), rows=rows, problems=report(problems))
+
+
+def _shown(cells: pd.DataFrame) -> dict:
+    """What a checked file keeps of its cells: the first rows (a copy: a slice would keep every
+    row's arrays) and how many rows it has."""
+    return {"preview": cells.head(PREVIEW_ROWS).copy(deep=True), "rows_read": len(cells)}
 
 
 def _complete(headers: list[str], kind: str, mapping: dict[str, str | None] | None) -> dict[str, str | None]:

@@ -62,7 +62,7 @@ def import_prepared(store: Store, prepared: Prepared, *, partial: bool = False, 
                            accept_proposals=accept_proposals)
         rows, inventories, source = planned.rows, planned.inventories, planned.source
     batch = Batch(kind=prepared.kind, file_name=prepared.file_name, raw=prepared.raw, imported_by=imported_by,
-                  rows_total=len(prepared.cells), sha256=prepared.sha256, is_sample=is_sample, source=source,
+                  rows_total=prepared.rows_read, sha256=prepared.sha256, is_sample=is_sample, source=source,
                   client=client,
                   note=f"{prepared.description}; {len(prepared.error_rows)} rij(en) geweigerd" if partial else
                   prepared.description)
@@ -103,7 +103,7 @@ def plan_for(store: Store, prepared: Prepared, *, inventory: str | dict | None =
     stored, inventories = stored
     if replace_sample:
         stored, inventories = stored.iloc[0:0], inventories.iloc[0:0]
-    planned = inventory_plan.plan(prepared.valid_rows, headers=list(prepared.cells.columns),
+    planned = inventory_plan.plan(prepared.valid_rows, headers=list(prepared.preview.columns),
                                   file_name=prepared.file_name, stored=stored, stored_inventories=inventories,
                                   inventory=inventory, source=source, preference=settings.source_preference())
     if strict and planned.refusals:

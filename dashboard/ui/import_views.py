@@ -80,7 +80,7 @@ def grouped_problem_table(prepared: Prepared) -> pd.DataFrame:
 
 def preview(prepared: Prepared, rows: int = 10) -> pd.DataFrame:
     """The file's first rows as read, numbered as in the file ("rij"), empty cells empty."""
-    return _blank(prepared.cells.head(rows)).rename_axis("rij")
+    return _blank(prepared.preview.head(rows)).rename_axis("rij")
 
 
 def stored_message(prepared: Prepared, batch_id: int, *, partial: bool, replaced_sample: bool) -> str:
@@ -176,5 +176,5 @@ def active_batches(batches: pd.DataFrame) -> list[int]:
 def import_summary(prepared: Prepared) -> str:
     """One line on what the file is and holds."""
     errors, warnings = len(prepared.errors), len(prepared.problems) - len(prepared.errors)
-    return (f"{prepared.description} · {len(prepared.cells)} rijen · {KIND_LABELS[prepared.kind]} · "
+    return (f"{prepared.description} · {prepared.rows_read} rijen · {KIND_LABELS[prepared.kind]} · "
             f"{errors} fout(en), {warnings} waarschuwing(en) · {len(prepared.valid_rows)} rijen klaar om te importeren")

@@ -144,3 +144,15 @@ def test_rules_checked_a_slice_of_rows_at_a_time_find_what_one_check_finds(monke
         [5, "participating_shops", "moet een geheel getal ≥ 0 zijn"],
         [6, "nis_code", "not_nullable"], [7, "nis_code", "not_nullable"]]
     assert found["failure_case"].tolist()[:5] == ["34022", 2022, "3402", 1990, -4]
+
+
+def test_a_file_without_dates_is_checked_row_by_row_once_the_date_is_given():
+    # Two rows, the second with an unknown status. Without a date nothing can be stored: only that
+    # is said (the rows are not checked yet: a file at the row limit would be checked twice).
+    raw = _csv("Kortrijk;Markt;1;bezet;80", "Kortrijk;Markt;2;misschien;80", header="gemeente;straat;huisnummer;status;wvo")
+    undated = prepare(raw, "x.csv")
+    assert undated.problems["problem"].str.startswith("geen peildatum").tolist() == [True]
+    assert undated.rows.empty and undated.rows_read == 2
+    dated = prepare(raw, "x.csv", observed_on=pd.Timestamp("2024-01-01"))
+    assert dated.problems[["row_number", "column_name", "value"]].values.tolist() == [[3, "status", "misschien"]]
+    assert dated.valid_rows["house_number"].tolist() == ["1"]

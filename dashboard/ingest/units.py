@@ -100,14 +100,19 @@ def _split_address(rows: pd.DataFrame, source: dict[str, str]) -> None:
         rows["house_number"] = parts.map(lambda pair: pair[1] if isinstance(pair, tuple) else None)
 
 
+def no_date() -> Problem:
+    """A units file without a date column, and no date given: none of its rows can be stored."""
+    return Problem(None, None, None, "geen peildatum: voeg een kolom peildatum (of jaar) toe, of geef de "
+                                     "inventarisdatum op (--observed-on 31/12/2023; op de pagina: 'Peildatum voor "
+                                     "rijen zonder datum'). De rijen worden gecontroleerd zodra de datum gekend is.")
+
+
 def _inventory_date(rows: pd.DataFrame, source: dict[str, str], observed_on,
                     unreadable: set[tuple[int, str]]) -> list[Problem]:
     if observed_on is not None:
         rows["observed_on"] = pd.to_datetime(rows["observed_on"]).fillna(pd.Timestamp(observed_on))
     if "observed_on" not in source and observed_on is None:
-        return [Problem(None, None, None, "geen peildatum: voeg een kolom peildatum (of jaar) toe, of geef de "
-                                          "inventarisdatum op (--observed-on 31/12/2023; op de pagina: 'Peildatum "
-                                          "voor rijen zonder datum')")]
+        return [no_date()]
     missing = rows["observed_on"].isna()
     return [Problem(int(n), source.get("observed_on"), None, "geen peildatum in deze rij")
             for n in rows.index[missing] if (n, "observed_on") not in unreadable]

@@ -204,8 +204,9 @@ def insert_file(conn: Connection, batch_id: int, raw: bytes | None) -> None:
 
 
 #: Rows turned into Python values at a time: an import's memory grows with this, not with the
-#: file (2.000.000 rows of 18 columns as Python values are some 1,5 GB).
-SLICE_ROWS = 250_000
+#: file (2.000.000 rows of 18 columns as Python values are some 1,5 GB). At 250.000 the slice and
+#: its Arrow table made the write the page's highest point (+0,1 GB at the row limit).
+SLICE_ROWS = 50_000
 #: Rows per executemany call on SQLite (few rows, below `MIN_ROWS`, or a staging file refused).
 _INSERT_CHUNK = 20_000
 

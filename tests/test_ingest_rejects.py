@@ -149,7 +149,8 @@ def test_rules_checked_a_slice_of_rows_at_a_time_find_what_one_check_finds(monke
 def test_a_file_without_dates_is_checked_row_by_row_once_the_date_is_given():
     # Two rows, the second with an unknown status. Without a date nothing can be stored: only that
     # is said (the rows are not checked yet: a file at the row limit would be checked twice).
-    raw = _csv("Kortrijk;Markt;1;bezet;80", "Kortrijk;Markt;2;misschien;80", header="gemeente;straat;huisnummer;status;wvo")
+    raw = _csv("Kortrijk;Markt;1;bezet;80", "Kortrijk;Markt;2;misschien;80",
+               header="gemeente;straat;huisnummer;status;wvo")
     undated = prepare(raw, "x.csv")
     assert undated.problems["problem"].str.startswith("geen peildatum").tolist() == [True]
     assert undated.rows.empty and undated.rows_read == 2

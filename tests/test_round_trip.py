@@ -53,9 +53,9 @@ def store(tmp_path_factory) -> Store:
     return store
 
 
-def _again(table: pd.DataFrame, file_format: str, kind: str | None = None) -> ingest.Prepared:
+def _again(table: pd.DataFrame, file_format: str, kind: str | None = None, observed_on=None) -> ingest.Prepared:
     raw = exports.to_csv_bytes(table) if file_format == "csv" else exports.to_xlsx_bytes(table)
-    return ingest.prepare(raw, f"download.{file_format}", kind=kind, today=TODAY)
+    return ingest.prepare(raw, f"download.{file_format}", kind=kind, today=TODAY, observed_on=observed_on)
 
 
 def _said(prepared: ingest.Prepared) -> dict[str, str]:
@@ -130,7 +130,7 @@ def test_tables_of_units_and_votes_have_no_unknown_header(store):
     current = town.town_units(units, "34022", geography="2025", year=2024)
     actions = town.action_list(current, units, geography="2025", min_days=0)
     # The action list as downloaded: Adres, Laatste groep, Oppervlakte (m²), Leeg sinds, Jaren leeg.
-    prepared = _again(actions, "csv", kind="units")
+    prepared = _again(actions, "csv", kind="units", observed_on=TODAY)  # the list has no inventory date
     _every_header_known(prepared)
     assert prepared.mapping["Adres"] == "address" and prepared.mapping["Leeg sinds"] == "vacant_since"
     assert _said(prepared)["Jaren leeg"] == "kolom niet gebruikt: Kernmonitor berekent 'Jaren leeg' zelf"

@@ -28,7 +28,7 @@ from dashboard.ingest.columns import (
 from dashboard.ingest.problems import ERROR, WARNING, Problem, report
 from dashboard.ingest.reading import read_file
 from dashboard.ingest.schemas import DUPLICATE_MESSAGES, SCHEMAS, failures
-from dashboard.ingest.units import build_units, no_date
+from dashboard.ingest.units import areas_not_units, build_units, no_date
 from dashboard.store import schema
 
 #: The fields of a unit that can refuse its row; any other value that is wrong becomes unknown.
@@ -145,7 +145,8 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     # limit would do twice (a minute and 1,8 GB each), once more when the date is given.
     undated = readable and kind == "units" and observed_on is None and "observed_on" not in mapping.values()
     if undated:
-        problems.append(no_date())
+        source = {canonical: header for header, canonical in mapping.items() if canonical}
+        problems.append(areas_not_units(source, headers, status) or no_date())
     if not readable or undated:  # nothing to read, or nothing to store: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
                         **_shown(cells), rows=pd.DataFrame(columns=schema.DATA_COLUMNS[kind]),

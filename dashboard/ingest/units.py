@@ -46,12 +46,8 @@ def build_units(parsed: pd.DataFrame, source: dict[str, str], *, observed_on, un
     are the file's own cells (for reports); ``file_key`` makes row-based ids unique to the file;
     ``status`` is every unit's status in a file without a status column.
     """
-    if "status" not in source and "category" not in source and status is None \
-            and _AREA_HEADERS.search(" ".join(map(str, cells.columns)).lower()):
-        return parsed, [Problem(None, None, ", ".join(map(str, cells.columns)), (
-            "dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
-            "inventaris van verkooppunten: importeer het als winkelgebieden (--kind areas; op de pagina Gegevens: "
-            "soort 'winkelgebieden'). Een inventaris heeft per pand een adres en een status (bezet/leeg)."))]
+    if (areas := areas_not_units(source, list(cells.columns), status)) is not None:
+        return parsed, [areas]
     problems: list[Problem] = []
     # Copy on write (pandas 3): the columns are shared until one is changed, which then gets an
     # array of its own; a deep copy would hold every parsed column twice (0,4 GB at the row limit).
@@ -98,6 +94,18 @@ def _split_address(rows: pd.DataFrame, source: dict[str, str]) -> None:
     rows["street"] = parts.map(lambda pair: pair[0] if isinstance(pair, tuple) else None)
     if "house_number" not in source:
         rows["house_number"] = parts.map(lambda pair: pair[1] if isinstance(pair, tuple) else None)
+
+
+def areas_not_units(source: dict[str, str], headers: list, status: str | None) -> Problem | None:
+    """The problem of a list of shopping areas imported as units (no status or category, headers of
+    areas), or None."""
+    if "status" in source or "category" in source or status is not None \
+            or not _AREA_HEADERS.search(" ".join(map(str, headers)).lower()):
+        return None
+    return Problem(None, None, ", ".join(map(str, headers)), (
+        "dit lijkt een lijst van winkelgebieden (een naam, een type en een ligging per gebied), geen "
+        "inventaris van verkooppunten: importeer het als winkelgebieden (--kind areas; op de pagina Gegevens: "
+        "soort 'winkelgebieden'). Een inventaris heeft per pand een adres en een status (bezet/leeg)."))
 
 
 def no_date() -> Problem:

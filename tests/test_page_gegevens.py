@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import ingest
 from dashboard.store.database import Store
 from dashboard.store.schema import header_mappings
-from dashboard.ui import loaders
+from dashboard.ui import file_check
 from tests import ingest_files as files
 from tests.conftest import COORDINATOR, sign_in
 
@@ -116,10 +116,10 @@ def test_a_file_is_checked_once_per_mapping_and_the_session_keeps_one(url, monke
     at.selectbox(key=keys["Oppervl"]).set_value("floor_area_m2").run()
     at.run()  # a rerun: the file as mapped comes from the session, not checked again
     assert checked[0] is None and checked[1]["Oppervl"] == "floor_area_m2" and len(checked) == 2
-    held = at.session_state[loaders.CHECKED_FILE][1]
+    held = at.session_state[file_check.CHECKED_FILE][1]
     assert held.mapping["Oppervl"] == "floor_area_m2" and held.raw is None  # each run brings its own bytes
     at = _upload(at, "kortrijk.csv", files.KORTRIJK_CP1252)  # another file takes the place of the first
-    assert len(checked) == 3 and at.session_state[loaders.CHECKED_FILE][1].file_name == "kortrijk.csv"
+    assert len(checked) == 3 and at.session_state[file_check.CHECKED_FILE][1].file_name == "kortrijk.csv"
 
 
 def test_an_unreadable_file_says_why(url):

@@ -21,7 +21,7 @@ from dashboard.settings import MAX_UPLOAD_MB
 from dashboard.store.engine import StoreFault
 from dashboard.tables import exports
 from dashboard.tables.areas import area_changes
-from dashboard.ui import import_views, loaders, rollback, shell, signin
+from dashboard.ui import file_check, import_views, loaders, rollback, shell, signin
 from dashboard.ui.markdown import plain
 
 
@@ -60,7 +60,7 @@ def _uploaded_file(who: str) -> Prepared | None:
                               help=f"Maximaal {MAX_UPLOAD_MB} MB. Splits grotere bestanden per gemeente of per jaar. "
                                    "Een lijst van winkelgebieden mag ook GeoJSON zijn.")
     if upload is None:
-        loaders.forget_checked_file()
+        file_check.forget_checked_file()
         st.info("Kies een leegstandsinventaris, campagnecijfers, stemmen per winkel of een lijst van winkelgebieden. "
                 "Er wordt niets opgeslagen voor je bevestigt.")
         return None
@@ -107,7 +107,7 @@ def _options(raw: bytes) -> import_views.ImportOptions:
         kind=None if kind == import_views.AUTOMATIC else kind,
         observed_on=st.date_input("Peildatum voor rijen zonder datum", value=None, key="observed_on",
                                   format="DD/MM/YYYY"),
-        sheet=st.selectbox("Werkblad", loaders.sheet_names(raw), key="sheet") if loaders.is_xlsx(raw) else None,
+        sheet=st.selectbox("Werkblad", file_check.sheet_names(raw), key="sheet") if file_check.is_xlsx(raw) else None,
         saved_mapping=st.selectbox("Bewaarde koppeling", [None, *loaders.saved_mappings()], key="saved_mapping",
                                    format_func=lambda name: name or import_views.AUTOMATIC),
     )
@@ -164,7 +164,7 @@ def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions
         saved_kind, mapping = loaders.saved_mapping(options.saved_mapping)
         kind = kind or saved_kind
     try:
-        prepared = loaders.prepare(raw, file_name, kind=kind, observed_on=options.observed_on, sheet=options.sheet,
+        prepared = file_check.prepare(raw, file_name, kind=kind, observed_on=options.observed_on, sheet=options.sheet,
                                    mapping=mapping)
     except FileRejected as problem:
         st.error(f"Dit bestand kan niet gelezen worden: {plain(problem)}")
@@ -180,7 +180,7 @@ def checked_file(raw: bytes, file_name: str, options: import_views.ImportOptions
     edited = mapping_editor(prepared, source=options.saved_mapping or "auto", who=who)
     if edited != prepared.mapping:
         del prepared  # checked with the other mapping: one file at the row limit in memory at a time
-        prepared = loaders.remap(raw, edited)
+        prepared = file_check.remap(raw, edited)
     return prepared
 
 

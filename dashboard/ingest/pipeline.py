@@ -141,11 +141,11 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
                                                          workbook=description.startswith("Excel"))
                 + _long_fields(cells, lengths) + _left_out(left_out))
     readable = not computed and any(mapping.values())
+    source = {canonical: header for header, canonical in mapping.items() if canonical}
     # No row can be stored without a date: say so before checking every row, which a file at the row
     # limit would do twice (a minute and 1,8 GB each), once more when the date is given.
-    undated = readable and kind == "units" and observed_on is None and "observed_on" not in mapping.values()
+    undated = readable and kind == "units" and observed_on is None and "observed_on" not in source
     if undated:
-        source = {canonical: header for header, canonical in mapping.items() if canonical}
         problems.append(areas_not_units(source, headers, status) or no_date())
     if not readable or undated:  # nothing to read, or nothing to store: the other checks would only add noise
         return Prepared(kind=kind, file_name=file_name, raw=raw, description=description, mapping=mapping,
@@ -155,7 +155,6 @@ def prepare(raw: bytes, file_name: str, *, kind: str | None = None, observed_on=
     cells = compact.shown_only(cells, mapping, kind)  # from here the cells are only shown, as in reports
     problems += parse_problems
     unreadable = {(p.row_number, mapping[p.column_name]) for p in parse_problems}
-    source = {canonical: header for header, canonical in mapping.items() if canonical}
     nis_code, place_problems = _resolve_places(parsed, source, unreadable)
     problems += place_problems
     builder = {"units": build_units, "campaign": _campaign, "votes": _votes, "areas": build_areas}[kind]
